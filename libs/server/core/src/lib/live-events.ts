@@ -1,0 +1,23 @@
+import type { CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
+
+/**
+ * Where the pipeline publishes live events. Implemented by the WebSocket gateway; the pipeline only
+ * knows this interface (an injected edge, so the stages stay free of socket I/O).
+ */
+export abstract class LiveEventsPublisher {
+  abstract publishMetrics(event: MetricsUpdateEvent): void;
+  abstract publishCameraStatus(event: CameraStatusEvent): void;
+  /** Only called when `wantsFrames(cameraId)` is true: frames are encoded only while someone watches. */
+  abstract publishFrame(event: LiveFrameEvent): void;
+  abstract wantsFrames(cameraId: string): boolean;
+}
+
+/** A publisher that drops everything (worker processes, CLI tools). */
+export class NullLiveEventsPublisher extends LiveEventsPublisher {
+  publishMetrics(): void {}
+  publishCameraStatus(): void {}
+  publishFrame(): void {}
+  wantsFrames(): boolean {
+    return false;
+  }
+}

@@ -1,0 +1,26 @@
+export type CameraSourceType = 'file' | 'rtsp' | 'http' | 'hls' | 'usb' | 'rtmp';
+export const CAMERA_SOURCE_TYPES: readonly CameraSourceType[] = ['file', 'rtsp', 'http', 'hls', 'usb', 'rtmp'];
+
+export type CameraStatus = 'online' | 'connecting' | 'offline' | 'error';
+export const CAMERA_STATUSES: readonly CameraStatus[] = ['online', 'connecting', 'offline', 'error'];
+
+/** Live ingestion health of one camera. */
+export interface CameraHealth {
+  status: CameraStatus;
+  /** Why the camera is in this status (error text with credentials redacted). */
+  reason?: string;
+  /** Age of the last decoded frame in ms, or null before the first frame. */
+  lastFrameAgeMs: number | null;
+  /** Frames decoded per second (last 5 s). */
+  fpsIn: number;
+  /** Frames processed by inference per second (last 5 s). */
+  fpsOut: number;
+  /** Frames dropped because the bounded buffer was full (oldest dropped first). */
+  droppedFrames: number;
+  /** Frames discarded because they were older than the max frame age when their turn came. */
+  staleFrames: number;
+  /** ffmpeg restarts since start. */
+  restarts: number;
+  framesDecoded: number;
+  framesProcessed: number;
+}
