@@ -11,7 +11,7 @@ const transform = {
     {
       jsc: {
         parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
         target: 'es2022',
       },
       module: { type: 'commonjs' },
@@ -28,8 +28,15 @@ const common = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/web/', '/libs/web/'],
 };
 module.exports = {
+  // Per-project testTimeout is ignored by jest; medium specs set jest.setTimeout, the medium tier passes --testTimeout.
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
-    { ...common, displayName: 'medium', testMatch: ['**/*.medium-spec.ts'], testTimeout: 120000 },
+    {
+      ...common,
+      displayName: 'medium',
+      testMatch: ['**/*.medium-spec.ts'],
+      // onnxruntime-node returns typed arrays from the main realm; make jest's sandbox agree (see the file).
+      setupFiles: ['<rootDir>/libs/server/ai/src/testing/ort-jest-realm.test-util.ts'],
+    },
   ],
 };

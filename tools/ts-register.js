@@ -23,7 +23,7 @@ Module._extensions['.ts'] = function (module, filename) {
     sourceMaps: 'inline',
     jsc: {
       parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
       target: 'es2022',
     },
     module: { type: 'commonjs' },

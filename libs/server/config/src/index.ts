@@ -1,2 +1,3 @@
 export * from './lib/config';
 export * from './lib/env.schema';
+export * from './lib/config.module';

@@ -1,2 +1,3 @@
 export * from './lib/errors';
 export * from './lib/live-events';
+export * from './lib/startup-logger';

@@ -1,0 +1,120 @@
+// The whole slice in its distributed form: the api (PostgreSQL + BullMQ) and a SEPARATE worker process running
+// onnxruntime-node, on the real sample video. A socket.io client sees live counts and annotated frames; the
+// per-second rows land in PostgreSQL.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { io, type Socket } from 'socket.io-client';
+import type { LiveFrameEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
+import {
+  HALL_VIDEO, MODEL, PG, REDIS_URL, createDatabase, dropDatabase, freePort, pgUrl, runTs, waitUntil, type RunningProcess,
+} from './testing/processes';
+
+jest.setTimeout(180_000);
+
+describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocket', () => {
+  const db = `cs_slice_${process.pid}_${Date.now()}`;
+  const prefix = `cs-test-slice-${process.pid}-${Date.now()}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'cs-slice-'));
+  let worker: RunningProcess;
+  let api: RunningProcess;
+  let socket: Socket | undefined;
+  let base = '';
+
+  beforeAll(async () => {
+    await createDatabase(db);
+    const common = { REDIS_URL, QUEUE_PREFIX: prefix, MODEL_PATH: MODEL, LOG_LEVEL: 'info', DETECT_CONFIDENCE: '0.25' };
+    worker = runTs('apps/worker/src/main.ts', common);
+    await worker.waitFor(/worker ready/i, 90_000);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    api = runTs('apps/api/src/main.ts', {
+      ...common,
+      DATABASE_URL: pgUrl(db),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SAMPLE_VIDEO: HALL_VIDEO,
+      WEB_DIST: '',
+      METRICS_FLUSH_INTERVAL_MS: '500',
+      INFERENCE_MAX_IN_FLIGHT: '2',
+    });
+    await api.waitFor(/CrowdSafe is running/, 90_000);
+  });
+
+  afterAll(async () => {
+    socket?.disconnect();
+    await api?.stop();
+    await worker?.stop();
+    await dropDatabase(db);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports the distributed mode in /api/health', async () => {
+    const health = (await (await fetch(`${base}/api/health`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'ok', embedded: false, database: 'postgres', queue: 'bullmq', cameras: 1 });
+  });
+
+  it('streams live counts and annotated frames, and stores per-second metrics in PostgreSQL', async () => {
+    const cameras = (await (await fetch(`${base}/api/cameras`)).json()) as Array<{ id: string; name: string; sourceType: string }>;
+    expect(cameras).toHaveLength(1);
+    expect(cameras[0]).toMatchObject({ name: 'Sample camera', sourceType: 'file' });
+    expect(JSON.stringify(cameras)).not.toContain('sourceUrl');
+    const cameraId = cameras[0].id;
+
+    socket = io(`${base}/live`, { transports: ['websocket'], reconnection: false });
+    const updates: MetricsUpdateEvent[] = [];
+    const frames: LiveFrameEvent[] = [];
+    socket.on('metrics_update', (e: MetricsUpdateEvent) => updates.push(e));
+    socket.on('frame', (e: LiveFrameEvent) => frames.push(e));
+    await new Promise<void>((res, rej) => {
+      socket!.on('connect', () => res());
+      socket!.on('connect_error', rej);
+    });
+    await expect(socket.emitWithAck('subscribe', { cameraId })).resolves.toEqual({ ok: true });
+    await expect(socket.emitWithAck('watch_frames', { cameraId, enabled: true })).resolves.toEqual({ ok: true });
+    await expect(socket.emitWithAck('subscribe', { cameraId: '../etc' })).resolves.toMatchObject({ ok: false });
+
+    await waitUntil(() => (updates.length >= 3 && frames.length >= 3 ? true : undefined), 90_000, '3 metrics updates and 3 frames');
+    for (const u of updates) {
+      expect(u.cameraId).toBe(cameraId);
+      expect(u.countMethod).toBe('detection');
+      expect(u.health.status).toBe('online');
+    }
+    // The hall video shows ~20 people; YOLO11n at conf 0.25 finds 16-26 per frame.
+    expect(Math.max(...updates.map((u) => u.count))).toBeGreaterThanOrEqual(8);
+    const f = frames[frames.length - 1];
+    const jpeg = Buffer.from(f.jpeg as ArrayBuffer);
+    expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect(f.detections.length).toBe(f.count);
+    for (const d of f.detections) {
+      expect(d.box.x1).toBeGreaterThanOrEqual(0);
+      expect(d.box.x2).toBeLessThanOrEqual(f.width);
+      expect(d.box.y2).toBeLessThanOrEqual(f.height);
+    }
+
+    const pg = new Client({ ...PG, database: db });
+    await pg.connect();
+    try {
+      const rows = await waitUntil(async () => {
+        const r = await pg.query('SELECT time, count FROM metrics WHERE camera_id = $1 ORDER BY time', [cameraId]);
+        return r.rowCount && r.rowCount >= 2 ? r.rows : undefined;
+      }, 30_000, 'metrics rows');
+      // One row per camera per second: times are whole, distinct seconds.
+      const times = rows.map((r: { time: Date }) => r.time.getTime());
+      expect(new Set(times).size).toBe(times.length);
+      for (const t of times) expect(t % 1000).toBe(0);
+      expect(Math.max(...rows.map((r: { count: number }) => r.count))).toBeGreaterThan(0);
+      const current = (await (await fetch(`${base}/api/metrics/${cameraId}/current`)).json()) as { count: number; cameraId: string };
+      expect(current.cameraId).toBe(cameraId);
+    } finally {
+      await pg.end();
+    }
+  });
+
+  it('keeps the model out of the api process: inference happened in the worker', () => {
+    expect(api.output()).not.toMatch(/model .*loaded|worker ready/i);
+    expect(worker.output()).toMatch(/worker ready/i);
+  });
+});

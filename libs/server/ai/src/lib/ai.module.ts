@@ -1,0 +1,128 @@
+import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
+import { StartupError } from '@crowdsafe/server-core';
+import { OnnxYoloDetector } from './detector/onnx-yolo-detector';
+import { PersonDetector } from './detector/person-detector';
+import { FrameStore } from './frame-store/frame-store';
+import { InMemoryFrameStore } from './frame-store/in-memory-frame-store';
+import { RedisFrameStore } from './frame-store/redis-frame-store';
+import { InferenceClient } from './inference/inference-client';
+import { BullMqJobConsumer } from './jobs/bullmq-job-consumer';
+import { BullMqJobDispatcher } from './jobs/bullmq-job-dispatcher';
+import { DetectBatchHandler } from './jobs/detect-batch.handler';
+import { InProcessJobDispatcher } from './jobs/in-process-job-dispatcher';
+import { JobDispatcher } from './jobs/job-dispatcher';
+import { JobHandlerRegistry } from './jobs/job-handler.registry';
+
+export const WORKER_NEEDS_REDIS = 'the worker needs REDIS_URL; in embedded mode inference runs inside the api process';
+
+/** Loads (and validates) the model while the module initialises: a bad MODEL_PATH stops startup. */
+const detectorProvider: Provider = {
+  provide: PersonDetector,
+  inject: [APP_CONFIG],
+  useFactory: (c: AppConfig) =>
+    OnnxYoloDetector.load({
+      modelPath: c.inference.modelPath,
+      executionProvider: c.inference.executionProvider,
+      threads: c.inference.threads,
+      defaults: { confidence: c.inference.confidence, iou: c.inference.iou, maxDetections: c.inference.maxDetections },
+      maxBatch: c.inference.batchSize,
+      logger: new Logger('OnnxYoloDetector'),
+    }),
+};
+
+const redisFrameStoreProvider: Provider = {
+  provide: FrameStore,
+  inject: [APP_CONFIG],
+  useFactory: (c: AppConfig) => {
+    if (!c.queue.redisUrl) throw new StartupError(WORKER_NEEDS_REDIS);
+    return RedisFrameStore.connect(c.queue.redisUrl, {
+      prefix: c.queue.prefix,
+      ttlMs: c.queue.frameTtlMs,
+      framesPerCamera: c.queue.framesPerCamera,
+    });
+  },
+};
+
+const memoryFrameStoreProvider: Provider = {
+  provide: FrameStore,
+  inject: [APP_CONFIG],
+  useFactory: (c: AppConfig) => new InMemoryFrameStore({ framesPerCamera: c.queue.framesPerCamera, ttlMs: c.queue.frameTtlMs }),
+};
+
+const inferenceClientProvider: Provider = {
+  provide: InferenceClient,
+  inject: [JobDispatcher, APP_CONFIG],
+  useFactory: (d: JobDispatcher, c: AppConfig) =>
+    new InferenceClient(d, { batchSize: c.inference.batchSize, maxInFlight: c.inference.maxInFlight }),
+};
+
+/**
+ * Inference wiring.
+ * - forApi: FrameStore + JobDispatcher + InferenceClient. With REDIS_URL, frames go to Redis and jobs to
+ *   workers through BullMQ; without it the detector, handler and registry run in this process (embedded).
+ * - forWorker: RedisFrameStore + detector + registry + handler + BullMqJobConsumer.
+ * APP_CONFIG is provided inside the module, so it works with or without a global APP_CONFIG.
+ */
+@Module({})
+export class AiModule {
+  static forApi(config: AppConfig): DynamicModule {
+    const configProvider: Provider = { provide: APP_CONFIG, useValue: config };
+    if (config.queue.redisUrl) {
+      return {
+        module: AiModule,
+        global: true, // FrameStore and InferenceClient are used by the camera runtimes
+        providers: [
+          configProvider,
+          redisFrameStoreProvider,
+          {
+            provide: JobDispatcher,
+            inject: [APP_CONFIG],
+            useFactory: (c: AppConfig) =>
+              new BullMqJobDispatcher({ redisUrl: c.queue.redisUrl as string, prefix: c.queue.prefix, timeoutMs: c.inference.timeoutMs }),
+          },
+          inferenceClientProvider,
+        ],
+        exports: [FrameStore, JobDispatcher, InferenceClient],
+      };
+    }
+    return {
+      module: AiModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [
+        configProvider,
+        memoryFrameStoreProvider,
+        detectorProvider,
+        DetectBatchHandler,
+        JobHandlerRegistry,
+        { provide: JobDispatcher, useClass: InProcessJobDispatcher },
+        inferenceClientProvider,
+      ],
+      exports: [FrameStore, JobDispatcher, InferenceClient, PersonDetector],
+    };
+  }
+
+  static forWorker(config: AppConfig): DynamicModule {
+    if (!config.queue.redisUrl) throw new StartupError(WORKER_NEEDS_REDIS);
+    return {
+      module: AiModule,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        redisFrameStoreProvider,
+        detectorProvider,
+        DetectBatchHandler,
+        JobHandlerRegistry,
+        {
+          provide: BullMqJobConsumer,
+          inject: [JobHandlerRegistry, APP_CONFIG],
+          useFactory: (r: JobHandlerRegistry, c: AppConfig) =>
+            new BullMqJobConsumer(r, { redisUrl: c.queue.redisUrl as string, prefix: c.queue.prefix, concurrency: c.inference.workerConcurrency }),
+        },
+      ],
+      exports: [FrameStore, PersonDetector, JobHandlerRegistry, BullMqJobConsumer],
+    };
+  }
+}

@@ -1,0 +1,172 @@
+import { type OnModuleDestroy } from '@nestjs/common';
+import type { DetectBatchPayload, DetectBatchResult, DetectOptions, FrameDetections, FrameRef } from '@crowdsafe/contracts';
+import { JobDispatcher } from '../jobs/job-dispatcher';
+
+export interface InferenceClientOptions {
+  /** Frames per detect-batch job (INFERENCE_BATCH_SIZE). */
+  batchSize: number;
+  /** Jobs in flight at once (INFERENCE_MAX_IN_FLIGHT). */
+  maxInFlight: number;
+  /** Requests waiting for a job; beyond it the oldest is rejected with FrameDroppedError. Default 4 x batchSize x maxInFlight (min 16). */
+  maxPending?: number;
+}
+
+export interface InferenceStats {
+  /** Jobs finished (succeeded or failed). */
+  jobs: number;
+  /** Frames sent in those jobs. */
+  frames: number;
+  meanBatchSize: number;
+  /** Requests rejected because the pending queue was full (oldest first). */
+  dropped: number;
+  /** Frames that had expired from the frame store before the worker read them. */
+  missing: number;
+  failedJobs: number;
+  inFlight: number;
+  pending: number;
+  lastError?: string;
+}
+
+/** A request was dropped before it reached a job: the pending queue was full (oldest goes first) or shutdown. */
+export class FrameDroppedError extends Error {
+  constructor(
+    readonly ref: FrameRef,
+    readonly reason: 'queue-full' | 'shutdown',
+  ) {
+    super(
+      reason === 'queue-full'
+        ? `frame ${ref.cameraId}#${ref.seq} dropped: inference queue full (oldest request dropped first)`
+        : `frame ${ref.cameraId}#${ref.seq} dropped: inference client shutting down`,
+    );
+    this.name = 'FrameDroppedError';
+  }
+}
+
+interface Pending {
+  ref: FrameRef;
+  options: DetectOptions | undefined;
+  optionsKey: string;
+  resolve: (r: FrameDetections) => void;
+  reject: (e: Error) => void;
+}
+
+/** Canonical key of per-camera options (two requests of one camera share a job only with equal options). */
+function optionsKey(o: DetectOptions | undefined): string {
+  return o ? JSON.stringify([o.confidence ?? null, o.iou ?? null, o.maxDetections ?? null]) : '';
+}
+
+/**
+ * What camera pipelines call. Requests from every camera are pooled into detect-batch jobs of up to
+ * batchSize frames, with at most maxInFlight jobs outstanding. No timer: a job leaves as soon as a slot is
+ * free, so batches grow by themselves while inference is the bottleneck (continuous batching) and a lone
+ * request never waits for company.
+ */
+export class InferenceClient implements OnModuleDestroy {
+  private readonly pending: Pending[] = [];
+  private readonly maxPending: number;
+  private inFlight = 0;
+  private closed = false;
+  private readonly counters = { jobs: 0, frames: 0, dropped: 0, missing: 0, failedJobs: 0 };
+  private lastError?: string;
+
+  constructor(
+    private readonly dispatcher: JobDispatcher,
+    private readonly opts: InferenceClientOptions,
+  ) {
+    for (const k of ['batchSize', 'maxInFlight'] as const) {
+      if (!Number.isInteger(opts[k]) || opts[k] < 1) throw new RangeError(`${k} must be a positive integer, got ${opts[k]}`);
+    }
+    this.maxPending = opts.maxPending ?? Math.max(16, 4 * opts.batchSize * opts.maxInFlight);
+    if (!Number.isInteger(this.maxPending) || this.maxPending < 1) {
+      throw new RangeError(`maxPending must be a positive integer, got ${opts.maxPending}`);
+    }
+  }
+
+  /** Person detections for one stored frame. Rejects with FrameDroppedError when the request was dropped. */
+  detect(ref: FrameRef, options?: DetectOptions): Promise<FrameDetections> {
+    if (this.closed) return Promise.reject(new FrameDroppedError(ref, 'shutdown'));
+    return new Promise<FrameDetections>((resolve, reject) => {
+      this.pending.push({ ref, options, optionsKey: optionsKey(options), resolve, reject });
+      while (this.pending.length > this.maxPending) {
+        const oldest = this.pending.shift() as Pending;
+        this.counters.dropped++;
+        oldest.reject(new FrameDroppedError(oldest.ref, 'queue-full'));
+      }
+      this.pump();
+    });
+  }
+
+  stats(): InferenceStats {
+    const { jobs, frames } = this.counters;
+    return {
+      ...this.counters,
+      meanBatchSize: jobs ? frames / jobs : 0,
+      inFlight: this.inFlight,
+      pending: this.pending.length,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  onModuleDestroy(): void {
+    this.closed = true;
+    for (const p of this.pending.splice(0)) {
+      this.counters.dropped++;
+      p.reject(new FrameDroppedError(p.ref, 'shutdown'));
+    }
+  }
+
+  private pump(): void {
+    while (!this.closed && this.inFlight < this.opts.maxInFlight && this.pending.length > 0) {
+      const batch = this.takeBatch();
+      this.inFlight++;
+      void this.run(batch);
+    }
+  }
+
+  /** Oldest requests first, up to batchSize; a request whose camera already has other options waits. */
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    const cameraOptions = new Map<string, string>();
+    for (let i = 0; i < this.pending.length && batch.length < this.opts.batchSize; ) {
+      const p = this.pending[i];
+      const seen = cameraOptions.get(p.ref.cameraId);
+      if (seen !== undefined && seen !== p.optionsKey) {
+        i++;
+        continue;
+      }
+      cameraOptions.set(p.ref.cameraId, p.optionsKey);
+      batch.push(p);
+      this.pending.splice(i, 1);
+    }
+    return batch;
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    const payload: DetectBatchPayload = { frames: batch.map((p) => p.ref) };
+    for (const p of batch) {
+      if (p.options) (payload.options ??= {})[p.ref.cameraId] = p.options;
+    }
+    try {
+      const result: DetectBatchResult = await this.dispatcher.dispatch('detect-batch', payload);
+      batch.forEach((p, i) => {
+        const r = result.results?.[i];
+        if (!r || r.cameraId !== p.ref.cameraId || r.seq !== p.ref.seq) {
+          p.reject(new Error(`detect-batch result ${i} does not match frame ${p.ref.cameraId}#${p.ref.seq}`));
+          return;
+        }
+        if (r.missing) this.counters.missing++;
+        p.resolve(r);
+      });
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.counters.failedJobs++;
+      this.lastError = err.message;
+      for (const p of batch) p.reject(err);
+    } finally {
+      this.counters.jobs++;
+      this.counters.frames += batch.length;
+      this.inFlight--;
+      this.pump();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { computeOutputSize, decodeArgs, probeArgs } from './ffmpeg-args';
+import type { SourceInput } from './source-input';
+
+describe('computeOutputSize', () => {
+  it.each([
+    { src: { width: 0, height: 0 }, max: 640, out: null },
+    { src: { width: 1280, height: 720 }, max: 640, out: { width: 640, height: 360 } },
+    { src: { width: 640, height: 360 }, max: 1280, out: { width: 640, height: 360 } }, // never upscale
+    { src: { width: 1920, height: 1080 }, max: 1000, out: { width: 1000, height: 562 } }, // 562.5 -> even
+    { src: { width: 641, height: 361 }, max: 4000, out: { width: 640, height: 360 } }, // odd -> even, down
+    { src: { width: 720, height: 1280 }, max: 640, out: { width: 640, height: 1136 } }, // portrait: only width is bounded
+    { src: { width: 4000, height: 2 }, max: 640, out: { width: 640, height: 2 } }, // never below 2
+    { src: { width: 1280, height: 720 }, max: 641, out: { width: 640, height: 360 } },
+  ])('$src.width x $src.height, max $max', ({ src, max, out }) => {
+    if (out) expect(computeOutputSize(src, max)).toEqual(out);
+    else expect(() => computeOutputSize(src, max)).toThrow(RangeError);
+  });
+});
+
+describe('decodeArgs', () => {
+  const size = { width: 640, height: 360 };
+  it.each([
+    {
+      name: 'file, no loop',
+      input: { kind: 'file', path: '/v/a b.mp4', loop: false } as SourceInput,
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re'],
+      target: 'file:/v/a b.mp4',
+    },
+    {
+      name: 'file, loop',
+      input: { kind: 'file', path: '/v/a.mp4', loop: true } as SourceInput,
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1'],
+      target: 'file:/v/a.mp4',
+    },
+    {
+      name: 'rtsp defaults to tcp',
+      input: { kind: 'url', url: 'rtsp://cam/s' } as SourceInput,
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rtsp_transport', 'tcp', '-timeout', '5000000'],
+      target: 'rtsp://cam/s',
+    },
+    {
+      name: 'rtsp udp',
+      input: { kind: 'url', url: 'rtsp://cam/s', transport: 'udp' } as SourceInput,
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rtsp_transport', 'udp', '-timeout', '5000000'],
+      target: 'rtsp://cam/s',
+    },
+    {
+      name: 'rtmp uses rw_timeout (its -timeout means listen)',
+      input: { kind: 'url', url: 'rtmp://h/app/key' } as SourceInput,
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rw_timeout', '5000000'],
+      target: 'rtmp://h/app/key',
+    },
+  ])('$name', ({ input, pre, target }) => {
+    const args = decodeArgs(input, { fps: 5, size, ioTimeoutMs: 5000 });
+    expect(args.inputOptions).toEqual(pre);
+    expect(args.input).toBe(target);
+    expect(args.outputOptions).toEqual([
+      '-map', '0:v:0', '-an', '-sn', '-dn', '-vf', 'fps=5,scale=640:360:flags=area', '-pix_fmt', 'rgb24', '-f', 'rawvideo',
+    ]);
+  });
+
+  it.each([
+    { fps: 5, filter: 'fps=5,' },
+    { fps: 2.5, filter: 'fps=2.5,' },
+    { fps: 30000 / 1001, filter: 'fps=29.97003,' },
+  ])('fps $fps', ({ fps, filter }) => {
+    const args = decodeArgs({ kind: 'url', url: 'http://x/' }, { fps, size, ioTimeoutMs: 1 });
+    expect(args.outputOptions[args.outputOptions.indexOf('-vf') + 1].startsWith(filter)).toBe(true);
+  });
+});
+
+describe('probeArgs', () => {
+  it.each([
+    { input: { kind: 'file', path: '/a', loop: false } as SourceInput, args: ['-hide_banner', '-loglevel', 'error'] },
+    { input: { kind: 'url', url: 'https://h/x.m3u8' } as SourceInput, args: ['-hide_banner', '-loglevel', 'error', '-rw_timeout', '2000000'] },
+  ])('$input.kind', ({ input, args }) => {
+    expect(probeArgs(input, 2000)).toEqual(args);
+  });
+});

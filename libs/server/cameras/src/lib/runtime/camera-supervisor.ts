@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
+import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
+import { LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
+import { FrameStore, InferenceClient } from '@crowdsafe/server-ai';
+import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
+import { MetricsWriter } from '@crowdsafe/server-metrics';
+import { FfmpegFrameSource, type SourceInput } from '../ingest';
+import { CameraRuntime } from './camera-runtime';
+import { LiveFrameEncoder } from './live-frame-encoder';
+
+/** Turns a stored camera into an ffmpeg input. Later issues add rtsp/http/hls/usb/rtmp validation. */
+export function sourceInputOf(camera: Pick<CameraRecord, 'sourceType' | 'sourceUrl' | 'sourceOptions'>): SourceInput {
+  if (camera.sourceType === 'file') {
+    const loop = (camera.sourceOptions as { loop?: unknown } | null)?.loop;
+    return { kind: 'file', path: camera.sourceUrl, loop: loop === undefined ? true : Boolean(loop) };
+  }
+  return { kind: 'url', url: camera.sourceUrl };
+}
+
+/**
+ * Owns the set of running cameras in this process: seeds the sample camera on an empty embedded install, starts a
+ * CameraRuntime per active camera at boot and stops them all on shutdown.
+ */
+@Injectable()
+export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Cameras');
+  private readonly runtimes = new Map<string, CameraRuntime>();
+  private readonly encoder: LiveFrameEncoder;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cameras: CameraRepository,
+    private readonly frameStore: FrameStore,
+    private readonly inference: InferenceClient,
+    private readonly metrics: MetricsWriter,
+    private readonly live: LiveEventsPublisher,
+  ) {
+    this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.cameras.enabled) {
+      this.logger.log('camera ingestion disabled in this process (CAMERAS_ENABLED=false)');
+      return;
+    }
+    await this.seedSampleCamera();
+    for (const camera of await this.cameras.findActive()) await this.startCamera(camera);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop()));
+    this.runtimes.clear();
+  }
+
+  runtime(cameraId: string): CameraRuntime | undefined {
+    return this.runtimes.get(cameraId);
+  }
+
+  async startCamera(camera: CameraRecord): Promise<CameraRuntime> {
+    const existing = this.runtimes.get(camera.id);
+    if (existing) return existing;
+    const cfg = this.config.cameras;
+    const runtime = new CameraRuntime(
+      {
+        cameraId: camera.id,
+        frameQueueSize: cfg.frameQueueSize,
+        frameMaxAgeMs: cfg.frameMaxAgeMs,
+        detect: {
+          confidence: this.config.inference.confidence,
+          iou: this.config.inference.iou,
+          maxDetections: this.config.inference.maxDetections,
+        },
+      },
+      {
+        createSource: (handlers) => {
+          const source = new FfmpegFrameSource({
+            cameraId: camera.id,
+            input: sourceInputOf(camera),
+            fps: camera.targetFps || cfg.defaultFps,
+            maxWidth: camera.resolutionWidth ?? cfg.defaultWidth,
+            ffmpegPath: cfg.ffmpegPath,
+            ffprobePath: cfg.ffprobePath,
+            stallTimeoutMs: 10_000,
+            backoff: { initialMs: 500, maxMs: 30_000 },
+          });
+          source.onFrame((f: RawFrame) => handlers.onFrame(f));
+          source.onStatus((s: { status: CameraStatus; reason?: string }) => handlers.onStatus(s.status, s.reason));
+          return source;
+        },
+        detect: async (frame, options) => this.inference.detect(await this.frameStore.put(frame), options),
+        writeMetrics: (row) => this.metrics.enqueue(row),
+        saveStatus: (status, reason) => {
+          this.cameras.setStatus(camera.id, status, reason).catch((err: unknown) => this.logger.warn(`could not save status of camera ${camera.id}: ${String(err)}`));
+        },
+        live: this.live,
+        encoder: this.encoder,
+      },
+    );
+    this.runtimes.set(camera.id, runtime);
+    this.logger.log(`starting camera "${camera.name}" (${camera.sourceType})`);
+    await runtime.start();
+    return runtime;
+  }
+
+  async stopCamera(cameraId: string): Promise<void> {
+    const runtime = this.runtimes.get(cameraId);
+    this.runtimes.delete(cameraId);
+    await runtime?.stop();
+  }
+
+  /** The embedded quickstart: with no camera configured, create one on the bundled sample video. */
+  private async seedSampleCamera(): Promise<void> {
+    if (!this.config.cameras.sampleCamera || (await this.cameras.count()) > 0) return;
+    const path = this.config.cameras.sampleVideo;
+    if (!existsSync(path)) {
+      throw new StartupError(
+        `Sample video not found at ${path} (SAMPLE_VIDEO, relative to MEDIA_DIR).`,
+        'Run ./crowdsafe setup to link the sample data, point SAMPLE_VIDEO at a video file, or set SAMPLE_CAMERA=false.',
+      );
+    }
+    await this.cameras.create({ name: 'Sample camera', location: 'Bundled sample video', sourceType: 'file', sourceUrl: path, sourceOptions: { loop: true }, targetFps: this.config.cameras.defaultFps });
+    this.logger.log(`created the sample camera on ${path}`);
+  }
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, parseEnv } from './config';
+import { EnvSchema } from './env.schema';
+
+const ALL_VARS = [...new Set([...Object.keys(new EnvSchema()), 'DATABASE_URL', 'REDIS_URL', 'SQLITE_PATH'])];
+
+describe('loadConfig', () => {
+  it('empty environment -> embedded defaults', () => {
+    const c = loadConfig({}, '/srv/cs');
+    expect(c.embedded).toBe(true);
+    expect(c.database).toEqual({ type: 'sqlite', path: '/srv/cs/data/crowdsafe.sqlite', connectTimeoutS: 10 });
+    expect(c.queue.redisUrl).toBeUndefined();
+    expect(c.inference.modelPath).toBe('/srv/cs/models/yolo11n.onnx');
+    expect(c.inference.confidence).toBe(0.5);
+    expect(c.inference.iou).toBe(0.7);
+    expect(c.cameras.sampleVideo).toBe('/srv/cs/media/sample.mp4');
+    expect(c.port).toBe(3000);
+  });
+
+  it.each([
+    { name: 'DATABASE_URL -> postgres, not embedded', env: { DATABASE_URL: 'postgres://u:p@db:5432/x' }, embedded: false, db: 'postgres' },
+    { name: 'REDIS_URL alone -> not embedded, sqlite', env: { REDIS_URL: 'redis://r:6379' }, embedded: false, db: 'sqlite' },
+    { name: 'empty strings count as unset', env: { DATABASE_URL: '', REDIS_URL: ' ' }, embedded: true, db: 'sqlite' },
+  ])('$name', ({ env, embedded, db }) => {
+    const c = loadConfig(env, '/x');
+    expect(c.embedded).toBe(embedded);
+    expect(c.database.type).toBe(db);
+  });
+
+  it.each([
+    { name: 'port out of range', env: { PORT: '70000' }, names: ['PORT'] },
+    { name: 'port not a number', env: { PORT: 'abc' }, names: ['PORT'] },
+    { name: 'confidence above 1', env: { DETECT_CONFIDENCE: '1.5' }, names: ['DETECT_CONFIDENCE'] },
+    { name: 'bad database scheme', env: { DATABASE_URL: 'mysql://x' }, names: ['DATABASE_URL'] },
+    { name: 'bad redis scheme', env: { REDIS_URL: 'http://x' }, names: ['REDIS_URL'] },
+    { name: 'bad boolean', env: { SAMPLE_CAMERA: 'maybe' }, names: ['SAMPLE_CAMERA'] },
+    { name: 'unknown execution provider', env: { EXECUTION_PROVIDER: 'tpu' }, names: ['EXECUTION_PROVIDER'] },
+    { name: 'two bad values are both named', env: { PORT: '0', FRAME_QUEUE_SIZE: '0' }, names: ['PORT', 'FRAME_QUEUE_SIZE'] },
+  ])('rejects $name, naming the variable', ({ env, names }) => {
+    let error: unknown;
+    try {
+      parseEnv(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    for (const n of names) expect((error as ConfigError).message).toContain(n);
+    expect((error as ConfigError).message).not.toContain('\n');
+  });
+
+  it('parses booleans and numbers', () => {
+    const e = parseEnv({ SAMPLE_CAMERA: 'false', CAMERAS_ENABLED: '0', PORT: '8080', NMS_IOU: '0.45' });
+    expect(e.SAMPLE_CAMERA).toBe(false);
+    expect(e.CAMERAS_ENABLED).toBe(false);
+    expect(e.PORT).toBe(8080);
+    expect(e.NMS_IOU).toBe(0.45);
+  });
+
+  it('.env.example lists every variable and nothing else', () => {
+    const text = readFileSync(join(__dirname, '../../../../../.env.example'), 'utf8');
+    const listed = [...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect([...new Set(listed)].sort()).toEqual([...ALL_VARS].sort());
+  });
+});

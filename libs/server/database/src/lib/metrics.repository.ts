@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type Repository } from 'typeorm';
+import { RISK_LEVELS, type RiskLevel } from '@crowdsafe/contracts';
+import { isUuid } from './errors';
+import { EntityName, type MetricRecord } from './records';
+import { isTimescale } from './timescale';
+
+/** One time bucket of `range()`. */
+export interface MetricBucket {
+  /** Bucket start (UTC), aligned to multiples of the interval since the Unix epoch. */
+  time: Date;
+  /** Mean of the per-second counts in the bucket, 2 decimals. */
+  count: number;
+  /** Highest per-frame count in the bucket (count_max, or count where a row has none). */
+  countMax: number;
+  density: number | null;
+  velocity: number | null;
+  /** Highest surge value. */
+  surge: number | null;
+  /** Sum over the bucket. */
+  flowIn: number | null;
+  flowOut: number | null;
+  /** Highest risk score and level. */
+  riskScore: number | null;
+  riskLevel: RiskLevel | null;
+  /** Per-second rows in the bucket. */
+  samples: number;
+}
+
+/** Rows per INSERT statement: 12 parameters a row stays under SQLite's 32766 and PostgreSQL's 65535 limits. */
+export const METRICS_INSERT_CHUNK = 2000;
+
+const MAX_INTERVAL_S = 86_400;
+
+/** Why a metric row can't be written, or null when it can (checked by insertMany; writers check on enqueue). */
+export function metricRecordProblem(r: MetricRecord): string | null {
+  if (typeof r.cameraId !== 'string' || !isUuid(r.cameraId)) return `cameraId must be a uuid, got "${String(r.cameraId)}"`;
+  if (!(r.time instanceof Date) || Number.isNaN(r.time.getTime())) return 'time is not a valid Date';
+  if (!Number.isInteger(r.count) || r.count < 0) return `count must be a non-negative integer, got ${r.count}`;
+  if (r.countMax != null && (!Number.isInteger(r.countMax) || r.countMax < 0)) {
+    return `countMax must be a non-negative integer or null, got ${r.countMax}`;
+  }
+  if (r.riskLevel != null && !RISK_LEVELS.includes(r.riskLevel)) return `riskLevel must be one of ${RISK_LEVELS.join(', ')}`;
+  return null;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Per-second metrics: batched upserts, bucketed reads, retention deletes. Same code on PostgreSQL and SQLite. */
+@Injectable()
+export class MetricsRepository {
+  private readonly repo: Repository<MetricRecord>;
+  private timescale?: Promise<boolean>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.repo = dataSource.getRepository<MetricRecord>(EntityName.Metric);
+  }
+
+  /** True when metrics is a TimescaleDB hypertable (retention by policy, time_bucket for ranges). Cached. */
+  isTimescale(): Promise<boolean> {
+    this.timescale ??= isTimescale(this.dataSource);
+    return this.timescale;
+  }
+
+  /**
+   * Writes rows with one multi-row INSERT ... ON CONFLICT (camera_id, time) DO UPDATE per chunk of
+   * METRICS_INSERT_CHUNK rows (one statement for a usual batch). A later row for the same camera and second wins.
+   * Returns the number of distinct rows written. Throws TypeError (writing nothing) when a row is malformed.
+   */
+  async insertMany(rows: readonly MetricRecord[]): Promise<number> {
+    rows.forEach((r, i) => {
+      const problem = metricRecordProblem(r);
+      if (problem) throw new TypeError(`metric row ${i}: ${problem}`);
+    });
+    const unique = new Map<string, MetricRecord>();
+    for (const r of rows) unique.set(`${r.cameraId}|${r.time.getTime()}`, r);
+    if (unique.size === 0) return 0;
+    const values = [...unique.values()].map((r) => ({
+      cameraId: r.cameraId,
+      time: r.time,
+      count: r.count,
+      countMax: r.countMax ?? null,
+      density: r.density ?? null,
+      velocity: r.velocity ?? null,
+      surge: r.surge ?? null,
+      flowIn: r.flowIn ?? null,
+      flowOut: r.flowOut ?? null,
+      riskScore: r.riskScore ?? null,
+      riskLevel: r.riskLevel ?? null,
+      metadata: r.metadata ?? {},
+    }));
+    const overwrite = ['count', 'count_max', 'density', 'velocity', 'surge', 'flow_in', 'flow_out', 'risk_score', 'risk_level', 'metadata'];
+    // No wrapping transaction: each statement is atomic and the upsert idempotent, so a failure after some chunks
+    // is repaired by retrying the whole batch. (On SQLite TypeORM shares one connection, and concurrent explicit
+    // transactions would nest as savepoints.)
+    for (let i = 0; i < values.length; i += METRICS_INSERT_CHUNK) {
+      await this.dataSource
+        .createQueryBuilder()
+        .insert()
+        .into(EntityName.Metric)
+        .values(values.slice(i, i + METRICS_INSERT_CHUNK))
+        .orUpdate(overwrite, ['camera_id', 'time'])
+        .updateEntity(false)
+        .execute();
+    }
+    return values.length;
+  }
+
+  /**
+   * Buckets of `intervalSeconds` (1..86400) over [start, end) for one camera, oldest first; empty buckets are
+   * omitted. PostgreSQL: floor of the epoch (time_bucket on TimescaleDB, epoch-aligned the same way); SQLite:
+   * integer math on strftime('%s').
+   */
+  async range(cameraId: string, start: Date, end: Date, intervalSeconds: number): Promise<MetricBucket[]> {
+    if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > MAX_INTERVAL_S) {
+      throw new RangeError(`intervalSeconds must be an integer in 1..${MAX_INTERVAL_S}, got ${intervalSeconds}`);
+    }
+    if (!isUuid(cameraId) || !(start < end)) return [];
+    // intervalSeconds is a validated integer, so inlining it is safe (and lets PostgreSQL see a constant).
+    const n = intervalSeconds;
+    let bucket: string;
+    if (this.dataSource.options.type !== 'postgres') bucket = `(CAST(strftime('%s', m."time") AS INTEGER) / ${n}) * ${n}`;
+    else if (await this.isTimescale())
+      bucket = `extract(epoch FROM time_bucket(make_interval(secs => ${n}), m."time", TIMESTAMPTZ '1970-01-01 00:00:00+00'))`;
+    else bucket = `floor(extract(epoch FROM m."time") / ${n}) * ${n}`;
+    const rank = `CASE m."risk_level" ${RISK_LEVELS.map((l, i) => `WHEN '${l}' THEN ${i}`).join(' ')} END`;
+
+    const raw = await this.dataSource
+      .createQueryBuilder()
+      .from(EntityName.Metric, 'm')
+      .select(bucket, 'bucket')
+      .addSelect('AVG(m."count")', 'count_avg')
+      .addSelect('MAX(COALESCE(m."count_max", m."count"))', 'count_max')
+      .addSelect('AVG(m."density")', 'density')
+      .addSelect('AVG(m."velocity")', 'velocity')
+      .addSelect('MAX(m."surge")', 'surge')
+      .addSelect('SUM(m."flow_in")', 'flow_in')
+      .addSelect('SUM(m."flow_out")', 'flow_out')
+      .addSelect('MAX(m."risk_score")', 'risk_score')
+      .addSelect(`MAX(${rank})`, 'risk_rank')
+      .addSelect('COUNT(*)', 'samples')
+      .where('m."camera_id" = :cameraId', { cameraId })
+      .andWhere('m."time" >= :start', { start })
+      .andWhere('m."time" < :end', { end })
+      .groupBy('1')
+      .orderBy('1', 'ASC')
+      .getRawMany<Record<string, unknown>>();
+
+    return raw.map((r) => ({
+      time: new Date(Number(r['bucket']) * 1000),
+      count: Math.round(Number(r['count_avg']) * 100) / 100,
+      countMax: Number(r['count_max']),
+      density: num(r['density']),
+      velocity: num(r['velocity']),
+      surge: num(r['surge']),
+      flowIn: num(r['flow_in']),
+      flowOut: num(r['flow_out']),
+      riskScore: num(r['risk_score']),
+      riskLevel: r['risk_rank'] === null || r['risk_rank'] === undefined ? null : (RISK_LEVELS[Number(r['risk_rank'])] ?? null),
+      samples: Number(r['samples']),
+    }));
+  }
+
+  /** The newest row of a camera, or null. */
+  latest(cameraId: string): Promise<MetricRecord | null> {
+    if (!isUuid(cameraId)) return Promise.resolve(null);
+    return this.repo.findOne({ where: { cameraId }, order: { time: 'DESC' } });
+  }
+
+  /** Deletes rows with time < `before` (all cameras); returns how many. */
+  async deleteOlderThan(before: Date): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(EntityName.Metric)
+      .where('"time" < :before', { before })
+      .execute();
+    return result.affected ?? 0;
+  }
+}

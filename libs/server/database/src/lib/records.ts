@@ -1,0 +1,179 @@
+import type {
+  AlertChannel,
+  AlertStatus,
+  CameraSourceType,
+  CameraStatus,
+  LogLevel,
+  RiskLevel,
+  UserRole,
+} from '@crowdsafe/contracts';
+
+/** Which SQL database backs the app: PostgreSQL (server) or SQLite (embedded). */
+export type DatabaseDialect = 'postgres' | 'sqlite';
+
+/** A JSON object stored in a jsonb (PostgreSQL) / json text (SQLite) column. */
+export type JsonObject = Record<string, unknown>;
+
+/** TypeORM entity names, for `dataSource.getRepository<UserRecord>(EntityName.User)`. */
+export const EntityName = {
+  User: 'User',
+  Camera: 'Camera',
+  Metric: 'Metric',
+  Alert: 'Alert',
+  AlertRecipient: 'AlertRecipient',
+  Recording: 'Recording',
+  SystemLog: 'SystemLog',
+  Setting: 'Setting',
+} as const;
+export type EntityName = (typeof EntityName)[keyof typeof EntityName];
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  email: string | null;
+  passwordHash: string | null;
+  fullName: string | null;
+  role: UserRole;
+  isActive: boolean;
+  mustChangePassword: boolean;
+  failedLoginCount: number;
+  lockedUntil: Date | null;
+  lastLoginAt: Date | null;
+  /** 'local' or the name of an external identity provider. */
+  authProvider: string;
+  externalId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CameraRecord {
+  id: string;
+  name: string;
+  location: string | null;
+  sourceType: CameraSourceType;
+  /** May contain credentials: redact before logging or returning it. */
+  sourceUrl: string;
+  sourceOptions: JsonObject;
+  isActive: boolean;
+  status: CameraStatus;
+  statusReason: string | null;
+  targetFps: number;
+  resolutionWidth: number | null;
+  resolutionHeight: number | null;
+  areaM2: number | null;
+  capacity: number | null;
+  calibrationData: JsonObject | null;
+  zones: JsonObject[];
+  settings: JsonObject;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * One per-second metric row of one camera. Optional fields default to null / {} when written.
+ * Free-form `metadata` (the pipeline writes e.g. { countMin, frames, method }).
+ */
+export interface MetricRecord {
+  cameraId: string;
+  /** Start of the second (UTC). Together with cameraId the primary key. */
+  time: Date;
+  /** People count: mean over the second's processed frames, rounded. */
+  count: number;
+  /** Highest per-frame count in the second. */
+  countMax?: number | null;
+  density?: number | null;
+  velocity?: number | null;
+  surge?: number | null;
+  flowIn?: number | null;
+  flowOut?: number | null;
+  riskScore?: number | null;
+  riskLevel?: RiskLevel | null;
+  metadata?: JsonObject;
+}
+
+export interface AlertRecord {
+  id: string;
+  cameraId: string;
+  level: RiskLevel;
+  condition: string;
+  status: AlertStatus;
+  message: string;
+  metricsSnapshot: JsonObject;
+  snapshotPath: string | null;
+  channelsNotified: AlertChannel[];
+  escalationLevel: number;
+  acknowledgedBy: string | null;
+  acknowledgedAt: Date | null;
+  resolvedBy: string | null;
+  resolvedAt: Date | null;
+  notes: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Channels an alert recipient can be reached on ('dashboard' is implicit, not a recipient). */
+export type RecipientChannel = Exclude<AlertChannel, 'dashboard'>;
+export const RECIPIENT_CHANNELS: readonly RecipientChannel[] = ['email', 'sms', 'push', 'webhook'];
+
+export interface AlertRecipientRecord {
+  id: string;
+  /** null = all cameras. */
+  cameraId: string | null;
+  name: string;
+  channel: RecipientChannel;
+  destination: string;
+  minLevel: RiskLevel;
+  isActive: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type RecordingTrigger = 'manual' | 'alert' | 'schedule';
+export const RECORDING_TRIGGERS: readonly RecordingTrigger[] = ['manual', 'alert', 'schedule'];
+export type RecordingStatus = 'recording' | 'completed' | 'failed';
+export const RECORDING_STATUSES: readonly RecordingStatus[] = ['recording', 'completed', 'failed'];
+
+export interface RecordingRecord {
+  id: string;
+  cameraId: string;
+  alertId: string | null;
+  trigger: RecordingTrigger;
+  status: RecordingStatus;
+  startTime: Date;
+  endTime: Date | null;
+  durationS: number | null;
+  filePath: string;
+  /** bigint in the database, a JS number here (exact below 2^53 bytes). */
+  sizeBytes: number | null;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+export type LogCategory = 'audit' | 'auth' | 'system' | 'camera' | 'alert';
+export const LOG_CATEGORIES: readonly LogCategory[] = ['audit', 'auth', 'system', 'camera', 'alert'];
+
+/** Application log line and audit trail entry (category 'audit': details = { before, after }). */
+export interface SystemLogRecord {
+  /** bigint identity; a decimal string so it never loses precision. */
+  id: string;
+  time: Date;
+  level: LogLevel;
+  category: LogCategory;
+  action: string | null;
+  message: string;
+  userId: string | null;
+  ip: string | null;
+  resourceType: string | null;
+  resourceId: string | null;
+  details: JsonObject | null;
+}
+
+export interface SettingRecord {
+  category: string;
+  key: string;
+  value: unknown;
+  version: number;
+  updatedBy: string | null;
+  updatedAt: Date;
+}

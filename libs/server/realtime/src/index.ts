@@ -1,0 +1,2 @@
+export * from './lib/live.gateway';
+export * from './lib/realtime.module';

@@ -1,0 +1,99 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import {
+  type CameraStatusEvent,
+  type LiveFrameEvent,
+  type MetricsUpdateEvent,
+  type SubscribeAck,
+  WS_NAMESPACE,
+  WsEvent,
+} from '@crowdsafe/contracts';
+import { LiveEventsPublisher } from '@crowdsafe/server-core';
+
+const MAX_ROOMS_PER_CLIENT = 64;
+const CAMERA_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+export const metricsRoom = (cameraId: string) => `camera:${cameraId}`;
+export const framesRoom = (cameraId: string) => `frames:${cameraId}`;
+
+function cameraIdOf(body: unknown): string | undefined {
+  const id = (body as { cameraId?: unknown } | null)?.cameraId;
+  return typeof id === 'string' && CAMERA_ID.test(id) ? id : undefined;
+}
+
+/**
+ * Live events over socket.io (namespace `/live`). Clients join a camera's room with `subscribe` to get
+ * `metrics_update` (every second) and `camera_status`; `watch_frames` additionally streams annotated JPEG frames.
+ * Frames are sent `volatile`: a viewer whose socket is still busy simply misses frames, so a slow client can
+ * never grow a buffer on the server.
+ */
+@WebSocketGateway({ namespace: WS_NAMESPACE, cors: { origin: false }, maxHttpBufferSize: 64 * 1024 })
+export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger('LiveGateway');
+
+  @WebSocketServer()
+  server!: Namespace;
+
+  handleConnection(client: Socket): void {
+    this.logger.debug(`client ${client.id} connected`);
+  }
+
+  handleDisconnect(client: Socket): void {
+    this.logger.debug(`client ${client.id} disconnected`);
+  }
+
+  @SubscribeMessage(WsEvent.Subscribe)
+  async subscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
+    const cameraId = cameraIdOf(body);
+    if (!cameraId) return { ok: false, error: 'cameraId must be a camera id string' };
+    if (client.rooms.size > MAX_ROOMS_PER_CLIENT) return { ok: false, error: `at most ${MAX_ROOMS_PER_CLIENT} subscriptions per connection` };
+    await client.join(metricsRoom(cameraId));
+    return { ok: true };
+  }
+
+  @SubscribeMessage(WsEvent.Unsubscribe)
+  async unsubscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
+    const cameraId = cameraIdOf(body);
+    if (!cameraId) return { ok: false, error: 'cameraId must be a camera id string' };
+    await client.leave(metricsRoom(cameraId));
+    await client.leave(framesRoom(cameraId));
+    return { ok: true };
+  }
+
+  @SubscribeMessage(WsEvent.WatchFrames)
+  async watchFrames(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
+    const cameraId = cameraIdOf(body);
+    const enabled = (body as { enabled?: unknown } | null)?.enabled;
+    if (!cameraId || typeof enabled !== 'boolean') return { ok: false, error: 'expected { cameraId: string, enabled: boolean }' };
+    if (enabled) {
+      if (client.rooms.size > MAX_ROOMS_PER_CLIENT) return { ok: false, error: `at most ${MAX_ROOMS_PER_CLIENT} subscriptions per connection` };
+      await client.join(framesRoom(cameraId));
+    } else await client.leave(framesRoom(cameraId));
+    return { ok: true };
+  }
+
+  publishMetrics(event: MetricsUpdateEvent): void {
+    this.server?.to(metricsRoom(event.cameraId)).emit(WsEvent.MetricsUpdate, event);
+  }
+
+  publishCameraStatus(event: CameraStatusEvent): void {
+    this.server?.to(metricsRoom(event.cameraId)).emit(WsEvent.CameraStatus, event);
+  }
+
+  publishFrame(event: LiveFrameEvent): void {
+    this.server?.to(framesRoom(event.cameraId)).volatile.emit(WsEvent.Frame, event);
+  }
+
+  wantsFrames(cameraId: string): boolean {
+    return (this.server?.adapter.rooms.get(framesRoom(cameraId))?.size ?? 0) > 0;
+  }
+}

@@ -1,0 +1,306 @@
+import type { Detection } from '@crowdsafe/contracts';
+import { BotSortTracker } from './bot-sort';
+import type { BotSortOptions, TrackerOutput } from './types';
+
+/** A person-sized detection centred at (cx, cy). */
+function det(cx: number, cy: number, score = 0.9, w = 40, h = 100, classId = 0): Detection {
+  return { box: { x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2 }, score, classId };
+}
+
+function frames(n: number, at: (f: number) => Detection[]): Detection[][] {
+  return Array.from({ length: n }, (_, i) => at(i + 1)); // frames are 1-based
+}
+
+/** [id, detectionIndex] per frame, from segments [fromFrame, toFrame, pairs]; frames not covered expect []. */
+type Pairs = Array<[number, number]>;
+function expand(n: number, segments: Array<[number, number, Pairs]>): Pairs[] {
+  const out: Pairs[] = Array.from({ length: n }, () => []);
+  for (const [from, to, pairs] of segments) for (let f = from; f <= to; f++) out[f - 1] = pairs;
+  return out;
+}
+function expandIds(n: number, segments: Array<[number, number, number[]]>): number[][] {
+  const out: number[][] = Array.from({ length: n }, () => []);
+  for (const [from, to, ids] of segments) for (let f = from; f <= to; f++) out[f - 1] = ids;
+  return out;
+}
+
+function run(input: Detection[][], opts?: Partial<BotSortOptions>, affines?: Array<number[] | undefined>): TrackerOutput[] {
+  const tracker = new BotSortTracker(opts);
+  return input.map((d, i) => tracker.update(d, undefined, affines?.[i]));
+}
+
+const walk = (f: number): number => 100 + 3 * f; // 3 px/frame to the right
+
+interface Scenario {
+  name: string;
+  input: Detection[][];
+  opts?: Partial<BotSortOptions>;
+  affines?: Array<number[] | undefined>;
+  /** Confirmed [id, detectionIndex] per frame. */
+  tracks: Array<[number, number, Pairs]>;
+  /** Lost ids per frame (default: none ever). */
+  lost?: Array<[number, number, number[]]>;
+  /** Tentative ids per frame (default: not checked). */
+  tentative?: Array<[number, number, number[]]>;
+}
+
+const scenarios: Scenario[] = [
+  { name: 'no detections', input: frames(10, () => []), tracks: [], tentative: [] },
+  {
+    name: 'one person walking steadily: one id, confirmed on the 3rd frame',
+    input: frames(20, (f) => [det(walk(f), 200)]),
+    tracks: [[3, 20, [[1, 0]]]],
+    tentative: [[1, 2, [-1]]],
+  },
+  {
+    name: 'two people crossing paths keep their ids',
+    input: frames(80, (f) => [det(100 + 4 * f, 200), det(424 - 4 * f, 230)]),
+    tracks: [[3, 80, [[1, 0], [2, 1]]]],
+    tentative: [[1, 2, [-1, -2]]],
+  },
+  {
+    name: 'two people crossing, detection order swapped every frame',
+    input: frames(80, (f) =>
+      f % 2 ? [det(100 + 4 * f, 200), det(424 - 4 * f, 230)] : [det(424 - 4 * f, 230), det(100 + 4 * f, 200)],
+    ),
+    tracks: [
+      [3, 3, [[1, 0], [2, 1]]],
+      ...Array.from({ length: 77 }, (_, k): [number, number, Pairs] => {
+        const f = k + 4;
+        return [f, f, f % 2 ? [[1, 0], [2, 1]] : [[1, 1], [2, 0]]];
+      }),
+    ],
+  },
+  {
+    name: 'occluded for 20 frames, reappears near the prediction: same id',
+    input: frames(60, (f) => (f > 30 && f <= 50 ? [] : [det(walk(f), 200)])),
+    tracks: [[3, 30, [[1, 0]]], [51, 60, [[1, 0]]]],
+    lost: [[31, 50, [1]]],
+  },
+  {
+    name: 'occluded for 40 frames (> buffer of 30): new id after 3 frames',
+    input: frames(80, (f) => (f > 30 && f <= 70 ? [] : [det(walk(f), 200)])),
+    tracks: [[3, 30, [[1, 0]]], [73, 80, [[2, 0]]]],
+    lost: [[31, 60, [1]]], // kept exactly maxTimeLost frames
+    tentative: [[1, 2, [-1]], [71, 72, [-2]]],
+  },
+  {
+    name: 'buffer scales with frame rate: 15 fps keeps a lost track 15 frames',
+    input: frames(60, (f) => (f > 30 && f <= 50 ? [] : [det(walk(f), 200)])),
+    opts: { frameRate: 15 },
+    tracks: [[3, 30, [[1, 0]]], [53, 60, [[2, 0]]]],
+    lost: [[31, 45, [1]]],
+  },
+  {
+    name: 'buffer scales with frame rate: 60 fps bridges a 40-frame gap',
+    input: frames(80, (f) => (f > 30 && f <= 70 ? [] : [det(walk(f), 200)])),
+    opts: { frameRate: 60 },
+    tracks: [[3, 30, [[1, 0]]], [71, 80, [[1, 0]]]],
+    lost: [[31, 70, [1]]],
+  },
+  {
+    name: 'detection flickering every other frame after confirmation: one id, no churn',
+    input: frames(50, (f) => (f <= 10 || f % 2 === 1 ? [det(100 + 2 * f, 200)] : [])),
+    tracks: [
+      [3, 11, [[1, 0]]],
+      ...Array.from({ length: 39 }, (_, k): [number, number, Pairs] => [k + 12, k + 12, (k + 12) % 2 ? [[1, 0]] : []]),
+    ],
+    lost: Array.from({ length: 20 }, (_, k): [number, number, number[]] => [12 + 2 * k, 12 + 2 * k, [1]]),
+  },
+  {
+    // Ultralytics drops an unconfirmed track on its first miss, so a never-stable detection is never confirmed.
+    name: 'detection flickering from the first frame is never confirmed',
+    input: frames(20, (f) => (f % 2 === 1 ? [det(100 + 2 * f, 200)] : [])),
+    tracks: [],
+    tentative: Array.from({ length: 20 }, (_, k): [number, number, number[]] => [k + 1, k + 1, k % 2 ? [] : [-(k / 2 + 1)]]),
+  },
+  {
+    name: 'low-score detection (0.1 < 0.15 < 0.25) keeps a confirmed track alive (second association)',
+    input: frames(25, (f) => [det(100 + 2 * f, 200, f <= 10 ? 0.9 : 0.15)]),
+    tracks: [[3, 25, [[1, 0]]]],
+  },
+  {
+    name: 'score at or below trackLowThresh is ignored: the track is lost',
+    input: frames(25, (f) => [det(100 + 2 * f, 200, f <= 10 ? 0.9 : 0.1)]),
+    tracks: [[3, 10, [[1, 0]]]],
+    lost: [[11, 25, [1]]],
+  },
+  {
+    name: 'low-score detections alone never start a track',
+    input: frames(10, () => [det(100, 200, 0.2)]),
+    tracks: [],
+    tentative: [],
+  },
+  {
+    name: 'spurious single-frame detection never becomes a confirmed track',
+    input: frames(20, (f) => (f === 5 ? [det(walk(f), 200), det(600, 400)] : [det(walk(f), 200)])),
+    tracks: [[3, 20, [[1, 0]]]],
+    tentative: [[1, 2, [-1]], [5, 5, [-2]]],
+  },
+  {
+    name: 'minHits 1 confirms on the first frame',
+    input: frames(5, (f) => [det(walk(f), 200)]),
+    opts: { minHits: 1 },
+    tracks: [[1, 5, [[1, 0]]]],
+    tentative: [],
+  },
+  {
+    name: 'camera pan of -60 px compensated by the affine: same id, never lost',
+    input: frames(20, (f) => [det(walk(f) - (f > 10 ? 60 : 0), 200)]),
+    affines: Array.from({ length: 20 }, (_, i) => (i + 1 === 11 ? [1, 0, -60, 0, 1, 0] : undefined)),
+    tracks: [[3, 20, [[1, 0]]]],
+  },
+  {
+    name: 'the same pan without compensation loses the track and starts a new one',
+    input: frames(20, (f) => [det(walk(f) - (f > 10 ? 60 : 0), 200)]),
+    tracks: [[3, 10, [[1, 0]]], [13, 20, [[2, 0]]]],
+    lost: [[11, 20, [1]]],
+  },
+];
+
+describe('BotSortTracker scenarios', () => {
+  it.each(scenarios)('$name', ({ input, opts, affines, tracks, lost, tentative }) => {
+    const out = run(input, opts, affines);
+    const n = input.length;
+    expect(out.map((o) => o.tracks.map((t): [number, number] => [t.id, t.detectionIndex]))).toEqual(expand(n, tracks));
+    expect(out.map((o) => o.lost.map((t) => t.id))).toEqual(expandIds(n, lost ?? []));
+    if (tentative) expect(out.map((o) => o.tentative.map((t) => t.id))).toEqual(expandIds(n, tentative));
+    expect(out.map((o) => o.frameIndex)).toEqual(input.map((_, i) => i + 1));
+  });
+});
+
+describe('BotSortTracker track fields', () => {
+  it('reports the Kalman box, velocity in px/frame, hits, age and time since update', () => {
+    const tracker = new BotSortTracker();
+    let out: TrackerOutput | undefined;
+    for (let f = 1; f <= 30; f++) out = tracker.update([det(walk(f), 200, 0.8, 40, 100, 0)]);
+    const [t] = out?.tracks ?? [];
+    expect(t).toMatchObject({ id: 1, score: 0.8, classId: 0, state: 'tracked', hits: 30, age: 30, timeSinceUpdate: 0 });
+    expect(t.detectionIndex).toBe(0);
+    expect(t.velocity.vx).toBeCloseTo(3, 1);
+    expect(t.velocity.vy).toBeCloseTo(0, 6);
+    expect(t.box.x1).toBeCloseTo(walk(30) - 20, 0);
+    expect(t.box.y2).toBeCloseTo(250, 3);
+    // three frames without a detection: lost, predicted forward
+    for (let f = 31; f <= 33; f++) out = tracker.update([]);
+    const [l] = out?.lost ?? [];
+    expect(l).toMatchObject({ id: 1, state: 'lost', hits: 30, age: 33, timeSinceUpdate: 3, detectionIndex: -1 });
+    expect((l.box.x1 + l.box.x2) / 2).toBeCloseTo(walk(33), 0);
+  });
+
+  it('tentative tracks carry provisional negative ids and get the next positive id on confirmation', () => {
+    const tracker = new BotSortTracker();
+    const a = tracker.update([det(100, 200), det(300, 200)]);
+    expect(a.tentative.map((t) => [t.id, t.state, t.hits])).toEqual([
+      [-1, 'tentative', 1],
+      [-2, 'tentative', 1],
+    ]);
+    tracker.update([det(100, 200), det(300, 200)]);
+    const c = tracker.update([det(100, 200), det(300, 200)]);
+    expect(c.tracks.map((t) => [t.id, t.state, t.hits])).toEqual([
+      [1, 'tracked', 3],
+      [2, 'tracked', 3],
+    ]);
+    expect(c.tentative).toEqual([]);
+  });
+
+  it('skips invalid detections and counts them', () => {
+    const tracker = new BotSortTracker();
+    const bad: Detection[] = [
+      { box: { x1: NaN, y1: 0, x2: 10, y2: 10 }, score: 0.9, classId: 0 },
+      { box: { x1: 10, y1: 0, x2: 10, y2: 10 }, score: 0.9, classId: 0 },
+      { box: { x1: 10, y1: 20, x2: 20, y2: 10 }, score: 0.9, classId: 0 },
+      { box: { x1: 0, y1: 0, x2: 10, y2: 10 }, score: Infinity, classId: 0 },
+    ];
+    const out = tracker.update(bad);
+    expect(out.tentative).toEqual([]);
+    expect(tracker.stats.invalidDetections).toBe(4);
+  });
+
+  it('explicit frame indices: a gap of dropped frames is predicted across, indices must increase', () => {
+    const tracker = new BotSortTracker();
+    for (let f = 1; f <= 10; f++) tracker.update([det(walk(f), 200)], f);
+    const out = tracker.update([det(walk(16), 200)], 16);
+    expect(out.frameIndex).toBe(16);
+    expect(out.tracks.map((t) => [t.id, t.age])).toEqual([[1, 16]]);
+    expect(() => tracker.update([], 16)).toThrow(RangeError);
+    expect(() => tracker.update([], 16.5)).toThrow(RangeError);
+    expect(tracker.update([]).frameIndex).toBe(17);
+  });
+
+  it.each([
+    { name: 'affine of 5 values', affine: [1, 0, 0, 0, 1] },
+    { name: 'non-finite affine', affine: [1, 0, NaN, 0, 1, 0] },
+  ])('rejects $name', ({ affine }) => {
+    expect(() => new BotSortTracker().update([], undefined, affine)).toThrow(RangeError);
+  });
+
+  it('reset forgets tracks and restarts ids at 1', () => {
+    const tracker = new BotSortTracker();
+    for (let f = 1; f <= 5; f++) tracker.update([det(walk(f), 200), det(walk(f), 500)]);
+    expect(tracker.stats.nextId).toBe(3);
+    tracker.reset();
+    expect(tracker.stats).toMatchObject({ frames: 0, frameIndex: 0, tracked: 0, tentative: 0, lost: 0, nextId: 1 });
+    let out: TrackerOutput | undefined;
+    for (let f = 1; f <= 3; f++) out = tracker.update([det(walk(f), 500)]);
+    expect(out?.tracks.map((t) => t.id)).toEqual([1]);
+  });
+});
+
+describe('BotSortTracker options', () => {
+  it('defaults follow botsort.yaml plus minHits 3, 30 fps', () => {
+    const tracker = new BotSortTracker();
+    expect(tracker.options).toEqual({
+      trackHighThresh: 0.25,
+      trackLowThresh: 0.1,
+      newTrackThresh: 0.25,
+      trackBuffer: 30,
+      matchThresh: 0.8,
+      fuseScore: true,
+      minHits: 3,
+      frameRate: 30,
+    });
+    expect(tracker.maxTimeLost).toBe(30);
+    expect(new BotSortTracker({ frameRate: 25 }).maxTimeLost).toBe(25);
+    expect(new BotSortTracker({ frameRate: 10, trackBuffer: 31 }).maxTimeLost).toBe(10);
+  });
+
+  it.each([
+    { name: 'trackHighThresh > 1', opts: { trackHighThresh: 1.5 } },
+    { name: 'low above high', opts: { trackLowThresh: 0.5, trackHighThresh: 0.4 } },
+    { name: 'negative matchThresh', opts: { matchThresh: -0.1 } },
+    { name: 'NaN newTrackThresh', opts: { newTrackThresh: NaN } },
+    { name: 'fractional trackBuffer', opts: { trackBuffer: 2.5 } },
+    { name: 'minHits 0', opts: { minHits: 0 } },
+    { name: 'frameRate 0', opts: { frameRate: 0 } },
+  ])('rejects $name', ({ opts }) => {
+    expect(() => new BotSortTracker(opts)).toThrow(RangeError);
+  });
+});
+
+describe('BotSortTracker memory', () => {
+  it('100,000 short-lived ids (2,000 frames x 50 new people living 3 frames) keep internal sizes bounded', () => {
+    const tracker = new BotSortTracker();
+    const perFrame = 50;
+    const life = 3;
+    const cohorts = 2000;
+    // person k stands still at a unique position, so a later person is never mistaken for a lost one
+    const at = (k: number): Detection => det((k % 500) * 60, Math.floor(k / 500) * 150);
+    const bound = perFrame * life + perFrame * (tracker.maxTimeLost + 1);
+    let maxRetained = 0;
+    for (let f = 1; f <= cohorts + life - 1; f++) {
+      const dets: Detection[] = [];
+      for (let c = Math.max(1, f - life + 1); c <= Math.min(f, cohorts); c++) {
+        for (let i = 0; i < perFrame; i++) dets.push(at((c - 1) * perFrame + i));
+      }
+      tracker.update(dets);
+      const s = tracker.stats;
+      maxRetained = Math.max(maxRetained, s.tracked + s.tentative + s.lost + s.removed);
+    }
+    expect(tracker.stats.confirmedTotal).toBe(100_000);
+    expect(tracker.stats.nextId).toBe(100_001);
+    expect(maxRetained).toBeLessThanOrEqual(bound);
+    for (let f = 0; f <= tracker.maxTimeLost + 1; f++) tracker.update([]);
+    expect(tracker.stats).toMatchObject({ tracked: 0, tentative: 0, lost: 0, removed: 0, removedTotal: 100_000 });
+  });
+});

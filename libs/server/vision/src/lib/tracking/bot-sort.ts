@@ -1,0 +1,384 @@
+import type { Detection } from '@crowdsafe/contracts';
+import { assertAffine, isIdentityAffine, warpKalmanState } from './gmc';
+import { KalmanFilterXYWH, type KalmanState } from './kalman-filter';
+import { linearAssignmentSparse } from './lap';
+import { iouCostPairs, type CostPairs } from './matching';
+import {
+  DEFAULT_BOT_SORT_OPTIONS,
+  type BotSortOptions,
+  type BotSortStats,
+  type Track,
+  type TrackerOutput,
+  type TrackState,
+} from './types';
+
+/** Second association (low-score detections vs remaining tracked): IoU cost limit, no score fusion. */
+const SECOND_MATCH_THRESH = 0.5;
+/** Unconfirmed tracks vs remaining high-score detections. */
+const UNCONFIRMED_MATCH_THRESH = 0.7;
+/** Tracked/lost pairs closer than this IoU distance are duplicates; the younger one is dropped. */
+const DUPLICATE_IOU_DISTANCE = 0.15;
+
+interface InternalTrack {
+  /** Provisional serial (tentative id = -serial). */
+  readonly serial: number;
+  /** Public id once confirmed, 0 before. */
+  id: number;
+  state: TrackState;
+  removed: boolean;
+  readonly kf: KalmanState;
+  score: number;
+  classId: number;
+  hits: number;
+  readonly startFrame: number;
+  /** Frame of the last associated detection (Ultralytics `frame_id` / `end_frame`). */
+  lastFrame: number;
+  /** Index in the current frame's detections, -1 when not matched this frame. */
+  detectionIndex: number;
+}
+
+interface Det {
+  /** cx, cy, w, h */
+  readonly xywh: [number, number, number, number];
+  readonly score: number;
+  readonly classId: number;
+  readonly index: number;
+}
+
+function validateOptions(o: BotSortOptions): void {
+  const unit = (name: keyof BotSortOptions, v: number): void => {
+    if (!(v >= 0 && v <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${v}`);
+  };
+  unit('trackHighThresh', o.trackHighThresh);
+  unit('trackLowThresh', o.trackLowThresh);
+  unit('newTrackThresh', o.newTrackThresh);
+  unit('matchThresh', o.matchThresh);
+  if (o.trackLowThresh > o.trackHighThresh) {
+    throw new RangeError(`trackLowThresh (${o.trackLowThresh}) must not exceed trackHighThresh (${o.trackHighThresh})`);
+  }
+  if (!Number.isInteger(o.trackBuffer) || o.trackBuffer < 0) {
+    throw new RangeError(`trackBuffer must be a non-negative integer, got ${o.trackBuffer}`);
+  }
+  if (!Number.isInteger(o.minHits) || o.minHits < 1) {
+    throw new RangeError(`minHits must be a positive integer, got ${o.minHits}`);
+  }
+  if (!(o.frameRate > 0) || !Number.isFinite(o.frameRate)) {
+    throw new RangeError(`frameRate must be a positive number, got ${o.frameRate}`);
+  }
+  if (typeof o.fuseScore !== 'boolean') throw new RangeError('fuseScore must be a boolean');
+}
+
+/**
+ * BoT-SORT multi-object tracker (Aharon et al. 2022, without ReID), following Ultralytics' `BOTSORT` /
+ * `BYTETracker.update`:
+ * 1. Kalman-predict the confirmed tracked + lost tracks (lost ones with vw = vh = 0), optional camera-motion warp;
+ * 2. high-score detections (score >= trackHighThresh) vs that pool, IoU distance (fused with the score),
+ *    cost limit matchThresh; lost tracks matched here are re-activated with their id;
+ * 3. low-score detections (trackLowThresh < score < trackHighThresh) vs the remaining tracked ones, IoU
+ *    distance, limit 0.5; still unmatched tracked tracks become lost;
+ * 4. unconfirmed tracks vs the remaining high-score detections (limit 0.7); unmatched unconfirmed are removed;
+ * 5. new (tentative) tracks from the remaining detections with score >= newTrackThresh;
+ * 6. lost tracks older than maxTimeLost = trackBuffer * frameRate / 30 are removed; tracked/lost duplicates
+ *    (IoU > 0.85) lose the younger track.
+ * A track is confirmed, and gets its id, on its `minHits`-th consecutive detection.
+ *
+ * Deliberate differences from Ultralytics (everything else reproduces it; cross-checked against a numpy port):
+ * - ids are issued on confirmation (dense 1, 2, 3, ...; tentative tracks carry provisional negative ids), where
+ *   Ultralytics draws an id for every new tentative track and confirms on the 2nd hit (minHits = 2);
+ * - no "everything is confirmed on frame 1" shortcut;
+ * - tentative tracks are Kalman-predicted like the others (they live minHits - 1 frames with a velocity);
+ * - no ReID (detections carry no embeddings); camera motion is an optional per-frame affine, identity by default;
+ * - a frameIndex jump of k runs k predictions; invalid detections are skipped; removed tracks are not retained.
+ */
+export class BotSortTracker {
+  readonly options: Readonly<BotSortOptions>;
+  readonly maxTimeLost: number;
+
+  private readonly kf = new KalmanFilterXYWH();
+  /** Tracked (confirmed and tentative), as Ultralytics' tracked_stracks. */
+  private tracked: InternalTrack[] = [];
+  /** Lost (confirmed) tracks, as Ultralytics' lost_stracks. Removed tracks are not kept. */
+  private lost: InternalTrack[] = [];
+  private frameIndex = 0;
+  private frames = 0;
+  private nextId = 1;
+  private nextSerial = 1;
+  private confirmedTotal = 0;
+  private removedTotal = 0;
+  private invalidDetections = 0;
+
+  constructor(opts: Partial<BotSortOptions> = {}) {
+    const merged: BotSortOptions = { ...DEFAULT_BOT_SORT_OPTIONS };
+    for (const [k, v] of Object.entries(opts) as Array<[keyof BotSortOptions, unknown]>) {
+      if (v !== undefined) (merged as unknown as Record<string, unknown>)[k] = v;
+    }
+    validateOptions(merged);
+    this.options = Object.freeze(merged);
+    this.maxTimeLost = Math.trunc((merged.frameRate / 30) * merged.trackBuffer);
+  }
+
+  get stats(): BotSortStats {
+    let confirmed = 0;
+    for (const t of this.tracked) if (t.id > 0) confirmed++;
+    return {
+      frames: this.frames,
+      frameIndex: this.frameIndex,
+      tracked: confirmed,
+      tentative: this.tracked.length - confirmed,
+      lost: this.lost.length,
+      removed: 0,
+      nextId: this.nextId,
+      confirmedTotal: this.confirmedTotal,
+      removedTotal: this.removedTotal,
+      invalidDetections: this.invalidDetections,
+      maxTimeLost: this.maxTimeLost,
+    };
+  }
+
+  /** Forget every track; ids start at 1 again. */
+  reset(): void {
+    this.tracked = [];
+    this.lost = [];
+    this.frameIndex = 0;
+    this.frames = 0;
+    this.nextId = 1;
+    this.nextSerial = 1;
+    this.confirmedTotal = 0;
+    this.removedTotal = 0;
+    this.invalidDetections = 0;
+  }
+
+  /**
+   * Advance one frame.
+   * @param detections this frame's detections (source pixels). Invalid ones (non-finite, empty box) are skipped.
+   * @param frameIndex integer, strictly increasing; default previous + 1 (first frame 1). A jump of k frames
+   *   (dropped frames) runs k Kalman predictions and counts k frames toward maxTimeLost.
+   * @param affine camera motion since the previous frame, 2x3 row-major (see `GlobalMotionCompensation`).
+   */
+  update(detections: readonly Detection[], frameIndex?: number, affine?: readonly number[]): TrackerOutput {
+    const frame = frameIndex ?? this.frameIndex + 1;
+    if (!Number.isInteger(frame) || frame <= this.frameIndex) {
+      throw new RangeError(`frameIndex must be an integer greater than ${this.frameIndex}, got ${frameIndex}`);
+    }
+    if (affine !== undefined) assertAffine(affine);
+    const steps = this.frames === 0 ? 1 : Math.min(frame - this.frameIndex, this.maxTimeLost + 1);
+    this.frameIndex = frame;
+    this.frames++;
+
+    const { trackHighThresh, trackLowThresh } = this.options;
+    const high: Det[] = [];
+    const low: Det[] = [];
+    for (let index = 0; index < detections.length; index++) {
+      const d = detections[index];
+      const { x1, y1, x2, y2 } = d.box;
+      const w = x2 - x1;
+      const h = y2 - y1;
+      if (!Number.isFinite(x1 + y1 + w + h + d.score) || !(w > 0) || !(h > 0)) {
+        this.invalidDetections++;
+        continue;
+      }
+      const det: Det = { xywh: [x1 + w / 2, y1 + h / 2, w, h], score: d.score, classId: d.classId, index };
+      if (d.score >= trackHighThresh) high.push(det);
+      else if (d.score > trackLowThresh) low.push(det);
+    }
+
+    for (const t of this.tracked) t.detectionIndex = -1;
+    for (const t of this.lost) t.detectionIndex = -1;
+
+    const unconfirmed: InternalTrack[] = [];
+    const pool: InternalTrack[] = [];
+    for (const t of this.tracked) (t.id > 0 ? pool : unconfirmed).push(t);
+    for (const t of this.lost) pool.push(t);
+
+    // Predict (lost tracks with their size velocity zeroed, as BOTrack.multi_predict), then camera motion.
+    for (const t of pool) {
+      for (let s = 0; s < steps; s++) {
+        if (t.state !== 'tracked') {
+          t.kf.mean[6] = 0;
+          t.kf.mean[7] = 0;
+        }
+        this.kf.predict(t.kf);
+      }
+    }
+    for (const t of unconfirmed) for (let s = 0; s < steps; s++) this.kf.predict(t.kf);
+    if (affine !== undefined && !isIdentityAffine(affine)) {
+      for (const t of pool) warpKalmanState(t.kf, affine);
+      for (const t of unconfirmed) warpKalmanState(t.kf, affine);
+    }
+
+    const refound: InternalTrack[] = [];
+    const newlyLost: InternalTrack[] = [];
+    const created: InternalTrack[] = [];
+
+    // First association: high-score detections vs tracked + lost.
+    const { matchThresh, fuseScore } = this.options;
+    const first = linearAssignmentSparse(this.distances(pool, high, fuseScore, matchThresh), matchThresh);
+    for (const [ti, di] of first.matches) {
+      const t = pool[ti];
+      if (t.state === 'lost') refound.push(t);
+      this.applyDetection(t, high[di], frame);
+    }
+
+    // Second association: low-score detections vs the still-unmatched tracked tracks (IoU only).
+    const remainingTracked: InternalTrack[] = [];
+    for (const ti of first.unmatchedRows) if (pool[ti].state === 'tracked') remainingTracked.push(pool[ti]);
+    const second = linearAssignmentSparse(
+      this.distances(remainingTracked, low, false, SECOND_MATCH_THRESH),
+      SECOND_MATCH_THRESH,
+    );
+    for (const [ti, di] of second.matches) this.applyDetection(remainingTracked[ti], low[di], frame);
+    for (const ti of second.unmatchedRows) {
+      const t = remainingTracked[ti];
+      t.state = 'lost';
+      newlyLost.push(t);
+    }
+
+    // Unconfirmed tracks vs the remaining high-score detections.
+    const remainingHigh: Det[] = first.unmatchedCols.map((j) => high[j]);
+    const third = linearAssignmentSparse(
+      this.distances(unconfirmed, remainingHigh, fuseScore, UNCONFIRMED_MATCH_THRESH),
+      UNCONFIRMED_MATCH_THRESH,
+    );
+    for (const [ti, di] of third.matches) this.applyDetection(unconfirmed[ti], remainingHigh[di], frame);
+    for (const ti of third.unmatchedRows) this.remove(unconfirmed[ti]);
+
+    // New tentative tracks.
+    for (const j of third.unmatchedCols) {
+      const d = remainingHigh[j];
+      if (d.score < this.options.newTrackThresh) continue;
+      const t: InternalTrack = {
+        serial: this.nextSerial++,
+        id: 0,
+        state: 'tentative',
+        removed: false,
+        kf: this.kf.initiate(d.xywh),
+        score: d.score,
+        classId: d.classId,
+        hits: 1,
+        startFrame: frame,
+        lastFrame: frame,
+        detectionIndex: d.index,
+      };
+      if (this.options.minHits <= 1) this.confirm(t);
+      created.push(t);
+    }
+
+    // Expire lost tracks (the ones lost before this frame and not re-found).
+    for (const t of this.lost) {
+      if (t.state === 'lost' && frame - t.lastFrame > this.maxTimeLost) this.remove(t);
+    }
+
+    const tracked: InternalTrack[] = [];
+    for (const t of this.tracked) if (!t.removed && t.state !== 'lost') tracked.push(t);
+    for (const t of created) tracked.push(t);
+    for (const t of refound) tracked.push(t);
+    const lost: InternalTrack[] = [];
+    for (const t of this.lost) if (!t.removed && t.state === 'lost') lost.push(t);
+    for (const t of newlyLost) lost.push(t);
+    this.removeDuplicates(tracked, lost);
+    this.tracked = tracked.filter((t) => !t.removed);
+    this.lost = lost.filter((t) => !t.removed);
+
+    return this.output(frame);
+  }
+
+  private applyDetection(t: InternalTrack, d: Det, frame: number): void {
+    this.kf.update(t.kf, d.xywh);
+    t.hits++;
+    t.lastFrame = frame;
+    t.score = d.score;
+    t.classId = d.classId;
+    t.detectionIndex = d.index;
+    if (t.id > 0) {
+      t.state = 'tracked';
+    } else if (t.hits >= this.options.minHits) {
+      this.confirm(t);
+    }
+  }
+
+  private confirm(t: InternalTrack): void {
+    t.id = this.nextId++;
+    t.state = 'tracked';
+    this.confirmedTotal++;
+  }
+
+  private remove(t: InternalTrack): void {
+    if (t.removed) return;
+    t.removed = true;
+    this.removedTotal++;
+  }
+
+  /** IoU distance (fused with the detection score when `fuse`) of the pairs below `limit` (sparse; <= 1). */
+  private distances(tracks: readonly InternalTrack[], dets: readonly Det[], fuse: boolean, limit: number): CostPairs {
+    const a = new Float64Array(4 * tracks.length);
+    for (let i = 0; i < tracks.length; i++) writeXyxy(tracks[i].kf.mean, a, i);
+    const b = new Float64Array(4 * dets.length);
+    for (let j = 0; j < dets.length; j++) {
+      const [cx, cy, w, h] = dets[j].xywh;
+      b[4 * j] = cx - w / 2;
+      b[4 * j + 1] = cy - h / 2;
+      b[4 * j + 2] = cx + w / 2;
+      b[4 * j + 3] = cy + h / 2;
+    }
+    let scores: Float64Array | undefined;
+    if (fuse) {
+      scores = new Float64Array(dets.length);
+      for (let j = 0; j < dets.length; j++) scores[j] = dets[j].score;
+    }
+    return iouCostPairs(a, tracks.length, b, dets.length, limit, scores);
+  }
+
+  /** Ultralytics `remove_duplicate_stracks`: of a tracked/lost pair with IoU > 0.85 the younger one goes. */
+  private removeDuplicates(tracked: InternalTrack[], lost: InternalTrack[]): void {
+    if (tracked.length === 0 || lost.length === 0) return;
+    const a = new Float64Array(4 * tracked.length);
+    for (let i = 0; i < tracked.length; i++) writeXyxy(tracked[i].kf.mean, a, i);
+    const b = new Float64Array(4 * lost.length);
+    for (let j = 0; j < lost.length; j++) writeXyxy(lost[j].kf.mean, b, j);
+    const pairs = iouCostPairs(a, tracked.length, b, lost.length, DUPLICATE_IOU_DISTANCE);
+    for (let e = 0; e < pairs.row.length; e++) {
+      const p = tracked[pairs.row[e]];
+      const q = lost[pairs.col[e]];
+      if (p.lastFrame - p.startFrame > q.lastFrame - q.startFrame) this.remove(q);
+      else this.remove(p);
+    }
+  }
+
+  private output(frame: number): TrackerOutput {
+    const tracks: Track[] = [];
+    const tentative: Track[] = [];
+    for (const t of this.tracked) (t.id > 0 ? tracks : tentative).push(toTrack(t, frame));
+    const lost = this.lost.map((t) => toTrack(t, frame));
+    tracks.sort((p, q) => p.id - q.id);
+    tentative.sort((p, q) => q.id - p.id);
+    lost.sort((p, q) => p.id - q.id);
+    return { frameIndex: frame, tracks, tentative, lost };
+  }
+}
+
+function writeXyxy(mean: Float64Array, out: Float64Array, i: number): void {
+  const cx = mean[0];
+  const cy = mean[1];
+  const hw = mean[2] / 2;
+  const hh = mean[3] / 2;
+  out[4 * i] = cx - hw;
+  out[4 * i + 1] = cy - hh;
+  out[4 * i + 2] = cx + hw;
+  out[4 * i + 3] = cy + hh;
+}
+
+function toTrack(t: InternalTrack, frame: number): Track {
+  const m = t.kf.mean;
+  return {
+    id: t.id > 0 ? t.id : -t.serial,
+    box: { x1: m[0] - m[2] / 2, y1: m[1] - m[3] / 2, x2: m[0] + m[2] / 2, y2: m[1] + m[3] / 2 },
+    score: t.score,
+    classId: t.classId,
+    state: t.state,
+    hits: t.hits,
+    age: frame - t.startFrame + 1,
+    timeSinceUpdate: frame - t.lastFrame,
+    velocity: { vx: m[4], vy: m[5] },
+    detectionIndex: t.detectionIndex,
+  };
+}
