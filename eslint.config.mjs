@@ -58,7 +58,7 @@ export default [
   },
   {
     // The one place allowed to read process.env, and tooling/test files that set up child processes.
-    files: ['libs/server/config/src/**/*.ts', '**/*.medium-spec.ts', '**/*.spec.ts', 'e2e/**', 'tools/**', '*.js', '*.mjs'],
+    files: ['libs/server/config/src/**/*.ts', '**/*.medium-spec.ts', '**/*.spec.ts', '**/*.test-util.ts', 'e2e/**', 'tools/**', '*.js', '*.mjs'],
     rules: { 'no-restricted-properties': 'off' },
   },
 ];

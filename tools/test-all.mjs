@@ -30,7 +30,8 @@ function run(cmd, args, extraEnv = {}) {
 function check(name, cmd, args, extraEnv) {
   if (only && !only.has(name)) return true;
   const ok = run(cmd, args, extraEnv);
-  ok ? passed++ : failed++;
+  if (ok) passed++;
+  else failed++;
   lines.push(`${ok ? 'PASS' : 'FAIL'} ${name}`);
   return ok;
 }

@@ -9,7 +9,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { LiveFrameEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
 import {
   HALL_VIDEO, MODEL, PG, REDIS_URL, createDatabase, dropDatabase, freePort, pgUrl, runTs, waitUntil, type RunningProcess,
-} from './testing/processes';
+} from './testing/processes.test-util';
 
 jest.setTimeout(180_000);
 
@@ -68,9 +68,10 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
     const frames: LiveFrameEvent[] = [];
     socket.on('metrics_update', (e: MetricsUpdateEvent) => updates.push(e));
     socket.on('frame', (e: LiveFrameEvent) => frames.push(e));
+    const client = socket;
     await new Promise<void>((res, rej) => {
-      socket!.on('connect', () => res());
-      socket!.on('connect_error', rej);
+      client.on('connect', () => res());
+      client.on('connect_error', rej);
     });
     await expect(socket.emitWithAck('subscribe', { cameraId })).resolves.toEqual({ ok: true });
     await expect(socket.emitWithAck('watch_frames', { cameraId, enabled: true })).resolves.toEqual({ ok: true });

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HALL_VIDEO, MODEL, freePort, runTs } from './testing/processes';
+import { HALL_VIDEO, MODEL, freePort, runTs } from './testing/processes.test-util';
 
 jest.setTimeout(120_000);
 
@@ -33,7 +33,9 @@ describe('api startup errors', () => {
       WEB_DIST: '',
       ...env,
     });
-    const exitCode = await Promise.race([p.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 60_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const exitCode = await Promise.race([p.exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 60_000)))]);
+    clearTimeout(timer);
     if (exitCode === 'timeout') await p.stop();
     expect(exitCode).toBe(code);
     const out = p.output();

@@ -11,13 +11,3 @@ export abstract class LiveEventsPublisher {
   abstract publishFrame(event: LiveFrameEvent): void;
   abstract wantsFrames(cameraId: string): boolean;
 }
-
-/** A publisher that drops everything (worker processes, CLI tools). */
-export class NullLiveEventsPublisher extends LiveEventsPublisher {
-  publishMetrics(): void {}
-  publishCameraStatus(): void {}
-  publishFrame(): void {}
-  wantsFrames(): boolean {
-    return false;
-  }
-}

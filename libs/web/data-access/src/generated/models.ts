@@ -6,3 +6,4 @@ export type { CameraDto } from './models/camera-dto';
 export type { CameraHealthDto } from './models/camera-health-dto';
 export type { HealthDto } from './models/health-dto';
 export type { MetricPointDto } from './models/metric-point-dto';
+export type { RiskLevel } from './models/risk-level';

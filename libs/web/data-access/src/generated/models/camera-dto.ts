@@ -4,8 +4,17 @@
 
 import { CameraHealthDto } from '../models/camera-health-dto';
 export interface CameraDto {
+
+  /**
+   * People in the last processed frame
+   */
   currentCount: number | null;
-  health: CameraHealthDto | null;
+
+  /**
+   * Live ingestion health (null when not running in this process)
+   */
+  health: (CameraHealthDto & {
+}) | null;
   id: string;
   isActive: boolean;
   location: string | null;

@@ -14,17 +14,17 @@ export interface GetMetrics$Params {
   cameraId: string;
 
 /**
- * ISO 8601 start (inclusive)
+ * Range start, inclusive (ISO 8601). Default: end minus 1 hour.
  */
   start?: string;
 
 /**
- * ISO 8601 end (exclusive)
+ * Range end, exclusive (ISO 8601). Default: now.
  */
   end?: string;
 
 /**
- * Bucket size in seconds
+ * Bucket width in seconds. Default: the smallest whole number of seconds giving at most 1000 buckets.
  */
   interval?: number;
 }
