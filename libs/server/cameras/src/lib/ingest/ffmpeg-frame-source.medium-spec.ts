@@ -7,6 +7,9 @@ import type { SourceInput } from './source-input';
 
 const HALL = join(sharedDataDir(process.env.CROWDSAFE_SHARED_DATA), 'videos', 'hall_topdown_1280x720_25fps_reencoded.mp4');
 
+// jest ignores testTimeout inside a `projects` entry (5 s default otherwise).
+jest.setTimeout(30_000);
+
 describe('FfmpegFrameSource (real ffmpeg)', () => {
   let dir: string;
   let clip1s: string;

@@ -248,7 +248,7 @@ export class FfmpegFrameSource {
       let lastFrameOrStart = Date.now();
       let stallReason: string | undefined;
       let child: ChildProcess | null = null;
-      let prepareError: Error | undefined;
+      let spawnError: Error | undefined;
       let done = false;
 
       const assembler = new FrameAssembler(size.width * size.height * 3, (data) => {
@@ -299,8 +299,14 @@ export class FfmpegFrameSource {
         const proc = child;
         this.proc = proc;
         lastFrameOrStart = Date.now();
+        // fluent-ffmpeg 2.1's own 'error' handler throws a TypeError (uncaught, and 'close' is never emitted) when the
+        // spawn fails, e.g. ENOENT/EACCES/EAGAIN: replace it. Spawn errors are reported through 'close' below.
+        proc.removeAllListeners('error');
+        proc.on('error', (err) => (spawnError ??= err));
         // 'close' = exited and stdio drained; the next tick lets fluent-ffmpeg flush the last stderr line to us.
-        proc.once('close', (code, signal) => setImmediate(() => finish({ code, signal, spawnError: proc.pid === undefined ? prepareError : undefined })));
+        proc.once('close', (code, signal) =>
+          setImmediate(() => finish({ code, signal, spawnError: proc.pid === undefined ? (spawnError ?? new Error('spawn failed')) : undefined })),
+        );
         if (this.stopRequested) proc.kill('SIGKILL'); // stop() ran while fluent-ffmpeg was preparing
         else this.launched.resolve();
       });
@@ -308,8 +314,8 @@ export class FfmpegFrameSource {
         if (this.stderr.push(line) && firstFrameAt !== null) this.decodeErrors++;
       });
       cmd.on('error', (err: Error) => {
-        prepareError ??= err;
-        if (!child) finish({ code: null, signal: null, spawnError: err }); // failed before a process existed
+        // After spawn, 'close' decides; before it (capability check, path lookup) this is the only signal.
+        if (!child) finish({ code: null, signal: null, spawnError: err });
       });
       cmd.run();
     });

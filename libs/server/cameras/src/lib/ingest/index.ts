@@ -1,5 +1,4 @@
 export { FrameBuffer } from './frame-buffer';
-export { FrameAssembler } from './frame-assembler';
 export { Backoff, type BackoffOptions } from './backoff';
 export {
   ALLOWED_URL_PROTOCOLS,

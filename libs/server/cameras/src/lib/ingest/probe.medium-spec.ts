@@ -8,6 +8,9 @@ import { probeSource } from './probe';
 const DATA = sharedDataDir(process.env.CROWDSAFE_SHARED_DATA);
 const opts = { ffprobePath: FFPROBE, timeoutMs: 10_000 };
 
+// jest ignores testTimeout inside a `projects` entry (5 s default otherwise).
+jest.setTimeout(30_000);
+
 describe('probeSource (real ffprobe)', () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'crowdsafe-probe-'))));
@@ -42,6 +45,14 @@ describe('probeSource (real ffprobe)', () => {
     const err = await probeSource({ kind: 'url', url: 'http://admin:hunter22@127.0.0.1:1/live.m3u8' }, opts).catch((e: Error) => e);
     expect(err).toMatchObject({ code: 'failed', message: 'cannot open http://***@127.0.0.1:1/live.m3u8: Connection refused' });
     expect((err as Error).message).not.toMatch(/admin|hunter22/);
+  });
+
+  it('ffprobe binary missing: clear error', async () => {
+    const path = join(DATA, 'videos/street_crosswalk_640x360_24fps.mp4');
+    await expect(probeSource({ kind: 'file', path, loop: false }, { ffprobePath: '/nonexistent/ffprobe', timeoutMs: 5000 })).rejects.toMatchObject({
+      code: 'failed',
+      message: 'cannot run ffprobe at /nonexistent/ffprobe: not found',
+    });
   });
 
   describe('a server that accepts and never answers', () => {
