@@ -75,6 +75,7 @@ function e2e() {
 
 check('lint', 'npx', ['eslint', '.', '--cache', '--cache-location', 'tmp/.eslintcache']);
 check('build', 'npm', ['run', '-s', 'build:server']);
+check('typecheck-tests', 'npx', ['tsc', '-p', 'tsconfig.spec.json']);
 check('openapi', 'node', ['tools/openapi.mjs', '--check']);
 jestTier('unit', []);
 jestTier('medium', ['--runInBand', '--testTimeout=120000']);

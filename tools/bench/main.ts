@@ -5,11 +5,13 @@
 //      i.e. faster than this CPU can detect, so the processed rate is the pipeline's capacity;
 //   3. the ratio end-to-end / raw (1.0 = the pipeline adds no overhead beyond the model).
 // Options: --seconds N (end-to-end measuring window, default 20), --frames N (raw frames, default 30).
+// INFERENCE_THREADS=N (env) sets onnxruntime's intra-op threads for both measurements (0/unset = ORT default).
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RawFrame } from '@crowdsafe/contracts';
 import { OnnxYoloDetector } from '@crowdsafe/server-ai';
 import { CameraSupervisor } from '@crowdsafe/server-cameras';
@@ -24,6 +26,7 @@ const root = resolve(__dirname, '../..');
 const model = resolve(root, 'models/yolo11n.onnx');
 const video = resolve(root, 'media/sample.mp4');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const threads = Number(process.env['INFERENCE_THREADS'] ?? 0);
 
 function decodeFrames(n: number, width: number, height: number): RawFrame[] {
   const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', video, '-vf', `fps=5,scale=${width}:${height}`, '-frames:v', String(n), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 30 });
@@ -34,7 +37,7 @@ function decodeFrames(n: number, width: number, height: number): RawFrame[] {
 }
 
 async function rawInference(n: number): Promise<{ fps: number; msPerFrame: number; people: number; inferenceMs: number; preMs: number; postMs: number }> {
-  const detector = await OnnxYoloDetector.load({ modelPath: model, executionProvider: 'cpu', threads: 0, defaults: { confidence: 0.5, iou: 0.7, maxDetections: 1000 } });
+  const detector = await OnnxYoloDetector.load({ modelPath: model, executionProvider: 'cpu', threads, defaults: { confidence: 0.5, iou: 0.7, maxDetections: 1000 } });
   const frames = decodeFrames(n, 1280, 720);
   for (let i = 0; i < 3; i++) await detector.detect([frames[i % frames.length]]);
   let people = 0, inf = 0, pre = 0, post = 0;
@@ -52,9 +55,9 @@ async function rawInference(n: number): Promise<{ fps: number; msPerFrame: numbe
   return { fps: (k * 1000) / ms, msPerFrame: ms / k, people: people / k, inferenceMs: inf / k, preMs: pre / k, postMs: post / k };
 }
 
-async function endToEnd(seconds: number): Promise<{ fps: number; fpsIn: number; dropped: number; stale: number; processed: number }> {
+async function endToEnd(seconds: number): Promise<{ fps: number; fpsIn: number; dropped: number; stale: number; processed: number; loopP99Ms: number; loopMaxMs: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cs-bench-'));
-  const config = loadConfig({ DATA_DIR: dataDir, MODEL_PATH: model, SAMPLE_VIDEO: video, CAMERA_DEFAULT_FPS: '25', WEB_DIST: '', LOG_LEVEL: 'warn' }, root);
+  const config = loadConfig({ DATA_DIR: dataDir, MODEL_PATH: model, SAMPLE_VIDEO: video, CAMERA_DEFAULT_FPS: '25', WEB_DIST: '', LOG_LEVEL: 'warn', INFERENCE_THREADS: String(threads) }, root);
   const app = await createApp(config);
   await app.init();
   try {
@@ -64,16 +67,21 @@ async function endToEnd(seconds: number): Promise<{ fps: number; fpsIn: number; 
     if (!runtime) throw new Error('sample camera did not start');
     await sleep(5000); // warm-up: ffmpeg start, model warm-up, JIT
     const a = runtime.health();
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const t0 = performance.now();
     await sleep(seconds * 1000);
     const b = runtime.health();
     const s = (performance.now() - t0) / 1000;
+    loop.disable();
     return {
       fps: (b.framesProcessed - a.framesProcessed) / s,
       fpsIn: (b.framesDecoded - a.framesDecoded) / s,
       dropped: b.droppedFrames - a.droppedFrames,
       stale: b.staleFrames - a.staleFrames,
       processed: b.framesProcessed - a.framesProcessed,
+      loopP99Ms: loop.percentile(99) / 1e6,
+      loopMaxMs: loop.max / 1e6,
     };
   } finally {
     await app.close();
@@ -85,11 +93,11 @@ async function main(): Promise<void> {
   for (const f of [model, video]) if (!existsSync(f)) throw new Error(`${f} is missing; run ./crowdsafe setup`);
   const seconds = arg('seconds', 20);
   console.log(`CrowdSafe bench — ${process.arch}, ${require('node:os').cpus().length} cores, node ${process.version}`);
-  console.log(`model ${model}\nvideo ${video} (1280x720)\n`);
+  console.log(`model ${model}\nvideo ${video} (1280x720), onnxruntime intra-op threads: ${threads || 'default'}\n`);
   const raw = await rawInference(arg('frames', 30));
   console.log(`raw inference (detector alone, batch 1): ${raw.fps.toFixed(2)} frames/s (${raw.msPerFrame.toFixed(1)} ms/frame: preprocess ${raw.preMs.toFixed(1)}, session.run ${raw.inferenceMs.toFixed(1)}, postprocess ${raw.postMs.toFixed(1)}; ${raw.people.toFixed(1)} people/frame at conf 0.5)`);
   const e2e = await endToEnd(seconds);
-  console.log(`end-to-end slice (embedded, fed at 25 fps for ${seconds} s): ${e2e.fps.toFixed(2)} frames/s processed, ${e2e.fpsIn.toFixed(2)} frames/s decoded, ${e2e.dropped} dropped (oldest-first), ${e2e.stale} stale`);
+  console.log(`end-to-end slice (embedded, fed at 25 fps for ${seconds} s): ${e2e.fps.toFixed(2)} frames/s processed, ${e2e.fpsIn.toFixed(2)} frames/s decoded, ${e2e.dropped} dropped (oldest-first), ${e2e.stale} stale; event-loop delay p99 ${e2e.loopP99Ms.toFixed(1)} ms, max ${e2e.loopMaxMs.toFixed(1)} ms`);
   console.log(`ratio end-to-end / raw: ${(e2e.fps / raw.fps).toFixed(2)}`);
 }
 

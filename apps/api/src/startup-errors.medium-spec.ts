@@ -17,13 +17,14 @@ describe('api startup errors', () => {
   const notAModel = join(dir, 'not-a-model.onnx');
   writeFileSync(notAModel, 'this is not an onnx file');
 
-  it.each([
+  const cases: Array<{ name: string; env: Record<string, string>; expect: RegExp; code: number }> = [
     { name: 'bad MODEL_PATH', env: { MODEL_PATH: join(dir, 'missing.onnx') }, expect: /MODEL_PATH/, code: 1 },
     { name: 'a file that is not a YOLO model', env: { MODEL_PATH: notAModel }, expect: /MODEL_PATH|not a YOLO/i, code: 1 },
     { name: 'missing sample video', env: { SAMPLE_VIDEO: join(dir, 'nope.mp4') }, expect: /SAMPLE_VIDEO/, code: 1 },
     { name: 'unreachable DATABASE_URL', env: { DATABASE_URL: 'postgres://cs:s3cret-pw@127.0.0.1:1/crowdsafe', DB_CONNECT_TIMEOUT_S: '3' }, expect: /DATABASE_URL/, code: 1 },
     { name: 'invalid PORT', env: { PORT: 'eighty' }, expect: /PORT/, code: 2 },
-  ])('$name -> one line naming it, exit $code', async ({ env, expect: pattern, code }) => {
+  ];
+  it.each(cases)('$name -> one line naming it, exit $code', async ({ env, expect: pattern, code }) => {
     const p = runTs('apps/api/src/main.ts', {
       PORT: String(await freePort()),
       HOST: '127.0.0.1',

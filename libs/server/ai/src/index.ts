@@ -1,6 +1,7 @@
 export * from './lib/ai.module';
 export * from './lib/detector/person-detector';
 export * from './lib/detector/onnx-yolo-detector';
+export * from './lib/detector/threaded-person-detector';
 export * from './lib/frame-store/frame-store';
 export * from './lib/frame-store/in-memory-frame-store';
 export * from './lib/frame-store/redis-frame-store';

@@ -9,6 +9,7 @@ import { deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from '../testing/r
 import { decodeFrames, REPO_ROOT, sharedDataDir } from '../testing/video-frames.test-util';
 import { AiModule } from './ai.module';
 import { PersonDetector } from './detector/person-detector';
+import { ThreadedPersonDetector } from './detector/threaded-person-detector';
 import { FrameStore } from './frame-store/frame-store';
 import { InMemoryFrameStore } from './frame-store/in-memory-frame-store';
 import { RedisFrameStore } from './frame-store/redis-frame-store';
@@ -44,6 +45,7 @@ describe('AiModule.forApi, embedded (no REDIS_URL): inference in this process', 
     expect(app.get(FrameStore)).toBeInstanceOf(InMemoryFrameStore);
     expect(app.get(JobDispatcher)).toBeInstanceOf(InProcessJobDispatcher);
     expect(app.get(PersonDetector).info.classes).toHaveLength(80);
+    expect(app.get(PersonDetector)).toBeInstanceOf(ThreadedPersonDetector); // inference off the event loop
   });
 
   it('detects people in frames of two cameras through the InferenceClient', async () => {

@@ -1,9 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { StartupError } from '@crowdsafe/server-core';
-import { OnnxYoloDetector } from './detector/onnx-yolo-detector';
 import { PersonDetector } from './detector/person-detector';
+import { ThreadedPersonDetector } from './detector/threaded-person-detector';
 import { FrameStore } from './frame-store/frame-store';
 import { InMemoryFrameStore } from './frame-store/in-memory-frame-store';
 import { RedisFrameStore } from './frame-store/redis-frame-store';
@@ -17,20 +18,39 @@ import { JobHandlerRegistry } from './jobs/job-handler.registry';
 
 export const WORKER_NEEDS_REDIS = 'the worker needs REDIS_URL; in embedded mode inference runs inside the api process';
 
-/** Loads (and validates) the model while the module initialises: a bad MODEL_PATH stops startup. */
-const detectorProvider: Provider = {
-  provide: PersonDetector,
-  inject: [APP_CONFIG],
-  useFactory: (c: AppConfig) =>
-    OnnxYoloDetector.load({
-      modelPath: c.inference.modelPath,
-      executionProvider: c.inference.executionProvider,
-      threads: c.inference.threads,
-      defaults: { confidence: c.inference.confidence, iou: c.inference.iou, maxDetections: c.inference.maxDetections },
-      maxBatch: c.inference.batchSize,
-      logger: new Logger('OnnxYoloDetector'),
-    }),
-};
+/**
+ * Loads (and validates) the model while the module initialises: a bad MODEL_PATH stops startup. The model runs
+ * in a worker thread (an OnnxYoloDetector there): onnxruntime-node's session.run is synchronous and would
+ * otherwise block this process's event loop (ffmpeg pipes, HTTP, socket.io, BullMQ lock renewals) per inference.
+ */
+/**
+ * onnxruntime intra-op threads. INFERENCE_THREADS=0 means automatic: a dedicated worker process uses onnxruntime's
+ * default (all cores); the embedded api leaves one core to ffmpeg decoding and the event loop. Measured on 2 cores
+ * (./crowdsafe bench): 1 thread sustains 0.90 of the detector's raw rate end to end, 2 threads only 0.73, because
+ * the spinning ORT threads then compete with ffmpeg.
+ */
+export function intraOpThreads(configured: number, role: 'embedded' | 'worker', cores = availableParallelism()): number {
+  if (configured > 0) return configured;
+  return role === 'worker' ? 0 : Math.max(1, cores - 1);
+}
+
+function detectorProvider(role: 'embedded' | 'worker'): Provider {
+  return {
+    provide: PersonDetector,
+    inject: [APP_CONFIG],
+    useFactory: (c: AppConfig) =>
+      ThreadedPersonDetector.load({
+        modelPath: c.inference.modelPath,
+        executionProvider: c.inference.executionProvider,
+        threads: intraOpThreads(c.inference.threads, role),
+        defaults: { confidence: c.inference.confidence, iou: c.inference.iou, maxDetections: c.inference.maxDetections },
+        maxBatch: c.inference.batchSize,
+        // Callers are bounded already (maxInFlight jobs in the api, workerConcurrency in a worker); this is a backstop.
+        maxQueue: Math.max(64, c.inference.maxInFlight, c.inference.workerConcurrency),
+        logger: new Logger('PersonDetector'),
+      }),
+  };
+}
 
 const redisFrameStoreProvider: Provider = {
   provide: FrameStore,
@@ -94,7 +114,7 @@ export class AiModule {
       providers: [
         configProvider,
         memoryFrameStoreProvider,
-        detectorProvider,
+        detectorProvider('embedded'),
         DetectBatchHandler,
         JobHandlerRegistry,
         { provide: JobDispatcher, useClass: InProcessJobDispatcher },
@@ -112,7 +132,7 @@ export class AiModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         redisFrameStoreProvider,
-        detectorProvider,
+        detectorProvider('worker'),
         DetectBatchHandler,
         JobHandlerRegistry,
         {

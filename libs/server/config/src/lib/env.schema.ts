@@ -99,7 +99,7 @@ export class EnvSchema {
   @IsIn(['cpu', 'cuda'])
   EXECUTION_PROVIDER: 'cpu' | 'cuda' = 'cpu';
 
-  /** onnxruntime intra-op threads; 0 = onnxruntime's default. */
+  /** onnxruntime intra-op threads; 0 = automatic (embedded api: cores - 1, worker: all cores). */
   @Type(() => Number) @IsInt() @Min(0) @Max(256)
   INFERENCE_THREADS = 0;
 
