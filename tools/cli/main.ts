@@ -1,28 +1,29 @@
 // `crowdsafe <command>` subcommands that run inside Node (the bash entry point handles install/build/start).
+// Each command is a module in ./commands exporting `summary` and `run(args)`; add a file to add a command.
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@crowdsafe/server-config';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '@crowdsafe/server-config';
 import { StartupError } from '@crowdsafe/server-core';
-import { runMigrations } from '@crowdsafe/server-database';
 
-async function migrate(): Promise<void> {
-  const config = loadConfig();
-  if (config.database.type !== 'postgres') {
-    console.log('No DATABASE_URL: the embedded SQLite schema is created by the api at start; nothing to migrate.');
-    return;
-  }
-  await runMigrations(config);
+interface Command {
+  summary: string;
+  run(args: string[]): Promise<void>;
 }
 
-const commands: Record<string, () => Promise<void>> = { migrate };
+const dir = join(__dirname, 'commands');
+const names = readdirSync(dir)
+  .filter((f) => /^[a-z-]+\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
+  .map((f) => f.replace(/\.(js|ts)$/, ''));
 
 async function main(): Promise<void> {
-  const name = process.argv[2] ?? '';
-  const command = commands[name];
-  if (!command) {
-    console.error(`error: unknown command '${name}'; known: ${Object.keys(commands).join(', ')}`);
+  const [name = '', ...args] = process.argv.slice(2);
+  if (!names.includes(name) || !existsSync(dir)) {
+    console.error(`error: unknown command '${name}'; known: ${names.join(', ')}`);
     process.exit(2);
   }
-  await command();
+  const command = (await import(join(dir, name))) as Command;
+  await command.run(args);
 }
 
 main().then(
@@ -32,7 +33,7 @@ main().then(
       console.error(`error: ${err.message}`);
       process.exit(1);
     }
-    console.error(err);
+    console.error(err instanceof Error ? `error: ${err.message}` : err);
     process.exit(1);
   },
 );

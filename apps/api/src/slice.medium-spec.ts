@@ -56,6 +56,14 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
     expect(health).toMatchObject({ status: 'ok', embedded: false, database: 'postgres', queue: 'bullmq', cameras: 1 });
   });
 
+  it('serves the OpenAPI spec at /api/docs-json and Swagger UI at /api/docs', async () => {
+    const spec = (await (await fetch(`${base}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/cameras', '/api/cameras/{id}', '/api/health', '/api/metrics/{cameraId}/current']));
+    const ui = await fetch(`${base}/api/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+  });
+
   it('streams live counts and annotated frames, and stores per-second metrics in PostgreSQL', async () => {
     const cameras = (await (await fetch(`${base}/api/cameras`)).json()) as Array<{ id: string; name: string; sourceType: string }>;
     expect(cameras).toHaveLength(1);
