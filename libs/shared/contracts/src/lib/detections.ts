@@ -23,7 +23,34 @@ export interface DetectOptions {
   iou?: number;
   /** Maximum detections kept per frame after NMS (default from config; never silently 300). */
   maxDetections?: number;
+  /**
+   * Sliced (tiled) inference for small, far or dense people: 'off', 'on', or 'auto' (tiles when people are small
+   * or the untiled count is high). Default 'off'.
+   */
+  tiling?: TilingMode;
+}
+
+export type TilingMode = 'off' | 'on' | 'auto';
+
+/** A tracked person in one frame (BoT-SORT), in source-frame pixels. Only confirmed tracks carry an id >= 1. */
+export interface TrackedPerson {
+  id: number;
+  box: BBox;
+  score: number;
+  /** Frames since the track was last matched to a detection (0 = matched this frame). */
+  timeSinceUpdate: number;
+  /** Kalman velocity of the box centre, pixels per frame. */
+  velocity: { vx: number; vy: number };
+}
+
+/** A people count with its provenance and uncertainty; every count the product reports carries these. */
+export interface CountEstimate {
+  count: number;
+  method: CountMethod;
+  /** Plausible range (e.g. ±1 sigma, or the spread between estimators). */
+  low: number;
+  high: number;
 }
 
 /** How a count was obtained. Later issues add dense estimators. */
-export type CountMethod = 'detection' | 'tracking' | 'grid-estimate' | 'density-model' | 'fused';
+export type CountMethod = 'detection' | 'tiled-detection' | 'tracking' | 'grid-estimate' | 'density-model' | 'fused';

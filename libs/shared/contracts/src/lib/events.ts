@@ -1,5 +1,5 @@
 import type { CameraHealth, CameraStatus } from './camera';
-import type { CountMethod, Detection } from './detections';
+import type { CountMethod, Detection, TrackedPerson } from './detections';
 
 /** WebSocket (socket.io) event names. Clients join a camera's room with `subscribe`. */
 export const WsEvent = {
@@ -37,6 +37,8 @@ export interface LiveFrameEvent {
   height: number;
   jpeg: ArrayBuffer | Uint8Array;
   detections: Detection[];
+  /** Confirmed tracks in this frame (ids for the overlay), rescaled like `detections`. */
+  tracks?: TrackedPerson[];
   count: number;
 }
 
