@@ -1,16 +1,5 @@
 import { costMatrixFromRows, lapjv, linearAssignment, linearAssignmentSparse, type CostMatrix } from './lap';
-
-/** mulberry32: small seeded PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './testing/prng.test-util';
 
 function randomMatrix(rand: () => number, rows: number, cols: number, kind: 'uniform' | 'sparse' | 'ties'): CostMatrix {
   const data = new Float64Array(rows * cols);

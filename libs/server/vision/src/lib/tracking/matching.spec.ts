@@ -1,15 +1,5 @@
 import { fuseScore, iou, iouCostPairs, iouDistance } from './matching';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './testing/prng.test-util';
 
 function boxes(rand: () => number, n: number): Float64Array {
   const out = new Float64Array(4 * n);

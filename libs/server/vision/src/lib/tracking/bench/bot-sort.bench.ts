@@ -4,17 +4,7 @@
 // jitter +-2 px, 5% missed detections, 10% low-score detections, 1% of people replaced by newcomers per frame).
 import type { Detection } from '@crowdsafe/contracts';
 import { BotSortTracker } from '../bot-sort';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../testing/prng.test-util';
 
 interface Person {
   x: number;
