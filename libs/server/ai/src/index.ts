@@ -13,3 +13,4 @@ export * from './lib/jobs/bullmq-job-dispatcher';
 export * from './lib/jobs/bullmq-job-consumer';
 export * from './lib/jobs/detect-batch.handler';
 export * from './lib/inference/inference-client';
+export * from './lib/dense';

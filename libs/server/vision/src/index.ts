@@ -7,3 +7,6 @@ export * from './lib/python-literal';
 export * from './lib/ultralytics-metadata';
 export * from './lib/coco';
 export * from './lib/tracking';
+export * from './lib/tiling';
+export * from './lib/dense';
+export * from './lib/pipeline';

@@ -3,11 +3,20 @@ import { readFile, stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import type { DetectOptions, Detection, RawFrame } from '@crowdsafe/contracts';
+import type { DetectOptions, RawFrame, TilingMode } from '@crowdsafe/contracts';
 import { StartupError } from '@crowdsafe/server-core';
 import {
+  type AutoTilingThresholds,
   COCO_CLASS_NAMES,
   computeLetterbox,
+  cropRgb,
+  DEFAULT_TILE_OVERLAP,
+  mergeTileDetections,
+  type PassDetections,
+  planTiles,
+  shiftBox,
+  shouldTile,
+  type TileRegion,
   describeYoloOutput,
   type Letterbox,
   OnnxParseError,
@@ -24,6 +33,45 @@ export interface DetectorDefaults {
   confidence: number;
   iou: number;
   maxDetections: number;
+  /** Tiling when a frame's options do not say (default 'off'). */
+  tiling?: TilingMode;
+}
+
+/** Sliced-inference settings (see libs/server/vision/src/lib/tiling). Slices are the model input size. */
+export interface DetectorTilingOptions {
+  /** Overlap of neighbouring slices, fraction of the slice size (default 0.2). */
+  overlap?: number;
+  /** IoU above which the merge drops the weaker of two boxes (default 0.5; never above the frame's `iou`). */
+  mergeIou?: number;
+  /** IoS above which a box cut by a slice edge is merged into the box that covers it (default 0.6). */
+  mergeIos?: number;
+  /** 'auto' thresholds (defaults: >= 15 people, or median box height < 10 % of the frame with >= 3 people). */
+  auto?: AutoTilingThresholds;
+}
+
+/** How one frame was run. */
+export interface FrameTiling {
+  /** True when slices ran (count method 'tiled-detection'). */
+  tiled: boolean;
+  /** Model passes for this frame: 1 untiled, else 1 global + the slices. */
+  passes: number;
+}
+
+/** DetectorRun plus per-frame tiling (the field crosses the detector thread unchanged). */
+export interface TiledDetectorRun extends DetectorRun {
+  tiling?: FrameTiling[];
+}
+
+interface ResolvedOptions {
+  confidence: number;
+  iou: number;
+  maxDetections: number;
+  tiling: TilingMode;
+}
+
+interface Pass {
+  frame: number;
+  region: TileRegion;
 }
 
 export interface OnnxYoloDetectorOptions {
@@ -38,6 +86,8 @@ export interface OnnxYoloDetectorOptions {
   settingName?: string;
   /** Upper bound of frames per session.run with a dynamic batch (bounds tensor memory). Default 64. */
   maxBatch?: number;
+  /** Sliced inference (DetectOptions.tiling 'on' / 'auto'). */
+  tiling?: DetectorTilingOptions;
 }
 
 const EXPECTED = 'Expected a YOLOv8/YOLO11 detect ONNX export; see models/README.md';
@@ -93,6 +143,7 @@ export class OnnxYoloDetector extends PersonDetector {
     private readonly outputLayout: YoloOutputLayout,
     private readonly defaults: DetectorDefaults,
     private readonly maxBatch: number,
+    private readonly tiling: Required<Omit<DetectorTilingOptions, 'auto'>> & { auto: AutoTilingThresholds },
   ) {
     super();
   }
@@ -137,14 +188,16 @@ export class OnnxYoloDetector extends PersonDetector {
         ...(meta.producerName ? { producer: meta.producerName } : {}),
         ...(ul.version ? { exporterVersion: ul.version } : {}),
       };
-      return new OnnxYoloDetector(session.session, info, layout, outputLayout, opts.defaults, Math.max(1, opts.maxBatch ?? 64));
+      const t = opts.tiling ?? {};
+      const tiling = { overlap: t.overlap ?? DEFAULT_TILE_OVERLAP, mergeIou: t.mergeIou ?? 0.5, mergeIos: t.mergeIos ?? 0.6, auto: t.auto ?? {} };
+      return new OnnxYoloDetector(session.session, info, layout, outputLayout, opts.defaults, Math.max(1, opts.maxBatch ?? 64), tiling);
     } catch (e) {
       await session.session.release().catch(() => undefined);
       throw e;
     }
   }
 
-  async detect(frames: readonly RawFrame[], options: readonly (DetectOptions | undefined)[] = []): Promise<DetectorRun> {
+  async detect(frames: readonly RawFrame[], options: readonly (DetectOptions | undefined)[] = []): Promise<TiledDetectorRun> {
     if (this.closed) throw new Error('OnnxYoloDetector is closed');
     const run = this.queue.then(() => this.runExclusive(frames, options));
     this.queue = run.catch(() => undefined);
@@ -159,7 +212,7 @@ export class OnnxYoloDetector extends PersonDetector {
     await this.session.release();
   }
 
-  private async runExclusive(frames: readonly RawFrame[], options: readonly (DetectOptions | undefined)[]): Promise<DetectorRun> {
+  private async runExclusive(frames: readonly RawFrame[], options: readonly (DetectOptions | undefined)[]): Promise<TiledDetectorRun> {
     const timings = { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 };
     const resolved = frames.map((f, i) => {
       const expected = f.width * f.height * 3;
@@ -170,66 +223,117 @@ export class OnnxYoloDetector extends PersonDetector {
       }
       return this.resolveOptions(options[i]);
     });
-    const detections: Detection[][] = [];
+    const { width: inW, height: inH } = this.layout;
+    const tcfg = this.tiling;
+    const slices = (f: RawFrame) =>
+      planTiles(f.width, f.height, { tileWidth: inW, tileHeight: inH, overlap: tcfg.overlap }).filter((r) => r.kind === 'tile');
+    // Round 1: the untiled pass of every frame (the 'global' pass of tiled frames), plus the slices of 'on' frames,
+    // all batched together. Round 2: the slices of 'auto' frames whose untiled pass asked for tiling.
+    const perFrame: PassDetections[][] = frames.map(() => []);
+    const round1: Pass[] = [];
+    frames.forEach((f, i) => {
+      round1.push({ frame: i, region: { x: 0, y: 0, width: f.width, height: f.height, kind: 'global' } });
+      if (resolved[i].tiling === 'on') for (const region of slices(f)) round1.push({ frame: i, region });
+    });
+    await this.runPasses(frames, resolved, round1, perFrame, timings);
+    const round2: Pass[] = [];
+    frames.forEach((f, i) => {
+      if (resolved[i].tiling === 'auto' && shouldTile(perFrame[i][0].detections, f.height, tcfg.auto)) {
+        for (const region of slices(f)) round2.push({ frame: i, region });
+      }
+    });
+    if (round2.length) await this.runPasses(frames, resolved, round2, perFrame, timings);
+
+    const t = performance.now();
+    const tiling: FrameTiling[] = [];
+    const detections = frames.map((f, i) => {
+      const passes = perFrame[i];
+      tiling.push({ tiled: passes.length > 1, passes: passes.length });
+      if (passes.length === 1) return [...passes[0].detections];
+      return mergeTileDetections(passes, {
+        frameWidth: f.width,
+        frameHeight: f.height,
+        iou: Math.min(resolved[i].iou, tcfg.mergeIou),
+        ios: tcfg.mergeIos,
+        maxDetections: resolved[i].maxDetections,
+      });
+    });
+    timings.postprocessMs += performance.now() - t;
+    return { detections, timings, tiling };
+  }
+
+  /** Run passes (slices or whole frames) in batches of the model's batch size; append each pass's detections. */
+  private async runPasses(
+    frames: readonly RawFrame[],
+    resolved: readonly ResolvedOptions[],
+    passes: readonly Pass[],
+    out: PassDetections[][],
+    timings: { preprocessMs: number; inferenceMs: number; postprocessMs: number },
+  ): Promise<void> {
     const chunk = this.layout.dynamicBatch ? this.maxBatch : this.layout.fixedBatch;
-    for (let start = 0; start < frames.length; start += chunk) {
-      const part = frames.slice(start, start + chunk);
+    for (let start = 0; start < passes.length; start += chunk) {
+      const part = passes.slice(start, start + chunk);
       const batch = this.layout.dynamicBatch ? part.length : this.layout.fixedBatch;
       const input = this.inputBuffer(batch);
 
       let t = performance.now();
-      const lbs = await this.preprocess(part, input.data);
+      const lbs = await this.preprocess(frames, part, input.data);
       timings.preprocessMs += performance.now() - t;
 
       t = performance.now();
-      const out = await this.session.run({ [this.layout.inputName]: input.tensor });
+      const res = await this.session.run({ [this.layout.inputName]: input.tensor });
       timings.inferenceMs += performance.now() - t;
 
       t = performance.now();
-      const tensor = out[this.layout.outputName];
+      const tensor = res[this.layout.outputName];
       const data = tensor.data as Float32Array;
-      part.forEach((f, b) => {
-        const o = resolved[start + b];
-        detections.push(
-          postprocessYolo(data, tensor.dims, b, lbs[b], f.width, f.height, {
-            classIds: [this.layout.personClassId],
-            confidence: o.confidence,
-            iou: o.iou,
-            maxDetections: o.maxDetections,
-            numClasses: this.layout.numClasses,
-            layout: this.outputLayout,
-          }),
-        );
+      part.forEach((p, b) => {
+        const o = resolved[p.frame];
+        const { region } = p;
+        const dets = postprocessYolo(data, tensor.dims, b, lbs[b], region.width, region.height, {
+          classIds: [this.layout.personClassId],
+          confidence: o.confidence,
+          iou: o.iou,
+          maxDetections: o.maxDetections,
+          numClasses: this.layout.numClasses,
+          layout: this.outputLayout,
+        });
+        const shifted = region.x === 0 && region.y === 0 ? dets : dets.map((d) => ({ ...d, box: shiftBox(d.box, region) }));
+        out[p.frame].push({ region, detections: shifted });
       });
       timings.postprocessMs += performance.now() - t;
     }
-    return { detections, timings };
   }
 
-  private resolveOptions(o: DetectOptions | undefined): DetectorDefaults {
+  private resolveOptions(o: DetectOptions | undefined): ResolvedOptions {
     const r = {
       confidence: o?.confidence ?? this.defaults.confidence,
       iou: o?.iou ?? this.defaults.iou,
       maxDetections: o?.maxDetections ?? this.defaults.maxDetections,
+      tiling: o?.tiling ?? this.defaults.tiling ?? 'off',
     };
     if (!(r.confidence >= 0 && r.confidence <= 1)) throw new RangeError(`confidence must be within 0..1, got ${r.confidence}`);
     if (!(r.iou >= 0 && r.iou <= 1)) throw new RangeError(`iou must be within 0..1, got ${r.iou}`);
     if (!Number.isInteger(r.maxDetections) || r.maxDetections < 1) {
       throw new RangeError(`maxDetections must be a positive integer, got ${r.maxDetections}`);
     }
+    if (r.tiling !== 'off' && r.tiling !== 'on' && r.tiling !== 'auto') throw new RangeError(`tiling must be 'off', 'on' or 'auto', got ${String(r.tiling)}`);
     return r;
   }
 
-  /** Resize (sharp, in parallel) and pack each frame into its slot of the batch tensor. */
-  private async preprocess(frames: readonly RawFrame[], out: Float32Array): Promise<Letterbox[]> {
+  /** Crop each pass's region, resize it (sharp, in parallel) and pack it into its slot of the batch tensor. */
+  private async preprocess(frames: readonly RawFrame[], passes: readonly Pass[], out: Float32Array): Promise<Letterbox[]> {
     const { width: inW, height: inH } = this.layout;
-    const lbs = frames.map((f) => computeLetterbox(f.width, f.height, inW, inH));
+    const lbs = passes.map((p) => computeLetterbox(p.region.width, p.region.height, inW, inH));
     const resized = await Promise.all(
-      frames.map((f, i) => {
+      passes.map((p, i) => {
+        const f = frames[p.frame];
+        const { region } = p;
         const lb = lbs[i];
-        if (lb.newW === f.width && lb.newH === f.height) return f.data;
+        const px = cropRgb(f.data, f.width, f.height, region);
+        if (lb.newW === region.width && lb.newH === region.height) return px;
         // 'linear' matches Ultralytics' cv2.INTER_LINEAR letterbox more closely than sharp's lanczos3 default.
-        return sharp(f.data, { raw: { width: f.width, height: f.height, channels: 3 } })
+        return sharp(px, { raw: { width: region.width, height: region.height, channels: 3 } })
           .resize(lb.newW, lb.newH, { fit: 'fill', kernel: 'linear' })
           .raw()
           .toBuffer();

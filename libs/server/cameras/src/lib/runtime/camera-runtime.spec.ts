@@ -1,6 +1,6 @@
 import type { CameraStatus, CameraStatusEvent, DetectOptions, Detection, FrameDetections, LiveFrameEvent, MetricsUpdateEvent, RawFrame } from '@crowdsafe/contracts';
 import { LiveEventsPublisher } from '@crowdsafe/server-core';
-import { CameraRuntime, type CameraRuntimeDeps } from './camera-runtime';
+import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
 import type { LiveFrameEncoder } from './live-frame-encoder';
 
 class RecordingPublisher extends LiveEventsPublisher {
@@ -14,12 +14,13 @@ class RecordingPublisher extends LiveEventsPublisher {
   wantsFrames() { return this.watching; }
 }
 
-const box = (i: number): Detection => ({ box: { x1: i, y1: i, x2: i + 10, y2: i + 20 }, score: 0.9, classId: 0 });
+/** Person i of a frame: 40x200 px, 60 px apart (640x360 frames), standing still. */
+const box = (i: number): Detection => ({ box: { x1: 20 + 60 * i, y1: 100, x2: 60 + 60 * i, y2: 300 }, score: 0.9, classId: 0 });
 
-function harness(opts: { queue?: number; maxAgeMs?: number; people?: (seq: number) => number; manualDetect?: boolean } = {}) {
+function harness(opts: { queue?: number; maxAgeMs?: number; people?: (seq: number) => number; manualDetect?: boolean; counting?: CameraRuntimeOptions['counting'] } = {}) {
   let now = 1_000_000;
   const live = new RecordingPublisher();
-  const rows: Array<{ time: Date; count: number; countMax: number }> = [];
+  const rows: Array<{ time: Date; count: number; countMax: number; metadata: Record<string, unknown> }> = [];
   const saved: Array<[CameraStatus, string | null]> = [];
   const pending: Array<{ frame: RawFrame; resolve: (r: FrameDetections) => void }> = [];
   let handlers!: Parameters<CameraRuntimeDeps['createSource']>[0];
@@ -40,14 +41,26 @@ function harness(opts: { queue?: number; maxAgeMs?: number; people?: (seq: numbe
     encoder: { encode: async (_f: RawFrame, d: Detection[]) => ({ jpeg: Buffer.from([0xff, 0xd8]), width: 64, height: 36, detections: d }) } as unknown as LiveFrameEncoder,
     now: () => now,
   };
-  const runtime = new CameraRuntime({ cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, detect: {} }, deps);
+  const runtime = new CameraRuntime(
+    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, detect: {}, counting: opts.counting },
+    deps,
+  );
   let seq = 0;
-  const frame = (): RawFrame => ({ cameraId: 'cam-1', seq: seq++, capturedAt: now, width: 64, height: 36, data: new Uint8Array(64 * 36 * 3) });
+  // 640x360 frames; the mock encoder answers 64x36 (a 0.1 downscale) with the detections unchanged.
+  const frame = (): RawFrame => ({ cameraId: 'cam-1', seq: seq++, capturedAt: now, width: 640, height: 360, data: new Uint8Array(0) });
   const flush = () => new Promise((r) => setImmediate(r));
   return {
     runtime, live, rows, saved, pending, result,
     advance: (ms: number) => (now += ms),
     push: () => handlers.onFrame(frame()),
+    /** Frames the source decoded but the runtime never saw (dropped upstream). */
+    skip: (n: number) => (seq += n),
+    /** Push a frame and let it be processed; `ms` later is the next frame's capture time. */
+    step: async (ms = 200) => {
+      handlers.onFrame(frame());
+      await flush();
+      now += ms;
+    },
     status: (s: CameraStatus, reason?: string) => handlers.onStatus(s, reason),
     flush,
     tick: () => (runtime as unknown as { tick(n?: number): void }).tick(),
@@ -68,23 +81,81 @@ describe('CameraRuntime', () => {
     await h.runtime.stop();
   });
 
-  it('aggregates frames into one row per second and publishes metrics_update', async () => {
+  it('aggregates the pipeline counts into one row per second and publishes metrics_update with its method', async () => {
+    // 2 people always there, 2 more flicker in every other frame (never confirmed by the tracker)
     const h = harness({ people: (seq) => (seq % 2 ? 4 : 2) });
     await h.runtime.start();
-    for (let i = 0; i < 5; i++) {
-      h.push();
-      await h.flush();
-      h.advance(200); // 5 frames in the first second
-    }
+    for (let i = 0; i < 5; i++) await h.step(200); // 5 frames in the first second
     h.advance(2000);
     h.tick();
     expect(h.rows).toHaveLength(1);
-    expect(h.rows[0]).toMatchObject({ count: 3, countMax: 4 }); // mean of 2,4,2,4,2 = 2.8 -> 3
+    // warm-up frames count detections (2, 4), then confirmed tracks (2, 2, 2): mean 2.4 -> 2
+    expect(h.rows[0]).toMatchObject({ count: 2, countMax: 4 });
+    expect(h.rows[0].metadata).toMatchObject({ countMin: 2, frames: 5, method: 'tracking', low: 2 });
     expect(h.rows[0].time.getTime() % 1000).toBe(0);
     expect(h.live.metrics).toHaveLength(1);
-    expect(h.live.metrics[0]).toMatchObject({ cameraId: 'cam-1', count: 3, countMax: 4, frames: 5, countMethod: 'detection' });
+    expect(h.live.metrics[0]).toMatchObject({ cameraId: 'cam-1', count: 2, countMax: 4, frames: 5, countMethod: 'tracking' });
     expect(h.runtime.snapshot().count).toBe(2);
     expect(h.runtime.health().framesProcessed).toBe(5);
+    await h.runtime.stop();
+  });
+
+  it.each([
+    { name: 'no people', people: [0, 0, 0, 0], counts: [0, 0, 0, 0], methods: ['detection', 'detection', 'tracking', 'tracking'] },
+    { name: 'three steady people', people: [3, 3, 3, 3], counts: [3, 3, 3, 3], methods: ['detection', 'detection', 'tracking', 'tracking'] },
+    { name: 'a one-frame false positive after warm-up', people: [2, 2, 2, 3, 2], counts: [2, 2, 2, 2, 2], methods: ['detection', 'detection', 'tracking', 'tracking', 'tracking'] },
+    { name: 'a newcomer counts once confirmed', people: [1, 1, 1, 2, 2, 2], counts: [1, 1, 1, 1, 1, 2], methods: ['detection', 'detection', 'tracking', 'tracking', 'tracking', 'tracking'] },
+  ])('per-frame count from the tracker: $name', async ({ people, counts, methods }) => {
+    const h = harness({ people: (seq) => people[seq] });
+    await h.runtime.start();
+    const got: Array<[number | null, string | undefined]> = [];
+    for (let i = 0; i < people.length; i++) {
+      await h.step();
+      got.push([h.runtime.snapshot().count, h.runtime.snapshot().estimate?.method]);
+    }
+    expect(got).toEqual(counts.map((c, i) => [c, methods[i]]));
+    await h.runtime.stop();
+  });
+
+  it('frames dropped upstream (a seq gap) keep the tracks and their ids', async () => {
+    const h = harness({ people: () => 2 });
+    await h.runtime.start();
+    for (let i = 0; i < 3; i++) await h.step();
+    expect(h.runtime.snapshot().tracks?.map((t) => t.id)).toEqual([1, 2]);
+    h.skip(2); // two frames never reached the runtime
+    await h.step(600);
+    expect(h.runtime.snapshot().tracks?.map((t) => t.id)).toEqual([1, 2]);
+    expect(h.runtime.snapshot().estimate?.method).toBe('tracking');
+    expect(h.runtime.trackerStats()).toMatchObject({ resets: 0, trackIds: 2 });
+    await h.runtime.stop();
+  });
+
+  it.each([
+    { name: 'the source restarted (status left online)', jump: (h: ReturnType<typeof harness>) => { h.status('connecting', 'stream lost'); h.status('online'); } },
+    { name: 'a capture-time gap longer than the tracker keeps lost tracks', jump: (h: ReturnType<typeof harness>) => h.advance(1300) },
+  ])('resets the tracker and warms up again when $name', async ({ jump }) => {
+    const h = harness({ people: () => 2, counting: { fps: 5 } });
+    await h.runtime.start();
+    h.status('online');
+    for (let i = 0; i < 4; i++) await h.step();
+    expect(h.runtime.snapshot().estimate?.method).toBe('tracking');
+    jump(h);
+    await h.step();
+    expect(h.runtime.snapshot().estimate).toEqual({ count: 2, method: 'detection', low: 2, high: 2 });
+    expect(h.runtime.trackerStats().resets).toBe(1);
+    await h.step();
+    await h.step();
+    expect(h.runtime.snapshot().tracks?.map((t) => t.id)).toEqual([1, 2]); // ids start again
+    await h.runtime.stop();
+  });
+
+  it('counts only people whose feet are in the camera ROI', async () => {
+    // people at x = 40, 100, 160, 220 (feet); the ROI is the left third of a 640 px frame
+    const roi = [[0, 0], [1 / 3, 0], [1 / 3, 1], [0, 1]] as const;
+    const h = harness({ people: () => 4, counting: { fps: 5, roi } });
+    await h.runtime.start();
+    for (let i = 0; i < 3; i++) await h.step();
+    expect(h.runtime.snapshot().count).toBe(3); // 220 > 213: the fourth person is outside
     await h.runtime.stop();
   });
 
@@ -143,6 +214,24 @@ describe('CameraRuntime', () => {
     expect(h.live.frames).toHaveLength(1);
     expect(h.live.frames[0]).toMatchObject({ cameraId: 'cam-1', seq: 1, count: 2, width: 64, height: 36 });
     expect(h.live.frames[0].detections).toHaveLength(2);
+    expect(h.live.frames[0].tracks).toEqual([]); // not confirmed yet
+    await h.runtime.stop();
+  });
+
+  it('live frames carry the confirmed tracks, rescaled like the detections', async () => {
+    const h = harness({ people: () => 1 });
+    await h.runtime.start();
+    for (let i = 0; i < 2; i++) await h.step();
+    h.live.watching = true;
+    await h.step();
+    await h.flush();
+    expect(h.live.frames).toHaveLength(1);
+    const [track] = h.live.frames[0].tracks ?? [];
+    expect(track).toMatchObject({ id: 1, timeSinceUpdate: 0 });
+    // source box 20,100,60,300 at a 0.1 downscale (Kalman-filtered, so within a pixel)
+    expect(track.box.x1).toBeCloseTo(2, 0);
+    expect(track.box.y2).toBeCloseTo(30, 0);
+    expect(h.runtime.snapshot().tracks?.[0].box.x1).toBeCloseTo(20, 0);
     await h.runtime.stop();
   });
 

@@ -2,14 +2,18 @@ import type {
   CameraHealth,
   CameraStatus,
   CameraStatusEvent,
+  CountEstimate,
+  CountMethod,
   DetectOptions,
   Detection,
   FrameDetections,
   RawFrame,
+  TrackedPerson,
 } from '@crowdsafe/contracts';
 import type { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { redactUrl } from '@crowdsafe/server-core';
 import { PerSecondAggregator } from '@crowdsafe/server-metrics';
+import { PeopleCounter, type PeopleCounterOptions, type RoiPolygon } from '@crowdsafe/vision';
 import { FrameBuffer } from '../ingest';
 import type { LiveFrameEncoder } from './live-frame-encoder';
 import { RateMeter } from './rate-meter';
@@ -45,18 +49,55 @@ export interface CameraRuntimeOptions {
   detect: DetectOptions;
   /** Seconds are closed (aggregated and published) this long after they end, to let in-flight frames land. */
   metricsLatenessMs?: number;
+  /** Tracking-based counting (see PeopleCounter). Default: 5 fps, whole frame, default tracker parameters. */
+  counting?: CameraCountingOptions;
+}
+
+export interface CameraCountingOptions {
+  /**
+   * Rate frames are decoded and processed at: the camera's target FPS (not the video's rate). The tracker's frame
+   * rate, so that its buffer (1 s) and frame indices keep their meaning in seconds.
+   */
+  fps: number;
+  /** Counting region, normalised to the frame (settings.detection.roi); null/omitted = the whole frame. */
+  roi?: RoiPolygon | null;
+  tracker?: PeopleCounterOptions['tracker'];
+  coastSeconds?: number;
 }
 
 export interface CameraSnapshot {
   count: number | null;
   countAt: number | null;
   detections: Detection[];
+  /** The last frame's count with its method and range (null before the first processed frame). */
+  estimate?: CountEstimate | null;
+  /** Confirmed tracks of the last processed frame, source-frame pixels. */
+  tracks?: TrackedPerson[];
 }
+
+/** Per open second: the pipeline's method and range, next to the aggregator's count. */
+interface SecondExtras {
+  method: CountMethod;
+  lowSum: number;
+  highSum: number;
+  frames: number;
+}
+
+const DEFAULT_COUNTING_FPS = 5;
 
 /**
  * The single owner of one camera's live state: its frame source, bounded frame buffer, in-flight inference,
- * per-second aggregation and live publishing. Frames flow: source -> buffer (drop-oldest) -> detect (one in flight
- * per camera; the inference client batches across cameras) -> count -> per-second row + live events.
+ * tracker, per-second aggregation and live publishing. Frames flow: source -> buffer (drop-oldest) -> detect (one
+ * in flight per camera; the inference client batches across cameras) -> PeopleCounter (BoT-SORT + count) ->
+ * per-second row + live events.
+ *
+ * The tracker (one per camera, owned here) advances by the frames' `seq` (a gap = frames dropped or stale, which the
+ * tracker predicts through). It is reset, and the count falls back to the detection count while it warms up
+ * (minHits - 1 frames), when the stream jumps: after the source reported a status other than 'online' (ffmpeg
+ * restart, reconnect), when `seq` goes backwards, and when processed frames are further apart in capture time than
+ * the tracker keeps lost tracks (every track would have expired anyway). A looping file source (ffmpeg
+ * -stream_loop) is one continuous stream for the runtime: the cut at the loop point is handled by the tracker
+ * like any scene change (old tracks expire within 1 s, new people are confirmed after minHits frames).
  */
 export class CameraRuntime {
   private readonly buffer: FrameBuffer<RawFrame>;
@@ -75,7 +116,16 @@ export class CameraRuntime {
   private inferenceErrors = 0;
   private framesProcessed = 0;
   private lastError?: string;
-  private last: CameraSnapshot = { count: null, countAt: null, detections: [] };
+  private last: CameraSnapshot = { count: null, countAt: null, detections: [], estimate: null, tracks: [] };
+  private readonly counter: PeopleCounter;
+  private readonly countingFps: number;
+  /** Tracker frame index = seq - seqBase. */
+  private seqBase = 0;
+  private lastSeq?: number;
+  private lastCapturedAt?: number;
+  private resetPending = false;
+  private trackerResets = 0;
+  private readonly seconds = new Map<number, SecondExtras>();
 
   constructor(
     readonly options: CameraRuntimeOptions,
@@ -83,6 +133,15 @@ export class CameraRuntime {
   ) {
     this.buffer = new FrameBuffer<RawFrame>(options.frameQueueSize);
     this.now = deps.now ?? Date.now;
+    const counting = options.counting ?? { fps: DEFAULT_COUNTING_FPS };
+    this.countingFps = counting.fps;
+    this.counter = new PeopleCounter({
+      frameRate: counting.fps,
+      roi: counting.roi ?? null,
+      tracker: counting.tracker,
+      coastSeconds: counting.coastSeconds,
+      detectionMethod: options.detect.tiling === 'on' ? 'tiled-detection' : 'detection',
+    });
   }
 
   get cameraId(): string {
@@ -137,6 +196,12 @@ export class CameraRuntime {
     return { inferenceErrors: this.inferenceErrors, lastError: this.lastError };
   }
 
+  /** Tracker state: resets since start, ids issued, live tracks. */
+  trackerStats(): { resets: number; trackIds: number; tracked: number; tentative: number; lost: number } {
+    const s = this.counter.stats;
+    return { resets: this.trackerResets, trackIds: s.confirmedTotal, tracked: s.tracked, tentative: s.tentative, lost: s.lost };
+  }
+
   private onFrame(frame: RawFrame): void {
     if (this.stopped) return;
     this.inRate.mark(this.now());
@@ -168,16 +233,36 @@ export class CameraRuntime {
     }
   }
 
+  /** Tracker frame index of a frame, resetting the tracker first when the stream jumped (see the class doc). */
+  private trackerFrameIndex(frame: RawFrame): number {
+    const maxGapMs = ((this.counter.stats.maxTimeLost + 1) * 1000) / this.countingFps;
+    const jumped =
+      this.lastSeq !== undefined &&
+      (this.resetPending || frame.seq <= this.lastSeq || frame.capturedAt - (this.lastCapturedAt ?? frame.capturedAt) > maxGapMs);
+    if (jumped) {
+      this.counter.reset();
+      this.trackerResets++;
+    }
+    if (this.lastSeq === undefined || jumped) this.seqBase = frame.seq - 1;
+    this.resetPending = false;
+    this.lastSeq = frame.seq;
+    this.lastCapturedAt = frame.capturedAt;
+    return frame.seq - this.seqBase;
+  }
+
   private onDetections(frame: RawFrame, detections: Detection[]): void {
     const now = this.now();
     this.framesProcessed++;
     this.outRate.mark(now);
-    const count = detections.length;
-    this.last = { count, countAt: frame.capturedAt, detections };
-    this.aggregator.add(frame.capturedAt, count);
+    const result = this.counter.process(detections, this.trackerFrameIndex(frame), frame);
+    const estimate = result.count;
+    const count = estimate.count;
+    this.last = { count, countAt: frame.capturedAt, detections, estimate, tracks: result.tracks };
+    if (this.aggregator.add(frame.capturedAt, count)) this.addSecondExtras(frame.capturedAt, estimate);
     if (!this.encoding && this.deps.live.wantsFrames(this.cameraId)) {
       // One encode at a time per camera: frames that arrive meanwhile are simply not sent.
       this.encoding = true;
+      const tracks = result.tracks;
       this.deps.encoder
         .encode(frame, detections)
         .then((enc) =>
@@ -189,6 +274,7 @@ export class CameraRuntime {
             height: enc.height,
             jpeg: enc.jpeg,
             detections: enc.detections,
+            tracks: rescaleTracks(tracks, enc.width / frame.width),
             count,
           }),
         )
@@ -203,28 +289,52 @@ export class CameraRuntime {
     const done = this.aggregator.flush(nowMs, Number.isFinite(nowMs) ? lateness : 0);
     if (!done.length) return;
     const health = this.health();
+    let method: CountMethod = 'detection';
     for (const sec of done) {
+      const key = sec.time.getTime() / 1000;
+      const extras = this.seconds.get(key);
+      method = extras?.method ?? 'detection';
+      const range = extras ? { low: Math.round(extras.lowSum / extras.frames), high: Math.round(extras.highSum / extras.frames) } : {};
       this.deps.writeMetrics({
         cameraId: this.cameraId,
         time: sec.time,
         count: sec.count,
         countMax: sec.countMax,
-        metadata: { countMin: sec.countMin, frames: sec.frames, method: 'detection', fpsIn: health.fpsIn, dropped: health.droppedFrames },
+        metadata: { countMin: sec.countMin, frames: sec.frames, method, ...range, fpsIn: health.fpsIn, dropped: health.droppedFrames },
       });
     }
     const latest = done[done.length - 1];
+    const closedThrough = latest.time.getTime() / 1000;
+    for (const key of this.seconds.keys()) if (key <= closedThrough) this.seconds.delete(key);
     this.deps.live.publishMetrics({
       cameraId: this.cameraId,
       time: latest.time.toISOString(),
       count: latest.count,
       countMax: latest.countMax,
-      countMethod: 'detection',
+      countMethod: method,
       frames: latest.frames,
       health,
     });
   }
 
+  /** A second's method is the method of its latest frame; low/high are averaged like the count. */
+  private addSecondExtras(capturedAt: number, estimate: CountEstimate): void {
+    const key = Math.floor(capturedAt / 1000);
+    const e = this.seconds.get(key);
+    if (e) {
+      e.method = estimate.method;
+      e.lowSum += estimate.low;
+      e.highSum += estimate.high;
+      e.frames++;
+    } else {
+      this.seconds.set(key, { method: estimate.method, lowSum: estimate.low, highSum: estimate.high, frames: 1 });
+      if (this.seconds.size > 256) this.seconds.delete(Math.min(...this.seconds.keys())); // the aggregator dropped it too
+    }
+  }
+
   private setStatus(status: CameraStatus, reason?: string): void {
+    // Anything but 'online' means the stream broke (restart, reconnect, end): the next frame starts a new track set.
+    if (status !== 'online') this.resetPending = true;
     const clean = reason ? redactUrl(reason) : undefined;
     if (status === this.status && clean === this.statusReason) return; // write only on meaningful change
     this.status = status;
@@ -233,4 +343,14 @@ export class CameraRuntime {
     const event: CameraStatusEvent = { cameraId: this.cameraId, status, reason: clean, at: new Date(this.now()).toISOString() };
     this.deps.live.publishCameraStatus(event);
   }
+}
+
+/** Tracks rescaled to the encoded live frame, rounded like the encoder's detections. */
+function rescaleTracks(tracks: readonly TrackedPerson[], scale: number): TrackedPerson[] {
+  const r = (v: number) => Math.round(v * scale * 10) / 10;
+  return tracks.map((t) => ({
+    ...t,
+    box: { x1: r(t.box.x1), y1: r(t.box.y1), x2: r(t.box.x2), y2: r(t.box.y2) },
+    velocity: { vx: r(t.velocity.vx), vy: r(t.velocity.vy) },
+  }));
 }

@@ -6,8 +6,9 @@ import { LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { FrameStore, InferenceClient } from '@crowdsafe/server-ai';
 import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
+import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { FfmpegFrameSource, type SourceInput } from '../ingest';
-import { CameraRuntime } from './camera-runtime';
+import { CameraRuntime, type CameraRuntimeOptions } from './camera-runtime';
 import { LiveFrameEncoder } from './live-frame-encoder';
 
 /** Turns a stored camera into an ffmpeg input. Later issues add rtsp/http/hls/usb/rtmp validation. */
@@ -17,6 +18,23 @@ export function sourceInputOf(camera: Pick<CameraRecord, 'sourceType' | 'sourceU
     return { kind: 'file', path: camera.sourceUrl, loop: loop === undefined ? true : Boolean(loop) };
   }
   return { kind: 'url', url: camera.sourceUrl };
+}
+
+/**
+ * A camera's detection and counting options: `settings.detection` ({ confidence, iou, maxDetections, tiling, roi },
+ * every field optional) over the global DETECT_CONFIDENCE / NMS_IOU / MAX_DETECTIONS, and the tracker at the
+ * camera's processing rate (targetFps, else CAMERA_DEFAULT_FPS). Throws DetectionSettingsError naming every bad field
+ * (unknown keys included: a typo must not silently fall back to the default).
+ */
+export function runtimeDetectionOf(
+  camera: Pick<CameraRecord, 'settings' | 'targetFps'>,
+  config: Pick<AppConfig, 'inference' | 'cameras'>,
+): Pick<CameraRuntimeOptions, 'detect' | 'counting'> {
+  const settings: CameraDetectionSettings = parseDetectionSettings((camera.settings as { detection?: unknown } | null)?.detection, 'settings.detection');
+  return {
+    detect: resolveDetectOptions(settings, config.inference),
+    counting: { fps: camera.targetFps || config.cameras.defaultFps, roi: settings.roi ?? null },
+  };
 }
 
 /**
@@ -46,7 +64,14 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     await this.seedSampleCamera();
-    for (const camera of await this.cameras.findActive()) await this.startCamera(camera);
+    for (const camera of await this.cameras.findActive()) {
+      try {
+        await this.startCamera(camera);
+      } catch (err) {
+        // A camera with bad settings stays down (status 'error', reason saved); the others start.
+        if (!(err instanceof DetectionSettingsError)) throw err;
+      }
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -62,16 +87,22 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     const existing = this.runtimes.get(camera.id);
     if (existing) return existing;
     const cfg = this.config.cameras;
+    let detection: Pick<CameraRuntimeOptions, 'detect' | 'counting'>;
+    try {
+      detection = runtimeDetectionOf(camera, this.config);
+    } catch (err) {
+      if (err instanceof DetectionSettingsError) {
+        this.logger.error(`camera "${camera.name}" (${camera.id}) not started: ${err.message}`);
+        await this.cameras.setStatus(camera.id, 'error', err.message).catch((e: unknown) => this.logger.warn(`could not save status of camera ${camera.id}: ${String(e)}`));
+      }
+      throw err;
+    }
     const runtime = new CameraRuntime(
       {
         cameraId: camera.id,
         frameQueueSize: cfg.frameQueueSize,
         frameMaxAgeMs: cfg.frameMaxAgeMs,
-        detect: {
-          confidence: this.config.inference.confidence,
-          iou: this.config.inference.iou,
-          maxDetections: this.config.inference.maxDetections,
-        },
+        ...detection,
       },
       {
         createSource: (handlers) => {

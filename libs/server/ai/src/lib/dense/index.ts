@@ -1,0 +1,2 @@
+export * from './fidt-counter';
+export * from './threaded-fidt-counter';

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+// sharp (loaded by the thread) must also be loaded by this thread (see threaded-person-detector.ts).
+import 'sharp';
+import { StartupError } from '@crowdsafe/server-core';
+import type { WireError } from '../detector/detector-thread.protocol';
+import type { DensityCount, FidtCountOptions, FidtCounterOptions, FidtModelInfo, RgbImage } from './fidt-counter';
+import type { FidtThreadInit, FidtThreadReply, FidtThreadRequest } from './fidt-thread.protocol';
+
+const REPO_ROOT = resolve(__dirname, '../../../../../..');
+
+/** Same resolution as ThreadedPersonDetector: `.ts` + ts-register from sources, `.js` in dist/. */
+function threadEntry(): { filename: string; execArgv?: string[] } {
+  const ext = extname(__filename);
+  const filename = join(__dirname, `fidt.thread${ext}`);
+  if (ext !== '.ts') return { filename };
+  const register = join(REPO_ROOT, 'tools', 'ts-register.js');
+  if (!existsSync(register)) throw new Error(`cannot start the FIDT thread from TypeScript sources: ${register} is missing`);
+  return { filename, execArgv: ['-r', register] };
+}
+
+function fromWire(w: WireError): Error {
+  const e = w.name === 'StartupError' ? new StartupError(w.message, w.hint) : new Error(w.message);
+  if (e.name !== w.name) e.name = w.name;
+  return e;
+}
+
+/**
+ * FidtCounter in a worker thread (same pattern as ThreadedPersonDetector): load() resolves once the model passed
+ * FidtCounter's checks in the thread (a StartupError there rejects load() with the same message and hint); count()
+ * copies the pixels and transfers the copy; calls run one at a time in order; close() lets them finish.
+ */
+export class ThreadedFidtCounter {
+  private readonly pending = new Map<number, { resolve: (r: DensityCount) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  /** Settles after every count() issued so far settled (close() waits for it). */
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private failure?: Error;
+  private readonly exited: Promise<number>;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly info: FidtModelInfo,
+  ) {
+    worker.on('message', (m: FidtThreadReply) => this.onMessage(m));
+    worker.on('error', (e) => this.fail(`FIDT thread crashed: ${e.message}`));
+    this.exited = new Promise((done) =>
+      worker.on('exit', (code) => {
+        if (!this.closed) this.fail(`FIDT thread exited unexpectedly (exit code ${code})`);
+        done(code);
+      }),
+    );
+    worker.unref();
+  }
+
+  static async load(options: FidtCounterOptions): Promise<ThreadedFidtCounter> {
+    const entry = threadEntry();
+    const init: FidtThreadInit = { options };
+    const worker = new Worker(entry.filename, { workerData: init, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
+    const info = await new Promise<FidtModelInfo>((ok, fail) => {
+      worker.once('message', (m: FidtThreadReply) => {
+        if (m.type === 'ready') ok(m.info);
+        else if (m.type === 'load-failed') fail(fromWire(m.error));
+        else fail(new Error(`unexpected first message from the FIDT thread: ${m.type}`));
+      });
+      worker.once('error', (e) => fail(new Error(`FIDT thread failed to start: ${e.message}`, { cause: e })));
+      worker.once('exit', (code) => fail(new Error(`FIDT thread exited while loading the model (exit code ${code})`)));
+    }).catch(async (e: unknown) => {
+      await worker.terminate().catch(() => undefined);
+      throw e;
+    });
+    worker.removeAllListeners();
+    return new ThreadedFidtCounter(worker, info);
+  }
+
+  count(image: RgbImage, options: FidtCountOptions = {}): Promise<DensityCount> {
+    if (this.closed) return Promise.reject(new Error('ThreadedFidtCounter is closed'));
+    if (this.failure) return Promise.reject(new Error(this.failure.message));
+    const copy = new Uint8Array(image.data.byteLength);
+    copy.set(image.data);
+    const id = this.nextId++;
+    const result = new Promise<DensityCount>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      const msg: FidtThreadRequest = { type: 'count', id, width: image.width, height: image.height, buffer: copy.buffer, ...(options.maxSide === undefined ? {} : { maxSide: options.maxSide }) };
+      this.worker.postMessage(msg, [copy.buffer]);
+    });
+    const settled = result.catch(() => undefined);
+    this.tail = Promise.all([this.tail, settled]);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.failure) {
+      await this.tail;
+      this.worker.ref();
+      this.worker.postMessage({ type: 'close' } satisfies FidtThreadRequest);
+      const timer = setTimeout(() => void this.worker.terminate().catch(() => undefined), 10000);
+      await this.exited;
+      clearTimeout(timer);
+    } else {
+      await this.worker.terminate().catch(() => undefined);
+    }
+  }
+
+  private onMessage(m: FidtThreadReply): void {
+    if (m.type !== 'result' && m.type !== 'failed') return;
+    const p = this.pending.get(m.id);
+    this.pending.delete(m.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (!p) return;
+    if (m.type === 'result') p.resolve(m.result);
+    else p.reject(fromWire(m.error));
+  }
+
+  private fail(reason: string): void {
+    if (this.failure) return;
+    this.failure = new Error(reason);
+    for (const p of this.pending.values()) p.reject(new Error(reason));
+    this.pending.clear();
+    if (!this.closed) void this.worker.terminate().catch(() => undefined);
+  }
+}

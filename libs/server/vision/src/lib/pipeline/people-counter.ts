@@ -1,0 +1,158 @@
+import type { CountEstimate, CountMethod, Detection, TrackedPerson } from '@crowdsafe/contracts';
+import { BotSortTracker } from '../tracking/bot-sort';
+import type { BotSortOptions, BotSortStats, Track } from '../tracking/types';
+import { footInRoi, type FrameSize, type RoiPolygon } from './roi';
+
+export interface PeopleCounterOptions {
+  /**
+   * Rate process() is called at, frames per second: the camera's target FPS live, the video's rate offline. Passed
+   * to the tracker so that trackBuffer (30 frames at 30 fps) and coastSeconds keep their meaning in seconds.
+   */
+  frameRate: number;
+  /** BoT-SORT parameters other than frameRate (defaults: Ultralytics botsort.yaml, minHits 3). */
+  tracker?: Partial<Omit<BotSortOptions, 'frameRate'>>;
+  /** ROI used when process() is given none; omitted/null = the whole frame. */
+  roi?: RoiPolygon | null;
+  /**
+   * A confirmed track that missed its detection for at most this long still counts (a person briefly occluded or
+   * missed by the detector has not left); rounded to whole frames, at least one. Default 0 (off): on TUD-Campus
+   * coasting only added overcount (count MAE vs ground truth 0.86 without, 1.17 with 0.2 s, conf 0.25).
+   */
+  coastSeconds?: number;
+  /** Method reported while warming up (the count is then the detection count): default 'detection'. */
+  detectionMethod?: Extract<CountMethod, 'detection' | 'tiled-detection'>;
+}
+
+export interface PeopleCountResult {
+  /** The tracker's frame index of this frame. */
+  frameIndex: number;
+  count: CountEstimate;
+  /** Confirmed tracks matched to a detection in this frame, inside the ROI or not (ids for overlays), ascending id. */
+  tracks: TrackedPerson[];
+  /** Ids of the confirmed tracks making up a 'tracking' count (matched in the ROI + coasting in the ROI). */
+  countedIds: number[];
+  /** Detections whose foot point lies in the ROI. */
+  detectionsInRoi: number;
+  /** Tentative (unconfirmed) tracks in this frame, inside the ROI or not. */
+  tentative: number;
+  /** Confirmed tracks currently lost (kept for re-identification), inside the ROI or not. */
+  lost: number;
+  /** True while the tracker cannot have confirmed anything yet (first minHits - 1 frames after start or reset). */
+  warmingUp: boolean;
+}
+
+/** Detections at or above this score are "confident": the low end of a detection count's range. */
+const CONFIDENT_SCORE = 0.5;
+
+/**
+ * The counting stage shared by the live camera runtime and `crowdsafe analyze`: owns one BoT-SORT tracker and turns
+ * each frame's person detections into tracks and a people count with an uncertainty range. Pure (no I/O).
+ *
+ * Count, where "in the ROI" means the bottom-centre of the box (the feet) lies inside the ROI polygon:
+ * - warm-up (the first minHits - 1 frames after start/reset, before any track can be confirmed): method
+ *   `detectionMethod`, count = detections in the ROI, low = those scoring >= 0.5, high = count;
+ * - then method 'tracking': count = confirmed tracks matched this frame in the ROI (+ with `coastSeconds` > 0,
+ *   confirmed tracks lost for at most that long whose predicted box is still in the frame and in the ROI).
+ *   Spurious one-off detections never count: a track needs minHits consecutive detections to be confirmed.
+ *   low  = confirmed tracks matched this frame in the ROI (what is certainly there; = count without coasting);
+ *   high = count + tentative tracks in the ROI (people not confirmed yet) + the other lost tracks still in the frame
+ *          and ROI (people possibly occluded for longer, up to the tracker's buffer).
+ *   low <= count <= high always.
+ */
+export class PeopleCounter {
+  readonly frameRate: number;
+  readonly coastFrames: number;
+  private readonly tracker: BotSortTracker;
+  private readonly roi: RoiPolygon | null;
+  private readonly detectionMethod: Extract<CountMethod, 'detection' | 'tiled-detection'>;
+  private framesSinceReset = 0;
+
+  constructor(opts: PeopleCounterOptions) {
+    if (!(opts.frameRate > 0) || !Number.isFinite(opts.frameRate)) throw new RangeError(`frameRate must be a positive number, got ${opts.frameRate}`);
+    const coast = opts.coastSeconds ?? 0;
+    if (!(coast >= 0) || !Number.isFinite(coast)) throw new RangeError(`coastSeconds must be a non-negative number, got ${opts.coastSeconds}`);
+    this.frameRate = opts.frameRate;
+    this.coastFrames = coast === 0 ? 0 : Math.max(1, Math.round(coast * opts.frameRate));
+    this.tracker = new BotSortTracker({ ...opts.tracker, frameRate: opts.frameRate });
+    this.roi = opts.roi ?? null;
+    this.detectionMethod = opts.detectionMethod ?? 'detection';
+  }
+
+  /** Tracker counters (frames, live tracks, ids issued, ...). */
+  get stats(): BotSortStats {
+    return this.tracker.stats;
+  }
+
+  /** Forget every track (ids restart at 1) and warm up again: use when the stream jumps (restart, long gap). */
+  reset(): void {
+    this.tracker.reset();
+    this.framesSinceReset = 0;
+  }
+
+  /**
+   * Advance one frame.
+   * @param detections this frame's person detections, source-frame pixels
+   * @param frameIndex strictly increasing integer (default previous + 1); a jump of k = k - 1 frames not processed
+   * @param frame the frame's size in pixels (for the normalised ROI and the in-frame test of coasting tracks)
+   * @param roi overrides the constructor's ROI for this frame; null = the whole frame
+   */
+  process(detections: readonly Detection[], frameIndex: number | undefined, frame: FrameSize, roi?: RoiPolygon | null): PeopleCountResult {
+    if (!(frame.width > 0 && frame.height > 0)) throw new RangeError(`invalid frame size ${frame.width}x${frame.height}`);
+    const region = roi === undefined ? this.roi : roi;
+    const out = this.tracker.update(detections, frameIndex);
+    this.framesSinceReset++;
+    const warmingUp = this.framesSinceReset < this.tracker.options.minHits;
+
+    let detectionsInRoi = 0;
+    let confident = 0;
+    for (const d of detections) {
+      if (!footInRoi(d.box, frame, region)) continue;
+      detectionsInRoi++;
+      if (d.score >= CONFIDENT_SCORE) confident++;
+    }
+
+    // A matched track is placed by its detection (what was seen), a lost one by its Kalman prediction.
+    const countedIds: number[] = [];
+    for (const t of out.tracks) {
+      const seen = detections[t.detectionIndex]?.box ?? t.box;
+      if (footInRoi(seen, frame, region)) countedIds.push(t.id);
+    }
+    const matched = countedIds.length;
+    let extra = 0;
+    for (const t of out.lost) {
+      if (!inFrame(t, frame) || !footInRoi(t.box, frame, region)) continue;
+      if (t.timeSinceUpdate <= this.coastFrames) countedIds.push(t.id);
+      else extra++;
+    }
+    for (const t of out.tentative) if (footInRoi(detections[t.detectionIndex]?.box ?? t.box, frame, region)) extra++;
+
+    let count: CountEstimate;
+    if (warmingUp) {
+      count = { count: detectionsInRoi, method: this.detectionMethod, low: confident, high: detectionsInRoi };
+    } else {
+      const n = countedIds.length;
+      count = { count: n, method: 'tracking', low: matched, high: n + extra };
+    }
+    return {
+      frameIndex: out.frameIndex,
+      count,
+      tracks: out.tracks.map(toTrackedPerson),
+      countedIds: warmingUp ? [] : countedIds,
+      detectionsInRoi,
+      tentative: out.tentative.length,
+      lost: out.lost.length,
+      warmingUp,
+    };
+  }
+}
+
+/** The centre of a (predicted) box is inside the frame: a lost track that walked out is not counted. */
+function inFrame(t: Track, frame: FrameSize): boolean {
+  const cx = (t.box.x1 + t.box.x2) / 2;
+  const cy = (t.box.y1 + t.box.y2) / 2;
+  return cx >= 0 && cx <= frame.width && cy >= 0 && cy <= frame.height;
+}
+
+function toTrackedPerson(t: Track): TrackedPerson {
+  return { id: t.id, box: { ...t.box }, score: t.score, timeSinceUpdate: t.timeSinceUpdate, velocity: { ...t.velocity } };
+}

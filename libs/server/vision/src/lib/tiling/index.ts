@@ -1,0 +1,2 @@
+export * from './tile-plan';
+export * from './tile-merge';

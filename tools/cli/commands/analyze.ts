@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { intraOpThreads, ThreadedPersonDetector } from '@crowdsafe/server-ai';
+import { loadConfig } from '@crowdsafe/server-config';
+import { resolveDetectOptions } from '@crowdsafe/vision';
+import { openFrames } from './analyze/frame-reader';
+import { parseAnalyzeArgs, parseCameraConfig, USAGE } from './analyze/options';
+import { runAnalysis, toMotLines, writeOutput } from './analyze/run-analysis';
+
+export const summary = 'run the detector + tracking/counting pipeline offline over a video or image directory (MOT + JSON out)';
+
+export async function run(argv: string[]): Promise<void> {
+  const args = parseAnalyzeArgs(argv);
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const config = loadConfig();
+  const settings = args.config ? parseCameraConfig(readConfigFile(args.config), args.config) : {};
+  const detect = resolveDetectOptions(settings, config.inference);
+  const modelPath = args.model ? resolve(args.model) : config.inference.modelPath;
+  const reader = await openFrames(resolve(args.input), {
+    maxWidth: config.cameras.defaultWidth,
+    ffmpegPath: config.cameras.ffmpegPath,
+    ffprobePath: config.cameras.ffprobePath,
+  });
+  const detector = await ThreadedPersonDetector.load({
+    modelPath,
+    settingName: args.model ? '--model' : 'MODEL_PATH',
+    executionProvider: config.inference.executionProvider,
+    // Like the embedded api: one core left to ffmpeg decoding.
+    threads: intraOpThreads(config.inference.threads, 'embedded'),
+    defaults: { confidence: config.inference.confidence, iou: config.inference.iou, maxDetections: config.inference.maxDetections },
+    maxBatch: config.inference.batchSize,
+    logger: { warn: (m) => console.error(`warning: ${m}`) },
+  });
+  let result;
+  try {
+    result = await runAnalysis({ reader, detector, detect, settings, fps: args.fps, modelPath });
+  } finally {
+    await detector.close();
+  }
+  if (args.mot) writeOutput(resolve(args.mot), toMotLines(result.frames));
+  if (args.json) writeOutput(resolve(args.json), `${JSON.stringify(result)}\n`);
+
+  const s = result.summary;
+  const src = result.source;
+  const methods = Object.entries(s.methods).map(([m, n]) => `${m} ${n}`).join(', ');
+  const roi = result.roi ? `ROI of ${result.roi.length} points` : 'whole frame';
+  console.log(
+    `Analyzed ${args.input} (${src.kind}, ${src.width}x${src.height} at ${r2(src.fps)} fps, decoded at ${src.decoded.width}x${src.decoded.height}): ` +
+      `${s.frames} of ${s.sourceFrames} frames processed at ${r2(result.processingFps)} fps with confidence ${detect.confidence}, IoU ${detect.iou}` +
+      `${detect.tiling ? `, tiling ${detect.tiling}` : ''}, ${roi}. People count mean ${s.meanCount} (min ${s.minCount}, max ${s.maxCount}; ` +
+      `range mean ${s.meanLow}-${s.meanHigh}; methods: ${methods}); ${s.meanDetections} detections per frame; ${s.trackIds} track ids. ` +
+      `Throughput ${s.fps} frames/s (detect ${s.meanTimingsMs.detect} ms, inference ${s.meanTimingsMs.inference} ms, track ${s.meanTimingsMs.track} ms per frame).` +
+      `${args.mot ? ` MOT: ${resolve(args.mot)}.` : ''}${args.json ? ` JSON: ${resolve(args.json)}.` : ''}`,
+  );
+}
+
+function readConfigFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read --config ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function r2(v: number): number {
+  return Math.round(v * 100) / 100;
+}

@@ -1,0 +1,90 @@
+// Argument and --config parsing for `crowdsafe analyze` (pure: unit-tested without a model).
+import { parseDetectionSettings, type CameraDetectionSettings } from '@crowdsafe/vision';
+
+export const USAGE = `usage: crowdsafe analyze <video | image-dir> [--model M.onnx] [--config camera.json] [--fps N] [--mot out.txt] [--json out.json]
+  Runs the product's detector + counting pipeline offline over every decoded frame (no real-time pacing).
+  --model    ONNX model (default MODEL_PATH)
+  --config   per-camera settings: { "detection": { "confidence", "iou", "maxDetections", "tiling", "roi" } }
+  --fps      process N frames per second of video like a camera at targetFps N (default: every frame)
+  --mot      write confirmed tracks in MOTChallenge format: frame,id,x,y,w,h,conf,-1,-1,-1 (source pixels, frames from 1)
+  --json     write per-frame results and a summary`;
+
+export interface AnalyzeArgs {
+  input: string;
+  model?: string;
+  config?: string;
+  fps?: number;
+  mot?: string;
+  json?: string;
+  help: boolean;
+}
+
+const VALUE_FLAGS = ['--model', '--config', '--fps', '--mot', '--json'] as const;
+
+export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
+  const out: Partial<AnalyzeArgs> & { help: boolean } = { help: false };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-h' || a === '--help') {
+      out.help = true;
+      continue;
+    }
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    if (!(VALUE_FLAGS as readonly string[]).includes(flag)) throw new Error(`unknown option ${flag}\n${USAGE}`);
+    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') throw new Error(`${flag} needs a value`);
+    switch (flag) {
+      case '--fps': {
+        const n = Number(value);
+        if (!(Number.isFinite(n) && n > 0 && n <= 240)) throw new Error(`--fps must be a number in (0, 240], got '${value}'`);
+        out.fps = n;
+        break;
+      }
+      default:
+        out[flag.slice(2) as 'model' | 'config' | 'mot' | 'json'] = value;
+    }
+  }
+  if (out.help) return { input: positional[0] ?? '', ...out };
+  if (positional.length !== 1) throw new Error(`${positional.length ? 'exactly one input expected' : 'missing input'}\n${USAGE}`);
+  return { ...out, input: positional[0] };
+}
+
+/** The `--config` file: the camera settings object, of which analyze reads `detection`. Unknown keys are errors. */
+export function parseCameraConfig(text: string, file: string): CameraDetectionSettings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file} must hold a JSON object like { "detection": { "confidence": 0.25 } }`);
+  const unknown = Object.keys(raw).filter((k) => k !== 'detection');
+  if (unknown.length) {
+    const hint = unknown.some((k) => ['confidence', 'iou', 'maxDetections', 'tiling', 'roi'].includes(k)) ? ' (detection settings go under "detection")' : '';
+    throw new Error(`${file}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; allowed: 'detection'${hint}`);
+  }
+  try {
+    return parseDetectionSettings((raw as { detection?: unknown }).detection, 'detection');
+  } catch (e) {
+    throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Frame selection for --fps: with a processing rate below the source rate, the first source frame of each
+ * 1/fps slot is processed and the tracker's frame index is the slot (so a camera at targetFps is reproduced).
+ * Returns the tracker frame index for source frame `n` (1-based), or null when the frame is skipped.
+ */
+export function frameSlot(n: number, sourceFps: number, fps: number | undefined): number | null {
+  if (fps === undefined || fps >= sourceFps) return n;
+  const slot = (k: number) => Math.floor((k * fps) / sourceFps + 1e-9);
+  const k = n - 1;
+  if (k > 0 && slot(k) === slot(k - 1)) return null;
+  return slot(k) + 1;
+}
