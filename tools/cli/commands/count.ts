@@ -15,8 +15,8 @@ export const summary = 'count people in images: count <image...|dir> [--method d
 const METHODS = ['detection', 'tiled', 'density', 'fused', 'auto'] as const;
 type Method = (typeof METHODS)[number];
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff']);
-/** Live operation runs FIDT at reduced resolution; 640 keeps fidt_light_B near 2 s/image on 2 CPU cores. */
-const DEFAULT_MAX_SIDE = 640;
+/** Longest side for the density model: ShanghaiTech B's native 1024 (~0.3 s/image here); 640 is ~0.13 s but costs accuracy (dense/README.md). */
+const DEFAULT_MAX_SIDE = 1024;
 
 export interface CountImageResult {
   image: string;
@@ -42,17 +42,19 @@ interface Args {
   confidence: number;
   threads: number;
   quiet: boolean;
+  tileSize: number;
 }
 
 const USAGE = `usage: crowdsafe count <image...|dir> [options]
-  --method M        detection | tiled | density | fused | auto (default auto: tiling 'auto'; the density model and
-                    fusion only for frames the tiling rule found crowded)
+  --method M        detection (untiled) | tiled (tiling 'on') | density (FIDT model) | fused (tiled + FIDT, fused)
+                    | auto (default; the live pipeline's choice: tiling 'auto', FIDT, fused)
   --max-side N      longest image side for the density model (default ${DEFAULT_MAX_SIDE}; 0 = native)
   --json FILE       write {images: [...]} for 'crowdsafe eval count --pred'
   --model PATH      YOLO detect export (default MODEL_PATH, else models/yolo11n.onnx, else the shared data model)
   --fidt-model PATH FIDT model (default models/fidt_light_B.onnx, else <shared data>/models/fidt_light_B.onnx)
   --confidence C    detection confidence for counting (default 0.25)
   --threads N       onnxruntime threads per model (default 0 = onnxruntime's default)
+  --tile-size N     slice size in source pixels for tiled detection (default 0 = the model input, 640)
   --quiet           no per-image lines`;
 
 function sharedData(): string {
@@ -73,6 +75,7 @@ export function parseArgs(argv: string[]): Args {
     confidence: 0.25,
     threads: 0,
     quiet: false,
+    tileSize: 0,
   };
   const num = (flag: string, v: string | undefined, int: boolean, min: number, max = Infinity): number => {
     const n = Number(v);
@@ -110,6 +113,9 @@ export function parseArgs(argv: string[]): Args {
         break;
       case '--threads':
         a.threads = num(flag, value(), true, 0);
+        break;
+      case '--tile-size':
+        a.tileSize = num(flag, value(), true, 0);
         break;
       case '--quiet':
         a.quiet = true;
@@ -164,6 +170,7 @@ export async function run(argv: string[]): Promise<void> {
         executionProvider: 'cpu',
         threads: args.threads,
         defaults: { confidence: args.confidence, iou: 0.7, maxDetections: 3000 },
+        tiling: { tileSize: args.tileSize },
       })
     : undefined;
   const fidt = needDensity
@@ -187,7 +194,7 @@ export async function run(argv: string[]): Promise<void> {
       const det = detectionEstimate(n, tiled ? 'tiled-detection' : 'detection');
       let estimate: CountEstimate = det;
       let densityCount: number | undefined;
-      if (fidt && (args.method !== 'auto' || tiled)) {
+      if (fidt) {
         const d = await fidt.count(frame);
         densityCount = d.estimate.count;
         if (args.method === 'density') estimate = d.estimate;

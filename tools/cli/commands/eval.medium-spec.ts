@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseCountGroundTruth, shanghaiTechGtFromMat } from '../../../libs/server/vision/src/lib/eval';
+import { parseCountGroundTruth, shanghaiTechGtFromMat } from '@crowdsafe/vision';
 import { loadCountGroundTruth } from './eval';
 
 jest.setTimeout(60000);

@@ -16,7 +16,7 @@ import {
   type MotGtFormat,
   type MotMetrics,
   type SeqInfo,
-} from '../../../libs/server/vision/src/lib/eval';
+} from '@crowdsafe/vision';
 
 export const summary = 'score tracking (eval mot) or counting (eval count) output against ground truth';
 

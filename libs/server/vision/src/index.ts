@@ -10,3 +10,4 @@ export * from './lib/tracking';
 export * from './lib/tiling';
 export * from './lib/dense';
 export * from './lib/pipeline';
+export * from './lib/eval';

@@ -60,18 +60,32 @@ export class ThreadedFidtCounter {
     const init: FidtThreadInit = { options };
     const worker = new Worker(entry.filename, { workerData: init, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
     const info = await new Promise<FidtModelInfo>((ok, fail) => {
-      worker.once('message', (m: FidtThreadReply) => {
+      const done = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const onMessage = (m: FidtThreadReply) => {
+        done();
         if (m.type === 'ready') ok(m.info);
         else if (m.type === 'load-failed') fail(fromWire(m.error));
         else fail(new Error(`unexpected first message from the FIDT thread: ${m.type}`));
-      });
-      worker.once('error', (e) => fail(new Error(`FIDT thread failed to start: ${e.message}`, { cause: e })));
-      worker.once('exit', (code) => fail(new Error(`FIDT thread exited while loading the model (exit code ${code})`)));
+      };
+      const onError = (e: Error) => {
+        done();
+        fail(new Error(`FIDT thread failed to start: ${e.message}`, { cause: e }));
+      };
+      const onExit = (code: number) => {
+        done();
+        fail(new Error(`FIDT thread exited while loading the model (exit code ${code})`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
     }).catch(async (e: unknown) => {
       await worker.terminate().catch(() => undefined);
       throw e;
     });
-    worker.removeAllListeners();
     return new ThreadedFidtCounter(worker, info);
   }
 

@@ -39,6 +39,11 @@ export interface DetectorDefaults {
 
 /** Sliced-inference settings (see libs/server/vision/src/lib/tiling). Slices are the model input size. */
 export interface DetectorTilingOptions {
+  /**
+   * Slice size in source pixels (default 0 = the model input size, so slices run at 1:1). Smaller slices are
+   * upscaled into the model input: more passes, smaller people found.
+   */
+  tileSize?: number;
   /** Overlap of neighbouring slices, fraction of the slice size (default 0.2). */
   overlap?: number;
   /** IoU above which the merge drops the weaker of two boxes (default 0.5; never above the frame's `iou`). */
@@ -59,6 +64,7 @@ export interface FrameTiling {
 
 /** DetectorRun plus per-frame tiling (the field crosses the detector thread unchanged). */
 export interface TiledDetectorRun extends DetectorRun {
+  /** Present when any frame of the call asked for tiling ('on' / 'auto'); absent = nothing was tiled. */
   tiling?: FrameTiling[];
 }
 
@@ -189,7 +195,7 @@ export class OnnxYoloDetector extends PersonDetector {
         ...(ul.version ? { exporterVersion: ul.version } : {}),
       };
       const t = opts.tiling ?? {};
-      const tiling = { overlap: t.overlap ?? DEFAULT_TILE_OVERLAP, mergeIou: t.mergeIou ?? 0.5, mergeIos: t.mergeIos ?? 0.6, auto: t.auto ?? {} };
+      const tiling = { tileSize: t.tileSize ?? 0, overlap: t.overlap ?? DEFAULT_TILE_OVERLAP, mergeIou: t.mergeIou ?? 0.5, mergeIos: t.mergeIos ?? 0.6, auto: t.auto ?? {} };
       return new OnnxYoloDetector(session.session, info, layout, outputLayout, opts.defaults, Math.max(1, opts.maxBatch ?? 64), tiling);
     } catch (e) {
       await session.session.release().catch(() => undefined);
@@ -226,7 +232,7 @@ export class OnnxYoloDetector extends PersonDetector {
     const { width: inW, height: inH } = this.layout;
     const tcfg = this.tiling;
     const slices = (f: RawFrame) =>
-      planTiles(f.width, f.height, { tileWidth: inW, tileHeight: inH, overlap: tcfg.overlap }).filter((r) => r.kind === 'tile');
+      planTiles(f.width, f.height, { tileWidth: tcfg.tileSize || inW, tileHeight: tcfg.tileSize || inH, overlap: tcfg.overlap }).filter((r) => r.kind === 'tile');
     // Round 1: the untiled pass of every frame (the 'global' pass of tiled frames), plus the slices of 'on' frames,
     // all batched together. Round 2: the slices of 'auto' frames whose untiled pass asked for tiling.
     const perFrame: PassDetections[][] = frames.map(() => []);
@@ -244,6 +250,8 @@ export class OnnxYoloDetector extends PersonDetector {
     });
     if (round2.length) await this.runPasses(frames, resolved, round2, perFrame, timings);
 
+    // Untiled frames keep their single pass's detections as they are; tiled frames merge their passes.
+    if (resolved.every((o) => o.tiling === 'off')) return { detections: perFrame.map((p) => [...p[0].detections]), timings };
     const t = performance.now();
     const tiling: FrameTiling[] = [];
     const detections = frames.map((f, i) => {

@@ -1,0 +1,132 @@
+import type { CountEstimate, Detection } from '@crowdsafe/contracts';
+import { densityModelEstimate, detectionEstimate, fuseCounts, ramp } from './fusion';
+import { gaussianKernel, gridEstimate, smoothGrid } from './grid-estimate';
+import { lmdsDecode } from './lmds';
+
+const det = (x1: number, y1: number, x2: number, y2: number): Detection => ({ box: { x1, y1, x2, y2 }, score: 0.9, classId: 0 });
+const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
+
+describe('lmdsDecode', () => {
+  it('an empty or all-zero map has no heads', () => {
+    expect(lmdsDecode(new Float32Array(12), 4, 3)).toEqual({ count: 0, points: [], max: 0 });
+  });
+
+  it('a map whose max is below 0.1 has no heads (FIDTM rule)', () => {
+    const m = new Float32Array(25);
+    m[12] = 0.09;
+    expect(lmdsDecode(m, 5, 5).count).toBe(0);
+  });
+
+  it('keeps 3x3 local maxima >= 100/255 of the max, scaled by 2 to input pixels', () => {
+    const w = 8;
+    const m = new Float32Array(w * 6);
+    m[1 * w + 1] = 0.5; // head at (1,1)
+    m[1 * w + 2] = 0.3; // its shoulder: not a max
+    m[4 * w + 6] = 0.25; // second head, 0.5 of max: kept
+    m[4 * w + 2] = 0.15; // 0.3 of max < 100/255: dropped
+    const r = lmdsDecode(m, w, 6);
+    expect(r.max).toBeCloseTo(0.5);
+    expect(r.points).toEqual([
+      { x: 2, y: 2 },
+      { x: 12, y: 8 },
+    ]);
+    expect(r.count).toBe(2);
+  });
+
+  it('plateau cells all count, as torch max_pool2d == map does', () => {
+    const m = new Float32Array(9 * 3);
+    m[9 + 3] = 0.4;
+    m[9 + 4] = 0.4;
+    expect(lmdsDecode(m, 9, 3, { scale: 1 }).points).toEqual([
+      { x: 3, y: 1 },
+      { x: 4, y: 1 },
+    ]);
+  });
+
+  it('rejects a map smaller than its size', () => {
+    expect(() => lmdsDecode(new Float32Array(5), 3, 2)).toThrow(RangeError);
+  });
+});
+
+describe('gridEstimate (heuristic)', () => {
+  it('no detections: count 0, an all-zero grid', () => {
+    const g = gridEstimate([], 1280, 720);
+    expect(g.estimate).toEqual({ count: 0, method: 'grid-estimate', low: 0, high: 0 });
+    expect([g.cols, g.rows]).toEqual([26, 15]);
+    expect(sum(g.cells)).toBe(0);
+  });
+
+  it('10 detections -> 13 people (occlusion 1.3), range [10, 16], smoothing preserves the total', () => {
+    const dets = Array.from({ length: 10 }, (_, i) => det(i * 100, 300, i * 100 + 40, 400));
+    const g = gridEstimate(dets, 1280, 720);
+    expect(g.estimate).toEqual({ count: 13, method: 'grid-estimate', low: 10, high: 16 });
+    expect(sum(g.cells)).toBeCloseTo(13, 4);
+  });
+
+  it('bins the foot point by default, the centre on request; points outside the frame clamp to the border cell', () => {
+    const g = gridEstimate([det(10, 10, 30, 140)], 200, 200, { sigmaCells: 0, occlusionFactor: 1 });
+    expect(g.cells[2 * g.cols + 0]).toBe(1); // foot y 140 -> row 2
+    const c = gridEstimate([det(10, 10, 30, 140)], 200, 200, { sigmaCells: 0, occlusionFactor: 1, anchor: 'centre' });
+    expect(c.cells[1 * c.cols + 0]).toBe(1); // centre y 75 -> row 1
+    const o = gridEstimate([det(180, 180, 260, 260)], 200, 200, { sigmaCells: 0, occlusionFactor: 1 });
+    expect(o.cells[o.cols * o.rows - 1]).toBe(1);
+  });
+
+  it('Gaussian smoothing spreads a corner cell without losing mass', () => {
+    expect(sum(gaussianKernel(1))).toBeCloseTo(1, 10);
+    const cells = new Float32Array(16);
+    cells[0] = 4;
+    const s = smoothGrid(cells, 4, 4, 1);
+    expect(sum(s)).toBeCloseTo(4, 5);
+    expect(s[0]).toBeLessThan(4);
+    expect(s[0]).toBeGreaterThan(s[5]);
+  });
+
+  it('rejects a bad factor or frame', () => {
+    expect(() => gridEstimate([], 100, 100, { occlusionFactor: 0.5 })).toThrow(RangeError);
+    expect(() => gridEstimate([], 0, 100)).toThrow(RangeError);
+  });
+});
+
+describe('count ranges', () => {
+  it.each([
+    [0, 0, 0],
+    [20, 18, 26],
+  ])('detection %i -> [%i, %i]', (n, low, high) => expect(detectionEstimate(n)).toEqual({ count: n, method: 'detection', low, high }));
+  it.each([
+    [0, 0, 0],
+    [40, 36, 46],
+    [125, 112, 172],
+    [300, 270, 480],
+  ])('density model %i -> [%i, %i]', (n, low, high) => expect(densityModelEstimate(n)).toEqual({ count: n, method: 'density-model', low, high }));
+});
+
+describe('fuseCounts', () => {
+  const d = (n: number): CountEstimate => detectionEstimate(n, 'tiled-detection');
+  const m = (n: number): CountEstimate => densityModelEstimate(n);
+  it('ramp', () => {
+    expect([ramp(40, 50, 100), ramp(75, 50, 100), ramp(120, 50, 100), ramp(5, 5, 5)]).toEqual([0, 0.5, 1, 1]);
+  });
+  it.each([
+    // detected, density, count, weight
+    ['empty scene', 0, 0, 0, 0],
+    ['small crowd, detector agrees: detection', 20, 22, 20, 0],
+    ['small crowd, detector misses half: density model', 10, 25, 25, 1],
+    ['mid crowd, detector agrees: blend', 70, 80, 76, 0.6],
+    ['dense crowd: density model', 40, 200, 200, 1],
+    ['density model below the detections: never below detections', 120, 100, 120, 1],
+    ['density model sees nothing, detector does: detection', 5, 0, 5, 0],
+  ])('%s', (_, det, dens, count, w) => {
+    const f = fuseCounts(d(det as number), m(dens as number));
+    expect(f.count).toBe(count);
+    expect(f.densityWeight).toBeCloseTo(w as number, 5);
+    expect(f.method).toBe('fused');
+    expect(f.low).toBeLessThanOrEqual(f.count);
+    expect(f.high).toBeGreaterThanOrEqual(f.count);
+  });
+  it('the range spans both estimators', () => {
+    const f = fuseCounts(d(40), m(200));
+    expect(f.low).toBe(Math.min(d(40).low, m(200).low));
+    expect(f.high).toBe(m(200).high);
+  });
+});
