@@ -3,7 +3,8 @@
 //   2. end-to-end: the real embedded product (ffmpeg decode -> bounded buffer -> frame store -> in-process job ->
 //      detector -> count -> per-second rows in SQLite + live events) fed the sample video at its native 25 fps,
 //      i.e. faster than this CPU can detect, so the processed rate is the pipeline's capacity;
-//   3. the ratio end-to-end / raw (1.0 = the pipeline adds no overhead beyond the model).
+//   3. the ratio end-to-end / raw (1.0 = the pipeline adds no overhead beyond the model);
+//   4. vision engine (tools/bench/vision.ts): batch 1 vs 4 cameras, untiled vs tiled, BoT-SORT at 50/300 people.
 // Options: --seconds N (end-to-end measuring window, default 20), --frames N (raw frames, default 30).
 // INFERENCE_THREADS=N (env) sets onnxruntime's intra-op threads for both measurements (0/unset = ORT default).
 import 'reflect-metadata';
@@ -17,6 +18,7 @@ import { OnnxYoloDetector } from '@crowdsafe/server-ai';
 import { CameraSupervisor } from '@crowdsafe/server-cameras';
 import { loadConfig } from '@crowdsafe/server-config';
 import { createApp } from '../../apps/api/src/app/bootstrap';
+import { visionBench } from './vision';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -98,7 +100,8 @@ async function main(): Promise<void> {
   console.log(`raw inference (detector alone, batch 1): ${raw.fps.toFixed(2)} frames/s (${raw.msPerFrame.toFixed(1)} ms/frame: preprocess ${raw.preMs.toFixed(1)}, session.run ${raw.inferenceMs.toFixed(1)}, postprocess ${raw.postMs.toFixed(1)}; ${raw.people.toFixed(1)} people/frame at conf 0.5)`);
   const e2e = await endToEnd(seconds);
   console.log(`end-to-end slice (embedded, fed at 25 fps for ${seconds} s): ${e2e.fps.toFixed(2)} frames/s processed, ${e2e.fpsIn.toFixed(2)} frames/s decoded, ${e2e.dropped} dropped (oldest-first), ${e2e.stale} stale; event-loop delay p99 ${e2e.loopP99Ms.toFixed(1)} ms, max ${e2e.loopMaxMs.toFixed(1)} ms`);
-  console.log(`ratio end-to-end / raw: ${(e2e.fps / raw.fps).toFixed(2)}`);
+  console.log(`ratio end-to-end / raw: ${(e2e.fps / raw.fps).toFixed(2)}\n`);
+  await visionBench(model, threads, decodeFrames(6, 1280, 720));
 }
 
 main().then(
