@@ -3,6 +3,7 @@ import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/commo
 import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { StartupError } from '@crowdsafe/server-core';
+import { ThreadedFidtCounter } from './dense/threaded-fidt-counter';
 import { PersonDetector } from './detector/person-detector';
 import { ThreadedPersonDetector } from './detector/threaded-person-detector';
 import { FrameStore } from './frame-store/frame-store';
@@ -52,6 +53,24 @@ function detectorProvider(role: 'embedded' | 'worker'): Provider {
   };
 }
 
+/**
+ * Injection token of the density model (FIDT head counting, a ThreadedFidtCounter) used by the camera runtimes, or
+ * null when FIDT_MODEL_PATH is not set. A path that is set but not a FIDT export stops startup (its StartupError).
+ */
+export const DENSITY_COUNTER = Symbol('DENSITY_COUNTER');
+export type DensityCounter = Pick<ThreadedFidtCounter, 'count' | 'close'>;
+
+const densityCounterProvider: Provider = {
+  provide: DENSITY_COUNTER,
+  inject: [APP_CONFIG],
+  useFactory: async (c: AppConfig): Promise<DensityCounter | null> => {
+    if (!c.dense.modelPath) return null;
+    const counter = await ThreadedFidtCounter.load({ modelPath: c.dense.modelPath, threads: c.dense.threads, maxSide: c.dense.maxSide, settingName: 'FIDT_MODEL_PATH' });
+    new Logger('DensityCounter').log(`density model ${c.dense.modelPath} loaded (max side ${c.dense.maxSide}, one run per camera per ${c.dense.intervalMs} ms)`);
+    return counter;
+  },
+};
+
 const redisFrameStoreProvider: Provider = {
   provide: FrameStore,
   inject: [APP_CONFIG],
@@ -82,6 +101,8 @@ const inferenceClientProvider: Provider = {
  * Inference wiring.
  * - forApi: FrameStore + JobDispatcher + InferenceClient. With REDIS_URL, frames go to Redis and jobs to
  *   workers through BullMQ; without it the detector, handler and registry run in this process (embedded).
+ *   Both also provide DENSITY_COUNTER (the FIDT density model in a thread of the api process, or null when
+ *   FIDT_MODEL_PATH is unset).
  * - forWorker: RedisFrameStore + detector + registry + handler + BullMqJobConsumer.
  * APP_CONFIG is provided inside the module, so it works with or without a global APP_CONFIG.
  */
@@ -103,8 +124,10 @@ export class AiModule {
               new BullMqJobDispatcher({ redisUrl: c.queue.redisUrl as string, prefix: c.queue.prefix, timeoutMs: c.inference.timeoutMs }),
           },
           inferenceClientProvider,
+          // The density model runs in the api process in both modes for now (it is rate-limited per camera).
+          densityCounterProvider,
         ],
-        exports: [FrameStore, JobDispatcher, InferenceClient],
+        exports: [FrameStore, JobDispatcher, InferenceClient, DENSITY_COUNTER],
       };
     }
     return {
@@ -119,8 +142,9 @@ export class AiModule {
         JobHandlerRegistry,
         { provide: JobDispatcher, useClass: InProcessJobDispatcher },
         inferenceClientProvider,
+        densityCounterProvider,
       ],
-      exports: [FrameStore, JobDispatcher, InferenceClient, PersonDetector],
+      exports: [FrameStore, JobDispatcher, InferenceClient, PersonDetector, DENSITY_COUNTER],
     };
   }
 

@@ -16,6 +16,20 @@ describe('loadConfig', () => {
     expect(c.inference.iou).toBe(0.7);
     expect(c.cameras.sampleVideo).toBe('/srv/cs/media/sample.mp4');
     expect(c.port).toBe(3000);
+    expect(c.dense).toEqual({ modelPath: null, maxSide: 1024, threads: 1, intervalMs: 2000 });
+  });
+
+  it.each([
+    { name: 'unset -> dense model off', env: {}, dense: { modelPath: null, maxSide: 1024, threads: 1, intervalMs: 2000 } },
+    { name: 'blank path -> off', env: { FIDT_MODEL_PATH: '  ' }, dense: { modelPath: null, maxSide: 1024, threads: 1, intervalMs: 2000 } },
+    {
+      name: 'relative path resolved, numbers parsed',
+      env: { FIDT_MODEL_PATH: 'models/fidt_light_B.onnx', FIDT_MAX_SIDE: '640', FIDT_THREADS: '2', DENSITY_INTERVAL_MS: '5000' },
+      dense: { modelPath: '/srv/cs/models/fidt_light_B.onnx', maxSide: 640, threads: 2, intervalMs: 5000 },
+    },
+    { name: 'absolute path kept', env: { FIDT_MODEL_PATH: '/m/f.onnx' }, dense: { modelPath: '/m/f.onnx', maxSide: 1024, threads: 1, intervalMs: 2000 } },
+  ])('dense counting config: $name', ({ env, dense }) => {
+    expect(loadConfig(env, '/srv/cs').dense).toEqual(dense);
   });
 
   it.each([
@@ -36,6 +50,11 @@ describe('loadConfig', () => {
     { name: 'bad redis scheme', env: { REDIS_URL: 'http://x' }, names: ['REDIS_URL'] },
     { name: 'bad boolean', env: { SAMPLE_CAMERA: 'maybe' }, names: ['SAMPLE_CAMERA'] },
     { name: 'unknown execution provider', env: { EXECUTION_PROVIDER: 'tpu' }, names: ['EXECUTION_PROVIDER'] },
+    { name: 'FIDT max side too small', env: { FIDT_MAX_SIDE: '128' }, names: ['FIDT_MAX_SIDE'] },
+    { name: 'FIDT max side too large', env: { FIDT_MAX_SIDE: '5000' }, names: ['FIDT_MAX_SIDE'] },
+    { name: 'FIDT threads negative', env: { FIDT_THREADS: '-1' }, names: ['FIDT_THREADS'] },
+    { name: 'density interval too short', env: { DENSITY_INTERVAL_MS: '100' }, names: ['DENSITY_INTERVAL_MS'] },
+    { name: 'density interval not a number', env: { DENSITY_INTERVAL_MS: 'often' }, names: ['DENSITY_INTERVAL_MS'] },
     { name: 'two bad values are both named', env: { PORT: '0', FRAME_QUEUE_SIZE: '0' }, names: ['PORT', 'FRAME_QUEUE_SIZE'] },
   ])('rejects $name, naming the variable', ({ env, names }) => {
     let error: unknown;

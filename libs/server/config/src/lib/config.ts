@@ -38,6 +38,8 @@ export interface AppConfig {
     maxInFlight: number;
     timeoutMs: number;
   };
+  /** Dense crowd counting: the FIDT density model run beside the detector at a low rate (modelPath null = off). */
+  dense: { modelPath: string | null; maxSide: number; threads: number; intervalMs: number };
   cameras: {
     enabled: boolean;
     frameQueueSize: number;
@@ -103,6 +105,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerConcurrency: e.WORKER_CONCURRENCY,
       maxInFlight: e.INFERENCE_MAX_IN_FLIGHT,
       timeoutMs: e.INFERENCE_TIMEOUT_MS,
+    },
+    dense: {
+      modelPath: e.FIDT_MODEL_PATH.trim() ? abs(e.FIDT_MODEL_PATH.trim()) : null,
+      maxSide: e.FIDT_MAX_SIDE,
+      threads: e.FIDT_THREADS,
+      intervalMs: e.DENSITY_INTERVAL_MS,
     },
     cameras: {
       enabled: e.CAMERAS_ENABLED,

@@ -128,6 +128,23 @@ export class EnvSchema {
   @Type(() => Number) @IsInt() @Min(100) @Max(300000)
   INFERENCE_TIMEOUT_MS = 15000;
 
+  // ---- dense crowd counting (FIDT density model) ----
+  /** FIDT head-counting export (models/fidt_light_B.onnx). Empty = dense model off (tracked count only). */
+  @IsString() @MaxLength(1024)
+  FIDT_MODEL_PATH = '';
+
+  /** Frames are resized so their longest side is at most this before the density model (never upscaled). */
+  @Type(() => Number) @IsInt() @Min(256) @Max(4096)
+  FIDT_MAX_SIDE = 1024;
+
+  /** onnxruntime intra-op threads of the density model; 0 = onnxruntime's default. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(256)
+  FIDT_THREADS = 1;
+
+  /** At most one density-model run per camera per this interval. */
+  @Type(() => Number) @IsInt() @Min(250) @Max(60000)
+  DENSITY_INTERVAL_MS = 2000;
+
   // ---- cameras ----
   /** Frames waiting for inference per camera; when full the oldest is dropped and counted. */
   @Type(() => Number) @IsInt() @Min(1) @Max(300)

@@ -1,6 +1,7 @@
-import type { CameraStatus, CameraStatusEvent, DetectOptions, Detection, FrameDetections, LiveFrameEvent, MetricsUpdateEvent, RawFrame } from '@crowdsafe/contracts';
+import type { CameraStatus, CameraStatusEvent, CountEstimate, DetectOptions, Detection, FrameDetections, LiveFrameEvent, MetricsUpdateEvent, RawFrame } from '@crowdsafe/contracts';
 import { LiveEventsPublisher } from '@crowdsafe/server-core';
-import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
+import { densityModelEstimate } from '@crowdsafe/vision';
+import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions, densityEstimateInRoi, densityFresh, densityRunDue, reportedEstimate } from './camera-runtime';
 import type { LiveFrameEncoder } from './live-frame-encoder';
 
 class RecordingPublisher extends LiveEventsPublisher {
@@ -17,13 +18,22 @@ class RecordingPublisher extends LiveEventsPublisher {
 /** Person i of a frame: 40x200 px, 60 px apart (640x360 frames), standing still. */
 const box = (i: number): Detection => ({ box: { x1: 20 + 60 * i, y1: 100, x2: 60 + 60 * i, y2: 300 }, score: 0.9, classId: 0 });
 
-function harness(opts: { queue?: number; maxAgeMs?: number; people?: (seq: number) => number; manualDetect?: boolean; counting?: CameraRuntimeOptions['counting'] } = {}) {
+/** Fake density-model edge: answer(call) = a head count, 'fail' (rejects) or 'hang' (never settles). */
+interface FakeDensity {
+  intervalMs: number;
+  answer: (call: number) => number | 'fail' | 'hang';
+}
+
+function harness(opts: { queue?: number; maxAgeMs?: number; people?: (seq: number) => number; manualDetect?: boolean; counting?: CameraRuntimeOptions['counting']; density?: FakeDensity } = {}) {
   let now = 1_000_000;
   const live = new RecordingPublisher();
   const rows: Array<{ time: Date; count: number; countMax: number; metadata: Record<string, unknown> }> = [];
   const saved: Array<[CameraStatus, string | null]> = [];
   const pending: Array<{ frame: RawFrame; resolve: (r: FrameDetections) => void }> = [];
   let handlers!: Parameters<CameraRuntimeDeps['createSource']>[0];
+  const densityCalls: number[] = []; // seq of the frames the density model ran on
+  const warnings: string[] = [];
+  const density = opts.density;
   const result = (frame: RawFrame): FrameDetections => ({
     key: `k${frame.seq}`, cameraId: frame.cameraId, seq: frame.seq, capturedAt: frame.capturedAt,
     detections: Array.from({ length: opts.people?.(frame.seq) ?? 3 }, (_, i) => box(i)),
@@ -37,12 +47,24 @@ function harness(opts: { queue?: number; maxAgeMs?: number; people?: (seq: numbe
       opts.manualDetect ? new Promise((resolve) => pending.push({ frame, resolve })) : Promise.resolve(result(frame)),
     writeMetrics: (row) => rows.push(row),
     saveStatus: (s, r) => saved.push([s, r]),
+    ...(density
+      ? {
+          countDensity: (frame: RawFrame) => {
+            const a = density.answer(densityCalls.length);
+            densityCalls.push(frame.seq);
+            if (a === 'hang') return new Promise<never>(() => undefined);
+            if (a === 'fail') return Promise.reject(new Error('FIDT thread crashed'));
+            return Promise.resolve({ estimate: densityModelEstimate(a), points: [] });
+          },
+          warn: (m: string) => warnings.push(m),
+        }
+      : {}),
     live,
     encoder: { encode: async (_f: RawFrame, d: Detection[]) => ({ jpeg: Buffer.from([0xff, 0xd8]), width: 64, height: 36, detections: d }) } as unknown as LiveFrameEncoder,
     now: () => now,
   };
   const runtime = new CameraRuntime(
-    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, detect: {}, counting: opts.counting },
+    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, detect: {}, counting: opts.counting, ...(density ? { density: { intervalMs: density.intervalMs } } : {}) },
     deps,
   );
   let seq = 0;
@@ -50,7 +72,7 @@ function harness(opts: { queue?: number; maxAgeMs?: number; people?: (seq: numbe
   const frame = (): RawFrame => ({ cameraId: 'cam-1', seq: seq++, capturedAt: now, width: 640, height: 360, data: new Uint8Array(0) });
   const flush = () => new Promise((r) => setImmediate(r));
   return {
-    runtime, live, rows, saved, pending, result,
+    runtime, live, rows, saved, pending, result, densityCalls, warnings,
     advance: (ms: number) => (now += ms),
     push: () => handlers.onFrame(frame()),
     /** Frames the source decoded but the runtime never saw (dropped upstream). */
@@ -262,4 +284,130 @@ describe('CameraRuntime', () => {
     expect(h.rows).toHaveLength(1);
     expect(h.live.statuses.at(-1)).toMatchObject({ status: 'offline', reason: 'stopped' });
   });
+
+  describe('density model beside the tracker', () => {
+    // 3 people tracked; frames every 200 ms; warm-up = 2 frames of 'detection' before 'tracking'.
+    const D = 'detection', T = 'tracking', F = 'fused';
+    it.each([
+      {
+        name: 'runs once per interval, not more; fused from the frame after the first result',
+        density: { intervalMs: 1000, answer: () => 20 },
+        frames: 12, calls: [0, 5, 10],
+        methods: [D, F, F, F, F, F, F, F, F, F, F, F], counts: [3, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20],
+      },
+      {
+        name: 'never more than one run in flight (a run that never returns blocks later runs, not counting)',
+        density: { intervalMs: 250, answer: () => 'hang' as const },
+        frames: 8, calls: [0],
+        methods: [D, D, T, T, T, T, T, T], counts: [3, 3, 3, 3, 3, 3, 3, 3],
+      },
+      {
+        name: 'a stale estimate (older than 3 x interval) is not used',
+        density: { intervalMs: 1000, answer: (call: number) => (call === 0 ? 20 : ('fail' as const)) },
+        frames: 18, calls: [0, 5, 10, 15],
+        methods: [D, F, F, F, F, F, F, F, F, F, F, F, F, F, F, T, T, T], counts: [3, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 3, 3, 3],
+      },
+      {
+        name: 'failures do not break counting',
+        density: { intervalMs: 1000, answer: () => 'fail' as const },
+        frames: 8, calls: [0, 5],
+        methods: [D, D, T, T, T, T, T, T], counts: [3, 3, 3, 3, 3, 3, 3, 3],
+      },
+      {
+        name: 'a sparse crowd the detector sees fully keeps the tracked count, labelled fused',
+        density: { intervalMs: 1000, answer: () => 3 },
+        frames: 4, calls: [0],
+        methods: [D, F, F, F], counts: [3, 3, 3, 3],
+      },
+    ])('$name', async ({ density, frames, calls, methods, counts }) => {
+      const h = harness({ people: () => 3, density });
+      await h.runtime.start();
+      const got: Array<[number | null, string | undefined]> = [];
+      for (let i = 0; i < frames; i++) {
+        await h.step(200);
+        got.push([h.runtime.snapshot().count, h.runtime.snapshot().estimate?.method]);
+      }
+      expect(h.densityCalls).toEqual(calls);
+      expect(got).toEqual(counts.map((c, i) => [c, methods[i]]));
+      expect(h.runtime.health().framesProcessed).toBe(frames);
+      await h.runtime.stop();
+    });
+
+    it('fused seconds carry method, range and densityCount in the row and countMethod in metrics_update', async () => {
+      const h = harness({ people: () => 3, density: { intervalMs: 1000, answer: () => 80 } });
+      await h.runtime.start();
+      for (let i = 0; i < 10; i++) await h.step(200);
+      h.advance(2000);
+      h.tick();
+      const last = h.rows[h.rows.length - 1];
+      expect(last.metadata).toMatchObject({ method: 'fused', densityCount: 80 });
+      expect(last.count).toBe(80);
+      expect(last.metadata['high']).toBeGreaterThanOrEqual(80);
+      expect(h.live.metrics[h.live.metrics.length - 1].countMethod).toBe('fused');
+      expect(h.runtime.snapshot().estimate).toMatchObject({ method: 'fused', count: 80 });
+      await h.runtime.stop();
+    });
+
+    it('failures are counted and warned about at most once a minute', async () => {
+      const h = harness({ people: () => 3, density: { intervalMs: 250, answer: () => 'fail' } });
+      await h.runtime.start();
+      for (let i = 0; i < 20; i++) await h.step(300);
+      expect(h.runtime.densityStats()).toMatchObject({ runs: 0, errors: 20, latest: null });
+      expect(h.warnings).toHaveLength(1);
+      expect(h.warnings[0]).toContain('FIDT thread crashed');
+      h.advance(60_000);
+      await h.step(300);
+      expect(h.warnings).toHaveLength(2);
+      await h.runtime.stop();
+    });
+
+    it('without a density model nothing changes', async () => {
+      const h = harness({ people: () => 3 });
+      await h.runtime.start();
+      for (let i = 0; i < 4; i++) await h.step(200);
+      expect(h.runtime.snapshot().estimate?.method).toBe('tracking');
+      expect(h.runtime.densityStats()).toEqual({ runs: 0, errors: 0, latest: null });
+      await h.runtime.stop();
+    });
+  });
 });
+
+describe('density scheduling and fusion (pure)', () => {
+  it.each([
+    { name: 'never ran', now: 0, last: null, inFlight: false, due: true },
+    { name: 'in flight', now: 10_000, last: 0, inFlight: true, due: false },
+    { name: 'too soon', now: 1999, last: 0, inFlight: false, due: false },
+    { name: 'interval elapsed', now: 2000, last: 0, inFlight: false, due: true },
+  ])('densityRunDue: $name', ({ now, last, inFlight, due }) => {
+    expect(densityRunDue(now, last, inFlight, 2000)).toBe(due);
+  });
+
+  const sample = { estimate: densityModelEstimate(120), capturedAt: 10_000 };
+  it.each([
+    { name: 'none', s: null, at: 10_000, fresh: false },
+    { name: 'same frame', s: sample, at: 10_000, fresh: true },
+    { name: 'just fresh', s: sample, at: 15_999, fresh: true },
+    { name: 'stale', s: sample, at: 16_000, fresh: false },
+  ])('densityFresh: $name', ({ s, at, fresh }) => {
+    expect(densityFresh(s, at, 6000)).toBe(fresh);
+  });
+
+  const tracked: CountEstimate = { count: 30, method: 'tracking', low: 27, high: 39 };
+  it.each([
+    { name: 'no density sample -> tracked', s: null, want: tracked },
+    { name: 'stale sample -> tracked', s: { ...sample, capturedAt: 0 }, want: tracked },
+    { name: 'fresh dense sample dominates', s: sample, want: { count: 120, method: 'fused', low: 27, high: Math.ceil(120 * (1.15 + 0.45 * (70 / 150))) } },
+    { name: 'agreeing sparse sample keeps the tracked count', s: { estimate: densityModelEstimate(32), capturedAt: 10_000 }, want: { count: 30, method: 'fused', low: 27, high: 39 } },
+  ])('reportedEstimate: $name', ({ s, want }) => {
+    expect(reportedEstimate(tracked, s, 12_000, 6000)).toEqual(want);
+  });
+
+  it.each([
+    { name: 'no ROI: the model estimate', roi: null, count: 3 },
+    { name: 'left half ROI: heads in it', roi: [[0, 0], [0.5, 0], [0.5, 1], [0, 1]] as Array<[number, number]>, count: 2 },
+  ])('densityEstimateInRoi: $name', ({ roi, count }) => {
+    const r = { estimate: densityModelEstimate(3), points: [{ x: 10, y: 10 }, { x: 300, y: 200 }, { x: 600, y: 100 }] };
+    expect(densityEstimateInRoi(r, { width: 640, height: 360 }, roi).count).toBe(count);
+  });
+});
+

@@ -13,7 +13,7 @@ import type {
 import type { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { redactUrl } from '@crowdsafe/server-core';
 import { PerSecondAggregator } from '@crowdsafe/server-metrics';
-import { PeopleCounter, type PeopleCounterOptions, type RoiPolygon } from '@crowdsafe/vision';
+import { densityModelEstimate, footInRoi, fuseCounts, PeopleCounter, type PeopleCounterOptions, type RoiPolygon } from '@crowdsafe/vision';
 import { FrameBuffer } from '../ingest';
 import type { LiveFrameEncoder } from './live-frame-encoder';
 import { RateMeter } from './rate-meter';
@@ -33,6 +33,13 @@ export interface CameraRuntimeDeps {
   saveStatus(status: CameraStatus, reason: string | null): void;
   live: LiveEventsPublisher;
   encoder: LiveFrameEncoder;
+  /**
+   * The density model (FIDT head counting, in its own thread), run at most once per `density.intervalMs` on a
+   * processed frame. Absent = tracked count only. Head points are in source-frame pixels.
+   */
+  countDensity?(frame: RawFrame): Promise<{ estimate: CountEstimate; points: ReadonlyArray<{ x: number; y: number }> }>;
+  /** Logs a warning (density-model failures, at most once a minute). Default: none. */
+  warn?(message: string): void;
   now?: () => number;
 }
 
@@ -51,6 +58,53 @@ export interface CameraRuntimeOptions {
   metricsLatenessMs?: number;
   /** Tracking-based counting (see PeopleCounter). Default: 5 fps, whole frame, default tracker parameters. */
   counting?: CameraCountingOptions;
+  /** Density-model cadence (used when deps.countDensity is given). */
+  density?: CameraDensityOptions;
+}
+
+export interface CameraDensityOptions {
+  /** At most one density-model run per this interval (DENSITY_INTERVAL_MS). */
+  intervalMs: number;
+  /** A density estimate is fused while its frame is younger than this x intervalMs (default 3). */
+  freshIntervals?: number;
+}
+
+/** The latest density-model estimate of a camera, with the capture time of the frame it was run on. */
+export interface DensitySample {
+  estimate: CountEstimate;
+  capturedAt: number;
+}
+
+/** True when a density run may start: none in flight and the last one started at least intervalMs ago (or never). */
+export function densityRunDue(nowMs: number, lastStartedAt: number | null, inFlight: boolean, intervalMs: number): boolean {
+  if (inFlight) return false;
+  return lastStartedAt === null || nowMs - lastStartedAt >= intervalMs;
+}
+
+/** True when a density sample may be fused into the count of a frame captured at `frameCapturedAt`. */
+export function densityFresh(sample: DensitySample | null, frameCapturedAt: number, maxAgeMs: number): sample is DensitySample {
+  return sample !== null && frameCapturedAt - sample.capturedAt < maxAgeMs;
+}
+
+/** The count a frame reports: fuseCounts(tracked, density) while the density sample is fresh, else the tracked one. */
+export function reportedEstimate(tracked: CountEstimate, sample: DensitySample | null, frameCapturedAt: number, maxAgeMs: number): CountEstimate {
+  if (!densityFresh(sample, frameCapturedAt, maxAgeMs)) return tracked;
+  const { count, method, low, high } = fuseCounts(tracked, sample.estimate);
+  return { count, method, low, high };
+}
+
+/**
+ * The density estimate restricted to the counting ROI (heads whose point lies in it), so that it counts the same
+ * region as the tracker; without an ROI the model's own estimate.
+ */
+export function densityEstimateInRoi(
+  result: { estimate: CountEstimate; points: ReadonlyArray<{ x: number; y: number }> },
+  frame: { width: number; height: number },
+  roi: RoiPolygon | null | undefined,
+): CountEstimate {
+  if (!roi) return result.estimate;
+  const n = result.points.filter((p) => footInRoi({ x1: p.x, y1: p.y, x2: p.x, y2: p.y }, frame, roi)).length;
+  return densityModelEstimate(n);
 }
 
 export interface CameraCountingOptions {
@@ -81,9 +135,12 @@ interface SecondExtras {
   lowSum: number;
   highSum: number;
   frames: number;
+  /** Density-model count fused into the second's latest fused frame (absent when none was fused). */
+  densityCount?: number;
 }
 
 const DEFAULT_COUNTING_FPS = 5;
+const DENSITY_WARN_EVERY_MS = 60_000;
 
 /**
  * The single owner of one camera's live state: its frame source, bounded frame buffer, in-flight inference,
@@ -98,6 +155,12 @@ const DEFAULT_COUNTING_FPS = 5;
  * the tracker keeps lost tracks (every track would have expired anyway). A looping file source (ffmpeg
  * -stream_loop) is one continuous stream for the runtime: the cut at the loop point is handled by the tracker
  * like any scene change (old tracks expire within 1 s, new people are confirmed after minHits frames).
+ *
+ * With a density model (deps.countDensity + options.density), a processed frame also starts a density run when the
+ * last one started at least intervalMs ago and none is in flight (not awaited: detection never waits for it). While
+ * the latest density estimate is fresh (its frame younger than 3 x intervalMs) the reported count is
+ * fuseCounts(tracked, density) (method 'fused'); otherwise the tracked count alone. Failures are counted and warned
+ * about at most once a minute; counting goes on without the density model.
  */
 export class CameraRuntime {
   private readonly buffer: FrameBuffer<RawFrame>;
@@ -126,6 +189,13 @@ export class CameraRuntime {
   private resetPending = false;
   private trackerResets = 0;
   private readonly seconds = new Map<number, SecondExtras>();
+  private readonly roi: RoiPolygon | null;
+  private densityInFlight = false;
+  private densityStartedAt: number | null = null;
+  private density: DensitySample | null = null;
+  private densityRuns = 0;
+  private densityErrors = 0;
+  private densityWarnedAt: number | null = null;
 
   constructor(
     readonly options: CameraRuntimeOptions,
@@ -135,6 +205,7 @@ export class CameraRuntime {
     this.now = deps.now ?? Date.now;
     const counting = options.counting ?? { fps: DEFAULT_COUNTING_FPS };
     this.countingFps = counting.fps;
+    this.roi = counting.roi ?? null;
     this.counter = new PeopleCounter({
       frameRate: counting.fps,
       roi: counting.roi ?? null,
@@ -196,6 +267,11 @@ export class CameraRuntime {
     return { inferenceErrors: this.inferenceErrors, lastError: this.lastError };
   }
 
+  /** Density-model runs completed and failed since start, and the latest estimate (null when off or none yet). */
+  densityStats(): { runs: number; errors: number; latest: DensitySample | null } {
+    return { runs: this.densityRuns, errors: this.densityErrors, latest: this.density };
+  }
+
   /** Tracker state: resets since start, ids issued, live tracks. */
   trackerStats(): { resets: number; trackIds: number; tracked: number; tentative: number; lost: number } {
     const s = this.counter.stats;
@@ -255,10 +331,12 @@ export class CameraRuntime {
     this.framesProcessed++;
     this.outRate.mark(now);
     const result = this.counter.process(detections, this.trackerFrameIndex(frame), frame);
-    const estimate = result.count;
+    const estimate = this.options.density ? reportedEstimate(result.count, this.density, frame.capturedAt, this.densityMaxAgeMs(this.options.density)) : result.count;
     const count = estimate.count;
     this.last = { count, countAt: frame.capturedAt, detections, estimate, tracks: result.tracks };
-    if (this.aggregator.add(frame.capturedAt, count)) this.addSecondExtras(frame.capturedAt, estimate);
+    const densityCount = estimate.method === 'fused' ? this.density?.estimate.count : undefined;
+    if (this.aggregator.add(frame.capturedAt, count)) this.addSecondExtras(frame.capturedAt, estimate, densityCount);
+    this.maybeRunDensity(frame, now);
     if (!this.encoding && this.deps.live.wantsFrames(this.cameraId)) {
       // One encode at a time per camera: frames that arrive meanwhile are simply not sent.
       this.encoding = true;
@@ -283,6 +361,43 @@ export class CameraRuntime {
     }
   }
 
+  private densityMaxAgeMs(d: CameraDensityOptions): number {
+    return (d.freshIntervals ?? 3) * d.intervalMs;
+  }
+
+  /**
+   * Starts a density-model run on this frame when one is due (never more than one in flight; not awaited, so the
+   * detection pipeline never waits for it). Its estimate is used by the frames processed after it lands.
+   */
+  private maybeRunDensity(frame: RawFrame, now: number): void {
+    const countDensity = this.deps.countDensity;
+    const opts = this.options.density;
+    if (!countDensity || !opts || this.stopped) return;
+    if (!densityRunDue(now, this.densityStartedAt, this.densityInFlight, opts.intervalMs)) return;
+    this.densityInFlight = true;
+    this.densityStartedAt = now;
+    let run: Promise<{ estimate: CountEstimate; points: ReadonlyArray<{ x: number; y: number }> }>;
+    try {
+      run = countDensity(frame);
+    } catch (err) {
+      run = Promise.reject(err);
+    }
+    run
+      .then((r) => {
+        this.densityRuns++;
+        this.density = { estimate: densityEstimateInRoi(r, frame, this.roi), capturedAt: frame.capturedAt };
+      })
+      .catch((err: unknown) => {
+        this.densityErrors++;
+        const at = this.now();
+        if (this.densityWarnedAt === null || at - this.densityWarnedAt >= DENSITY_WARN_EVERY_MS) {
+          this.densityWarnedAt = at;
+          this.deps.warn?.(`camera ${this.cameraId}: density model failed (${this.densityErrors} failures so far): ${redactUrl(err instanceof Error ? err.message : String(err))}`);
+        }
+      })
+      .finally(() => (this.densityInFlight = false));
+  }
+
   /** Once a second: close finished seconds, write their rows and publish `metrics_update`. */
   private tick(nowMs = this.now()): void {
     const lateness = this.options.metricsLatenessMs ?? 1500;
@@ -295,12 +410,13 @@ export class CameraRuntime {
       const extras = this.seconds.get(key);
       method = extras?.method ?? 'detection';
       const range = extras ? { low: Math.round(extras.lowSum / extras.frames), high: Math.round(extras.highSum / extras.frames) } : {};
+      const density = extras?.densityCount === undefined ? {} : { densityCount: extras.densityCount };
       this.deps.writeMetrics({
         cameraId: this.cameraId,
         time: sec.time,
         count: sec.count,
         countMax: sec.countMax,
-        metadata: { countMin: sec.countMin, frames: sec.frames, method, ...range, fpsIn: health.fpsIn, dropped: health.droppedFrames },
+        metadata: { countMin: sec.countMin, frames: sec.frames, method, ...range, ...density, fpsIn: health.fpsIn, dropped: health.droppedFrames },
       });
     }
     const latest = done[done.length - 1];
@@ -317,8 +433,8 @@ export class CameraRuntime {
     });
   }
 
-  /** A second's method is the method of its latest frame; low/high are averaged like the count. */
-  private addSecondExtras(capturedAt: number, estimate: CountEstimate): void {
+  /** A second's method (and densityCount) is that of its latest frame; low/high are averaged like the count. */
+  private addSecondExtras(capturedAt: number, estimate: CountEstimate, densityCount?: number): void {
     const key = Math.floor(capturedAt / 1000);
     const e = this.seconds.get(key);
     if (e) {
@@ -326,8 +442,9 @@ export class CameraRuntime {
       e.lowSum += estimate.low;
       e.highSum += estimate.high;
       e.frames++;
+      if (densityCount !== undefined) e.densityCount = densityCount;
     } else {
-      this.seconds.set(key, { method: estimate.method, lowSum: estimate.low, highSum: estimate.high, frames: 1 });
+      this.seconds.set(key, { method: estimate.method, lowSum: estimate.low, highSum: estimate.high, frames: 1, ...(densityCount === undefined ? {} : { densityCount }) });
       if (this.seconds.size > 256) this.seconds.delete(Math.min(...this.seconds.keys())); // the aggregator dropped it too
     }
   }

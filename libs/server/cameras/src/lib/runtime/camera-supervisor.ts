@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
-import { FrameStore, InferenceClient } from '@crowdsafe/server-ai';
+import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
 import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
 import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { FfmpegFrameSource, type SourceInput } from '../ingest';
-import { CameraRuntime, type CameraRuntimeOptions } from './camera-runtime';
+import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
 import { LiveFrameEncoder } from './live-frame-encoder';
 
 /** Turns a stored camera into an ffmpeg input. Later issues add rtsp/http/hls/usb/rtmp validation. */
@@ -37,6 +37,14 @@ export function runtimeDetectionOf(
   };
 }
 
+/** The runtime's density edge over the shared counter (one thread; runs queue there, each camera has <= 1 in flight). */
+export function densityCountOf(counter: Pick<DensityCounter, 'count'>, maxSide: number): NonNullable<CameraRuntimeDeps['countDensity']> {
+  return async (frame) => {
+    const r = await counter.count(frame, { maxSide });
+    return { estimate: r.estimate, points: r.points };
+  };
+}
+
 /**
  * Owns the set of running cameras in this process: seeds the sample camera on an empty embedded install, starts a
  * CameraRuntime per active camera at boot and stops them all on shutdown.
@@ -54,6 +62,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     private readonly inference: InferenceClient,
     private readonly metrics: MetricsWriter,
     private readonly live: LiveEventsPublisher,
+    @Optional() @Inject(DENSITY_COUNTER) private readonly density: DensityCounter | null = null,
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
   }
@@ -77,6 +86,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.runtimes.values()].map((r) => r.stop()));
     this.runtimes.clear();
+    await this.density?.close().catch((err: unknown) => this.logger.warn(`could not close the density model: ${String(err)}`));
   }
 
   runtime(cameraId: string): CameraRuntime | undefined {
@@ -103,6 +113,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         frameQueueSize: cfg.frameQueueSize,
         frameMaxAgeMs: cfg.frameMaxAgeMs,
         ...detection,
+        ...(this.density ? { density: { intervalMs: this.config.dense.intervalMs } } : {}),
       },
       {
         createSource: (handlers) => {
@@ -127,6 +138,8 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         },
         live: this.live,
         encoder: this.encoder,
+        ...(this.density ? { countDensity: densityCountOf(this.density, this.config.dense.maxSide) } : {}),
+        warn: (message) => this.logger.warn(message),
       },
     );
     this.runtimes.set(camera.id, runtime);
