@@ -22,6 +22,7 @@ export {
   type ManualCalibrationInput,
 } from './lib/calibration';
 export { fitHomography, applyHomography, type HomographyFit } from './lib/homography';
+export * from './lib/aruco';
 export { footPoint, polygonArea, findSelfIntersection, pointInPolygon } from './lib/geometry';
 export {
   fruinWalkwayLos,
