@@ -2,7 +2,9 @@
 // untiled vs tiled inference, and BoT-SORT time per frame at 50 and 300 people.
 import type { RawFrame } from '@crowdsafe/contracts';
 import { OnnxYoloDetector } from '@crowdsafe/server-ai';
+import { calibrateHomography, CrowdAnalyzer } from '@crowdsafe/analytics';
 import { BotSortTracker } from '@crowdsafe/vision';
+import { lattice, personBox, pinholeCamera, SURVEY_POINTS, track } from '../../libs/server/analytics/src/testing/synthetic';
 import { scene } from '../../libs/server/vision/src/lib/tracking/bench/scene';
 
 const fmt = (n: number, d = 2) => n.toFixed(d);
@@ -17,6 +19,7 @@ async function rate(run: (i: number) => Promise<number>, n: number): Promise<{ f
 }
 
 export async function visionBench(modelPath: string, threads: number, frames: RawFrame[]): Promise<void> {
+  let untiledMs = Number.NaN;
   const detector = await OnnxYoloDetector.load({ modelPath, executionProvider: 'cpu', threads, defaults: { confidence: 0.25, iou: 0.7, maxDetections: 1000 } });
   try {
     const four = frames.slice(0, 4).map((f, i) => ({ ...f, cameraId: `cam-${i}` }));
@@ -38,6 +41,7 @@ export async function visionBench(modelPath: string, threads: number, frames: Ra
       (await detector.detect([frames[i % frames.length]], [{ tiling }])).detections[0].length;
     const untiled = await rate(detectOne('off'), 4);
     const tiled = await rate(detectOne('on'), 3);
+    untiledMs = 1000 / untiled.fps;
     console.log(
       `untiled: ${fmt(untiled.fps)} frames/s, ${fmt(untiled.people, 1)} people/frame; tiled (640 px slices, 20 % overlap + global pass): ` +
         `${fmt(tiled.fps)} frames/s, ${fmt(tiled.people, 1)} people/frame; speed ratio tiled/untiled ${fmt(tiled.fps / untiled.fps)}, people ratio ${fmt(tiled.people / Math.max(1, untiled.people))} (conf 0.25)`,
@@ -56,4 +60,23 @@ export async function visionBench(modelPath: string, threads: number, frames: Ra
     perFrame[people] = (performance.now() - t) / (dets.length - 100);
   }
   console.log(`BoT-SORT per frame: ${fmt(perFrame[50], 3)} ms at 50 people, ${fmt(perFrame[300], 3)} ms at 300; ratio 300/50 ${fmt(perFrame[300] / perFrame[50], 1)}`);
+  const an = [50, 300, 1000].map(analyticsMsPerFrame);
+  console.log(`CrowdAnalyzer.update per frame (live options): ${an.map((ms, i) => `${fmt(ms, 3)} ms at ${[50, 300, 1000][i]} people (${fmt((100 * ms) / untiledMs, 1)} % of untiled inference ${fmt(untiledMs, 1)} ms)`).join(', ')}`);
+}
+
+/** Mean CrowdAnalyzer.update time (live options: no grid / per-track output) for n people walking on a synthetic 1080p floor. */
+function analyticsMsPerFrame(n: number): number {
+  const cam = pinholeCamera();
+  const cal = calibrateHomography({ frame: { width: cam.width, height: cam.height }, points: SURVEY_POINTS.map((w) => ({ world: w, image: cam.project(w[0], w[1], 0) })) });
+  if (!cal.ok) throw new Error('synthetic calibration failed');
+  const a = new CrowdAnalyzer({ cameraId: 'bench', calibration: cal.value, lines: [{ id: 'l', name: 'L', a: cam.project(-5, 7, 0), b: cam.project(5, 7, 0), inDirection: 'left', widthM: 10 }], options: { includeGrid: false, includeTracks: false } });
+  const start = lattice(n, 10 / Math.ceil(Math.sqrt(n)), 0, 7);
+  let total = 0;
+  for (let f = 0; f < 125; f++) {
+    const tracks = start.map(([x, y], i) => track(i + 1, personBox(cam, x, y + ((f * 0.05 + i * 0.37) % 2) - 1)));
+    const t0 = performance.now();
+    a.update({ timestampMs: 1_700_000_000_000 + f * 40, tracks });
+    if (f >= 25) total += performance.now() - t0;
+  }
+  return total / 100;
 }

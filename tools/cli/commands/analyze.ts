@@ -4,8 +4,9 @@ import { intraOpThreads, ThreadedPersonDetector } from '@crowdsafe/server-ai';
 import { loadConfig } from '@crowdsafe/server-config';
 import { resolveDetectOptions } from '@crowdsafe/vision';
 import { openFrames } from './analyze/frame-reader';
-import { parseAnalyzeArgs, parseCameraConfig, USAGE } from './analyze/options';
-import { runAnalysis, toMotLines, writeOutput } from './analyze/run-analysis';
+import { resolveCameraAnalytics } from '@crowdsafe/server-cameras';
+import { parseAnalyzeArgs, parseCameraConfigFile, USAGE } from './analyze/options';
+import { type AnalyticsSummary, runAnalysis, toMotLines, writeOutput } from './analyze/run-analysis';
 
 export const summary = 'run the detector + tracking/counting pipeline offline over a video or image directory (MOT + JSON out)';
 
@@ -16,7 +17,13 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig();
-  const settings = args.config ? parseCameraConfig(readConfigFile(args.config), args.config) : {};
+  const file = args.config ? parseCameraConfigFile(readConfigFile(args.config), args.config) : { detection: {}, analytics: null };
+  const settings = file.detection;
+  // Same validation as a live camera, but an offline run with a broken calibration fails loudly instead.
+  const setup = file.analytics ? resolveCameraAnalytics(file.analytics) : null;
+  if (setup?.state === 'off') throw new Error(`${args.config}: invalid analytics configuration: ${setup.reason}`);
+  const analytics = setup?.state === 'on' ? setup : undefined;
+  for (const w of analytics?.warnings ?? []) console.error(`warning: ${w}`);
   const detect = resolveDetectOptions(settings, config.inference);
   const modelPath = args.model ? resolve(args.model) : config.inference.modelPath;
   const reader = await openFrames(resolve(args.input), {
@@ -36,7 +43,7 @@ export async function run(argv: string[]): Promise<void> {
   });
   let result;
   try {
-    result = await runAnalysis({ reader, detector, detect, settings, fps: args.fps, modelPath });
+    result = await runAnalysis({ reader, detector, detect, settings, fps: args.fps, maxFrames: args.maxFrames, modelPath, analytics });
   } finally {
     await detector.close();
   }
@@ -53,6 +60,7 @@ export async function run(argv: string[]): Promise<void> {
       `${detect.tiling ? `, tiling ${detect.tiling}` : ''}, ${roi}. People count mean ${s.meanCount} (min ${s.minCount}, max ${s.maxCount}; ` +
       `range mean ${s.meanLow}-${s.meanHigh}; methods: ${methods}); ${s.meanDetections} detections per frame; ${s.trackIds} track ids. ` +
       `Throughput ${s.fps} frames/s (detect ${s.meanTimingsMs.detect} ms, inference ${s.meanTimingsMs.inference} ms, track ${s.meanTimingsMs.track} ms per frame).` +
+      `${analyticsLine(result.analytics)}` +
       `${args.mot ? ` MOT: ${resolve(args.mot)}.` : ''}${args.json ? ` JSON: ${resolve(args.json)}.` : ''}`,
   );
 }
@@ -63,6 +71,16 @@ function readConfigFile(path: string): string {
   } catch (e) {
     throw new Error(`cannot read --config ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+function analyticsLine(a: AnalyticsSummary | null): string {
+  if (!a) return '';
+  const v = a.meanVelocity === null ? 'n/a' : `${a.meanVelocity} m/s (median per frame p10-p90 ${a.velocityP10}-${a.velocityP90})`;
+  return (
+    ` Analytics (${a.calibration}${a.approximate ? ', approximate' : ''}, floor ${a.floorAreaM2} m²): density mean ${a.meanDensity} p/m² (max ${a.maxDensity}), ` +
+    `speed mean ${v}, flow in ${a.flowInTotal} / out ${a.flowOutTotal}, surge max ${a.maxSurge ?? 'n/a'} p/m²/s, pressure max ${a.maxPressure ?? 'n/a'} /s², ` +
+    `counter-flow mean ${a.meanCounterFlow ?? 'n/a'}.`
+  );
 }
 
 function r2(v: number): number {

@@ -4,3 +4,4 @@ export * from './lib/runtime/camera-runtime';
 export * from './lib/runtime/camera-supervisor';
 export * from './lib/runtime/live-frame-encoder';
 export * from './lib/ingest';
+export * from './lib/runtime/camera-analytics';

@@ -157,6 +157,6 @@ describe('crowdsafe analyze (real model, TUD-Campus)', () => {
     writeFileSync(config, JSON.stringify({ detection: { confidence: 0.25 }, fps: 5 }));
     const r = await analyze([join(TUD, 'TUD-Campus_h264.mp4'), '--model', MODEL, '--config', config]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`error: ${config}: unknown key 'fps'; allowed: 'detection'`);
+    expect(r.stderr).toContain(`error: ${config}: unknown key 'fps'; allowed: 'detection', 'analytics', 'calibrationData', 'zones', 'capacity', 'description'`);
   });
 });

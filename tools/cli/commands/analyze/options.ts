@@ -1,11 +1,15 @@
 // Argument and --config parsing for `crowdsafe analyze` (pure: unit-tested without a model).
 import { parseDetectionSettings, type CameraDetectionSettings } from '@crowdsafe/vision';
+import type { CameraAnalyticsInput } from '@crowdsafe/server-cameras';
 
-export const USAGE = `usage: crowdsafe analyze <video | image-dir> [--model M.onnx] [--config camera.json] [--fps N] [--mot out.txt] [--json out.json]
+export const USAGE = `usage: crowdsafe analyze <video | image-dir> [--model M.onnx] [--config camera.json] [--fps N] [--max-frames N] [--mot out.txt] [--json out.json]
   Runs the product's detector + counting pipeline offline over every decoded frame (no real-time pacing).
   --model    ONNX model (default MODEL_PATH)
-  --config   per-camera settings: { "detection": { "confidence", "iou", "maxDetections", "tiling", "roi" } }
+  --config   per-camera settings: { "detection": { "confidence", "iou", "maxDetections", "tiling", "roi" },
+             "calibrationData": {...}, "zones": [...], "capacity": N, "analytics": { "lines": [...] } } (all optional;
+             with calibrationData, crowd analytics in real units per frame; see docs/calibration/README.md)
   --fps      process N frames per second of video like a camera at targetFps N (default: every frame)
+  --max-frames  stop after N processed frames
   --mot      write confirmed tracks in MOTChallenge format: frame,id,x,y,w,h,conf,-1,-1,-1 (source pixels, frames from 1)
   --json     write per-frame results and a summary`;
 
@@ -14,12 +18,13 @@ export interface AnalyzeArgs {
   model?: string;
   config?: string;
   fps?: number;
+  maxFrames?: number;
   mot?: string;
   json?: string;
   help: boolean;
 }
 
-const VALUE_FLAGS = ['--model', '--config', '--fps', '--mot', '--json'] as const;
+const VALUE_FLAGS = ['--model', '--config', '--fps', '--max-frames', '--mot', '--json'] as const;
 
 export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
   const out: Partial<AnalyzeArgs> & { help: boolean } = { help: false };
@@ -46,6 +51,12 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
         out.fps = n;
         break;
       }
+      case '--max-frames': {
+        const n = Number(value);
+        if (!(Number.isInteger(n) && n > 0)) throw new Error(`--max-frames must be a positive integer, got '${value}'`);
+        out.maxFrames = n;
+        break;
+      }
       default:
         out[flag.slice(2) as 'model' | 'config' | 'mot' | 'json'] = value;
     }
@@ -55,8 +66,26 @@ export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
   return { ...out, input: positional[0] };
 }
 
-/** The `--config` file: the camera settings object, of which analyze reads `detection`. Unknown keys are errors. */
+/** Keys of a --config file: camera settings (detection, analytics) and the camera's analytics columns. */
+const CONFIG_KEYS = ['detection', 'analytics', 'calibrationData', 'zones', 'capacity', 'description'];
+
+/** A parsed --config file: detection settings, and the analytics inputs (null without calibrationData). */
+export interface CameraConfigFile {
+  detection: CameraDetectionSettings;
+  analytics: CameraAnalyticsInput | null;
+}
+
+/** The `--config` file's detection settings (see parseCameraConfigFile). */
 export function parseCameraConfig(text: string, file: string): CameraDetectionSettings {
+  return parseCameraConfigFile(text, file).detection;
+}
+
+/**
+ * The `--config` file: like a stored camera, `detection` and `analytics` ({ lines }) from its settings plus its
+ * `calibrationData`, `zones` and `capacity` columns (and a free-text `description`). Unknown keys are errors; the
+ * analytics inputs are validated by the caller (resolveCameraAnalytics).
+ */
+export function parseCameraConfigFile(text: string, file: string): CameraConfigFile {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -64,16 +93,35 @@ export function parseCameraConfig(text: string, file: string): CameraDetectionSe
     throw new Error(`${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${file} must hold a JSON object like { "detection": { "confidence": 0.25 } }`);
-  const unknown = Object.keys(raw).filter((k) => k !== 'detection');
+  const unknown = Object.keys(raw).filter((k) => !CONFIG_KEYS.includes(k));
   if (unknown.length) {
     const hint = unknown.some((k) => ['confidence', 'iou', 'maxDetections', 'tiling', 'roi'].includes(k)) ? ' (detection settings go under "detection")' : '';
-    throw new Error(`${file}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; allowed: 'detection'${hint}`);
+    throw new Error(`${file}: unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}; allowed: ${CONFIG_KEYS.map((k) => `'${k}'`).join(', ')}${hint}`);
   }
+  const obj = raw as Record<string, unknown>;
+  let detection: CameraDetectionSettings;
   try {
-    return parseDetectionSettings((raw as { detection?: unknown }).detection, 'detection');
+    detection = parseDetectionSettings(obj['detection'], 'detection');
   } catch (e) {
     throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const a = obj['analytics'];
+  if (a !== undefined && (typeof a !== 'object' || a === null || Array.isArray(a))) throw new Error(`${file}: analytics must be an object like { "lines": [...] }`);
+  const extra = a ? Object.keys(a).filter((k) => k !== 'lines') : [];
+  if (extra.length) throw new Error(`${file}: analytics has unknown key${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')}; allowed: 'lines'`);
+  const hasLayout = obj['zones'] !== undefined || a !== undefined || obj['capacity'] !== undefined;
+  if (obj['calibrationData'] === undefined && hasLayout) throw new Error(`${file}: zones, capacity and analytics.lines need a calibrationData`);
+  const capacity = obj['capacity'];
+  const analytics: CameraAnalyticsInput | null =
+    obj['calibrationData'] === undefined
+      ? null
+      : {
+          calibrationData: obj['calibrationData'],
+          zones: obj['zones'],
+          lines: (a as { lines?: unknown } | undefined)?.lines,
+          capacity: typeof capacity === 'number' ? capacity : capacity === undefined || capacity === null ? null : Number.NaN,
+        };
+  return { detection, analytics };
 }
 
 /**

@@ -3,9 +3,11 @@
 // but over every frame and without pacing.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { CrowdAnalyzer, type FrameAnalytics } from '@crowdsafe/analytics';
 import type { BBox, CountMethod, DetectOptions, Detection, RawFrame } from '@crowdsafe/contracts';
 import type { PersonDetector } from '@crowdsafe/server-ai';
 import { PeopleCounter, type CameraDetectionSettings } from '@crowdsafe/vision';
+import { type CameraAnalyticsSetup, lineTotals, LIVE_ANALYZER_OPTIONS } from '@crowdsafe/server-cameras';
 import { frameSlot } from './options';
 import type { FrameReader, SourceInfo } from './frame-reader';
 
@@ -21,6 +23,55 @@ export interface FrameResult {
   /** Confirmed tracks matched in this frame (the MOT rows), source pixels. */
   tracks: Array<{ id: number; x: number; y: number; w: number; h: number; score: number }>;
   timingsMs: { decode: number; detect: number; preprocess: number; inference: number; postprocess: number; track: number };
+  /** Crowd analytics of the frame in real units (only with a calibration in --config). */
+  analytics?: FrameAnalyticsCompact;
+}
+
+/** One frame's analytics, compact (the camera floor region; flows summed over the counting lines). */
+export interface FrameAnalyticsCompact {
+  /** Confirmed tracks with their foot point on the floor region. */
+  count: number;
+  /** People per m². */
+  density: number;
+  /** Mean / median smoothed ground speed of the tracks with a valid velocity, m/s (null when none). */
+  velocity: number | null;
+  velocityMedian: number | null;
+  /** Tracks with a valid velocity. */
+  velocitySamples: number;
+  /** Line crossings in this frame. */
+  flowIn: number;
+  flowOut: number;
+  /** Density trend, people/m²/s (null until the surge window is filled). */
+  surge: number | null;
+  /** Max crowd pressure, 1/s² (null without ground mapping). */
+  pressureMax: number | null;
+  /** Share of moving people heading against the dominant direction (null: nobody moving). */
+  counterFlow: number | null;
+  /** Per-zone density, people/m² (by zone id). */
+  zones?: Record<string, number>;
+}
+
+export interface AnalyticsSummary {
+  calibration: string;
+  approximate: boolean;
+  floorAreaM2: number;
+  /** Frames analysed. */
+  frames: number;
+  meanDensity: number;
+  maxDensity: number;
+  /** Mean of the per-frame mean speeds (frames with >= 1 valid velocity), m/s, and the 10th/50th/90th percentiles of the per-frame median speeds. */
+  meanVelocity: number | null;
+  velocityP10: number | null;
+  velocityP50: number | null;
+  velocityP90: number | null;
+  framesWithVelocity: number;
+  flowInTotal: number;
+  flowOutTotal: number;
+  lines: Array<{ id: string; inTotal: number; outTotal: number; flowPerMPerMin: number }>;
+  zones: Array<{ id: string; areaM2: number; meanDensity: number; maxDensity: number }>;
+  maxSurge: number | null;
+  maxPressure: number | null;
+  meanCounterFlow: number | null;
 }
 
 export interface AnalysisSummary {
@@ -52,6 +103,8 @@ export interface AnalysisResult {
   detect: DetectOptions;
   roi: CameraDetectionSettings['roi'] | null;
   summary: AnalysisSummary;
+  /** Analytics summary (null without a calibration). */
+  analytics: AnalyticsSummary | null;
   frames: FrameResult[];
 }
 
@@ -62,6 +115,10 @@ export interface AnalysisOptions {
   settings: CameraDetectionSettings;
   /** --fps; undefined = every frame at the source rate. */
   fps?: number;
+  /** --max-frames: stop after this many processed frames. */
+  maxFrames?: number;
+  /** Validated analytics setup (from --config); absent = no analytics. */
+  analytics?: Extract<CameraAnalyticsSetup, { state: 'on' }>;
   modelPath: string;
 }
 
@@ -81,12 +138,25 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
   const toSource = (b: BBox): BBox => ({ x1: b.x1 * sx, y1: b.y1 * sy, x2: b.x2 * sx, y2: b.y2 * sy });
   const frames: FrameResult[] = [];
   let sourceFrames = 0;
+  const setup = o.analytics;
+  const analyzer = setup
+    ? new CrowdAnalyzer({ cameraId: 'analyze', calibration: setup.calibration, zones: setup.zones, lines: setup.lines, ...(setup.capacity === undefined ? {} : { capacity: setup.capacity }), options: LIVE_ANALYZER_OPTIONS })
+    : null;
+  // Tracker boxes are in decoded pixels; the calibration's image coordinates refer to its own frame size.
+  const ax = setup ? setup.calibration.frame.width / info.decoded.width : 1;
+  const ay = setup ? setup.calibration.frame.height / info.decoded.height : 1;
+  let totals = { in: 0, out: 0 };
+  let lastAnalytics: FrameAnalytics | null = null;
   const started = performance.now();
 
   // One frame decoded ahead while the detector thread works on the current one.
   const it = o.reader.frames();
   let next = it.next();
   for (;;) {
+    if (o.maxFrames !== undefined && frames.length >= o.maxFrames) {
+      await it.return(undefined); // stops the decoder
+      break;
+    }
     const step = await next;
     if (step.done) break;
     next = it.next();
@@ -108,6 +178,17 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
     const detections: Detection[] = run.detections[0] ?? [];
     const result = counter.process(detections, slot, info.decoded);
     const t2 = performance.now();
+    let analytics: FrameAnalyticsCompact | undefined;
+    if (analyzer) {
+      const a = analyzer.update({
+        timestampMs: raw.capturedAt,
+        tracks: result.tracks.map((t) => ({ id: t.id, box: { x1: t.box.x1 * ax, y1: t.box.y1 * ay, x2: t.box.x2 * ax, y2: t.box.y2 * ay }, score: t.score, confirmed: true })),
+      });
+      const now = lineTotals(a);
+      analytics = compactAnalytics(a, { in: now.in - totals.in, out: now.out - totals.out });
+      totals = now;
+      lastAnalytics = a;
+    }
     frames.push({
       frame: f.number,
       ...result.count,
@@ -127,6 +208,7 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
         postprocess: r1(run.timings.postprocessMs),
         track: r3(t2 - t1),
       },
+      ...(analytics ? { analytics } : {}),
     });
   }
   const wallS = (performance.now() - started) / 1000;
@@ -164,7 +246,66 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
         track: mean((f) => f.timingsMs.track),
       },
     },
+    analytics: setup && lastAnalytics ? summarizeAnalytics(frames, lastAnalytics, setup) : null,
     frames,
+  };
+}
+
+const r4 = (v: number) => Math.round(v * 10000) / 10000;
+
+function compactAnalytics(a: FrameAnalytics, crossed: { in: number; out: number }): FrameAnalyticsCompact {
+  const v = a.velocity.available && a.velocity.samples > 0;
+  const moving = a.direction.available && a.direction.movingCount > 0;
+  return {
+    count: a.camera.count,
+    density: r4(a.camera.density),
+    velocity: v ? r3(a.velocity.meanMps) : null,
+    velocityMedian: v ? r3(a.velocity.medianMps) : null,
+    velocitySamples: a.velocity.samples,
+    flowIn: crossed.in,
+    flowOut: crossed.out,
+    surge: a.camera.surge.ready ? r4(a.camera.surge.ratePerM2PerS) : null,
+    pressureMax: a.pressure.available ? r4(a.pressure.maxPressure) : null,
+    counterFlow: moving ? r3(a.direction.counterFlowIndex) : null,
+    ...(a.zones.length ? { zones: Object.fromEntries(a.zones.map((z) => [z.id, r4(z.density)])) } : {}),
+  };
+}
+
+function quantile(sorted: readonly number[], q: number): number | null {
+  if (!sorted.length) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))));
+  return r3(sorted[i]);
+}
+
+function summarizeAnalytics(frames: readonly FrameResult[], last: FrameAnalytics, setup: Extract<CameraAnalyticsSetup, { state: 'on' }>): AnalyticsSummary {
+  const fa = frames.map((f) => f.analytics).filter((a): a is FrameAnalyticsCompact => a !== undefined);
+  const meanOf = (xs: readonly number[]) => (xs.length ? r4(xs.reduce((s, x) => s + x, 0) / xs.length) : null);
+  const maxOf = (xs: readonly number[]) => (xs.length ? r4(Math.max(...xs)) : null);
+  const speeds = fa.map((a) => a.velocity).filter((v): v is number => v !== null);
+  const medians = fa.map((a) => a.velocityMedian).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const densities = fa.map((a) => a.density);
+  return {
+    calibration: setup.calibration.kind,
+    approximate: setup.calibration.approximate,
+    floorAreaM2: r3(setup.calibration.floorAreaM2),
+    frames: fa.length,
+    meanDensity: meanOf(densities) ?? 0,
+    maxDensity: maxOf(densities) ?? 0,
+    meanVelocity: meanOf(speeds),
+    velocityP10: quantile(medians, 0.1),
+    velocityP50: quantile(medians, 0.5),
+    velocityP90: quantile(medians, 0.9),
+    framesWithVelocity: speeds.length,
+    flowInTotal: fa.reduce((s, a) => s + a.flowIn, 0),
+    flowOutTotal: fa.reduce((s, a) => s + a.flowOut, 0),
+    lines: last.lines.map((l) => ({ id: l.id, inTotal: l.inTotal, outTotal: l.outTotal, flowPerMPerMin: r3(l.specificFlowPerMPerMin) })),
+    zones: last.zones.map((z) => {
+      const ds = fa.map((a) => a.zones?.[z.id] ?? 0);
+      return { id: z.id, areaM2: r3(z.areaM2), meanDensity: meanOf(ds) ?? 0, maxDensity: maxOf(ds) ?? 0 };
+    }),
+    maxSurge: maxOf(fa.map((a) => a.surge).filter((v): v is number => v !== null)),
+    maxPressure: maxOf(fa.map((a) => a.pressureMax).filter((v): v is number => v !== null)),
+    meanCounterFlow: meanOf(fa.map((a) => a.counterFlow).filter((v): v is number => v !== null)),
   };
 }
 

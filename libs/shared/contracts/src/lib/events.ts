@@ -1,5 +1,6 @@
 import type { CameraHealth, CameraStatus } from './camera';
 import type { CountMethod, Detection, TrackedPerson } from './detections';
+import type { RiskLevel } from './roles';
 
 /** WebSocket (socket.io) event names. Clients join a camera's room with `subscribe`. */
 export const WsEvent = {
@@ -26,6 +27,70 @@ export interface MetricsUpdateEvent {
   /** Frames processed in that second. */
   frames: number;
   health: CameraHealth;
+  /**
+   * Crowd analytics of that second in real units (see LiveAnalytics). Null when the camera has no calibration
+   * (counting only); absent from producers that predate it.
+   */
+  analytics?: LiveAnalytics | null;
+}
+
+/** Fruin level of service, A (free) to F (breakdown). */
+export type LiveLevelOfService = 'A' | 'B' | 'C' | 'D' | 'E' | 'F';
+
+/**
+ * One second of a camera's crowd analytics (compact, bounded: at most 64 zones and 64 lines). Metre-based fields
+ * are null when unavailable (status 'off', or a manual calibration for speeds/pressure/direction).
+ */
+export interface LiveAnalytics {
+  /** 'on': computed; 'off': the stored calibration/layout is invalid (see reason), counting goes on without it. */
+  status: 'on' | 'off';
+  /** Why analytics is off, naming the offending field (e.g. "calibrationData.points[2]: ..."). */
+  reason?: string;
+  /** Calibration kind in use ('homography' | 'scale' | 'manual'); null when off. */
+  calibration: string | null;
+  /** True for scale and manual calibrations (no fitted ground homography). */
+  approximate: boolean;
+  /** Mean people per m² over the camera floor region during the second. */
+  density: number | null;
+  /** Mean ground speed of the tracked people, m/s (null: nobody with a valid velocity, or no ground mapping). */
+  velocity: number | null;
+  /** Density trend, people/m²/s (null until the surge window is filled). */
+  surge: number | null;
+  surgeLevel: 'none' | 'warning' | 'critical';
+  /** Line crossings during the second, summed over the counting lines. */
+  flowIn: number;
+  flowOut: number;
+  stillBand: RiskLevel | null;
+  losWalkway: LiveLevelOfService | null;
+  /** Share of moving people heading against the dominant direction, 0..1 (null: nobody moving / no ground). */
+  counterFlowIndex: number | null;
+  /** Circular variance of headings, 0 (aligned) .. 1 (chaotic) (null: nobody moving / no ground). */
+  chaoticIndex: number | null;
+  /** Maximum Helbing crowd pressure over the floor grid, 1/s² (null without ground mapping). */
+  pressureMax: number | null;
+  pressureCritical: boolean;
+  stagnant: boolean;
+  zones: Array<{
+    id: string;
+    name: string;
+    count: number;
+    density: number;
+    utilisation: number | null;
+    losWalkway: LiveLevelOfService;
+    stillBand: RiskLevel;
+  }>;
+  lines: Array<{
+    id: string;
+    name: string;
+    inTotal: number;
+    outTotal: number;
+    inPerMin: number;
+    outPerMin: number;
+    /** (in + out) per metre of width per minute over the flow window. */
+    flowPerMPerMin: number;
+    losFlow: LiveLevelOfService;
+    bottleneck: boolean;
+  }>;
 }
 
 /** An annotated live frame: JPEG bytes plus the overlay data for the same frame. */

@@ -1,7 +1,8 @@
 import type { CameraStatus, CameraStatusEvent, CountEstimate, DetectOptions, Detection, FrameDetections, LiveFrameEvent, MetricsUpdateEvent, RawFrame } from '@crowdsafe/contracts';
 import { LiveEventsPublisher } from '@crowdsafe/server-core';
+import { calibrateScale } from '@crowdsafe/analytics';
 import { densityModelEstimate } from '@crowdsafe/vision';
-import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions, densityEstimateInRoi, densityFresh, densityRunDue, reportedEstimate } from './camera-runtime';
+import { CameraRuntime, type CameraMetricsRow, type CameraRuntimeDeps, type CameraRuntimeOptions, densityEstimateInRoi, densityFresh, densityRunDue, reportedEstimate } from './camera-runtime';
 import type { LiveFrameEncoder } from './live-frame-encoder';
 
 class RecordingPublisher extends LiveEventsPublisher {
@@ -24,10 +25,22 @@ interface FakeDensity {
   answer: (call: number) => number | 'fail' | 'hang';
 }
 
-function harness(opts: { queue?: number; maxAgeMs?: number; people?: (seq: number) => number; manualDetect?: boolean; counting?: CameraRuntimeOptions['counting']; density?: FakeDensity } = {}) {
+function harness(
+  opts: {
+    queue?: number;
+    maxAgeMs?: number;
+    people?: (seq: number) => number;
+    /** Overrides `people`: the detections of frame `seq`. */
+    detections?: (seq: number) => Detection[];
+    manualDetect?: boolean;
+    counting?: CameraRuntimeOptions['counting'];
+    density?: FakeDensity;
+    analytics?: CameraRuntimeOptions['analytics'];
+  } = {},
+) {
   let now = 1_000_000;
   const live = new RecordingPublisher();
-  const rows: Array<{ time: Date; count: number; countMax: number; metadata: Record<string, unknown> }> = [];
+  const rows: Array<Omit<CameraMetricsRow, 'cameraId'>> = [];
   const saved: Array<[CameraStatus, string | null]> = [];
   const pending: Array<{ frame: RawFrame; resolve: (r: FrameDetections) => void }> = [];
   let handlers!: Parameters<CameraRuntimeDeps['createSource']>[0];
@@ -36,7 +49,7 @@ function harness(opts: { queue?: number; maxAgeMs?: number; people?: (seq: numbe
   const density = opts.density;
   const result = (frame: RawFrame): FrameDetections => ({
     key: `k${frame.seq}`, cameraId: frame.cameraId, seq: frame.seq, capturedAt: frame.capturedAt,
-    detections: Array.from({ length: opts.people?.(frame.seq) ?? 3 }, (_, i) => box(i)),
+    detections: opts.detections?.(frame.seq) ?? Array.from({ length: opts.people?.(frame.seq) ?? 3 }, (_, i) => box(i)),
   });
   const deps: CameraRuntimeDeps = {
     createSource: (h) => {
@@ -56,15 +69,15 @@ function harness(opts: { queue?: number; maxAgeMs?: number; people?: (seq: numbe
             if (a === 'fail') return Promise.reject(new Error('FIDT thread crashed'));
             return Promise.resolve({ estimate: densityModelEstimate(a), points: [] });
           },
-          warn: (m: string) => warnings.push(m),
         }
       : {}),
+    warn: (m: string) => warnings.push(m),
     live,
     encoder: { encode: async (_f: RawFrame, d: Detection[]) => ({ jpeg: Buffer.from([0xff, 0xd8]), width: 64, height: 36, detections: d }) } as unknown as LiveFrameEncoder,
     now: () => now,
   };
   const runtime = new CameraRuntime(
-    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, detect: {}, counting: opts.counting, ...(density ? { density: { intervalMs: density.intervalMs } } : {}) },
+    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, detect: {}, counting: opts.counting, analytics: opts.analytics, ...(density ? { density: { intervalMs: density.intervalMs } } : {}) },
     deps,
   );
   let seq = 0;
@@ -411,3 +424,145 @@ describe('density scheduling and fusion (pure)', () => {
   });
 });
 
+
+describe('CameraRuntime crowd analytics in real units', () => {
+  // Synthetic scale calibration of the 640x360 test frames: 100 px = 1 m, the whole frame is the floor
+  // (6.4 m x 3.6 m = 23.04 m²). A counting line down the middle (x = 320 px), 3.6 m wide; walking right = in.
+  const FRAME = { width: 640, height: 360 };
+  const SCALE = { frame: FRAME, scale: { a: [0, 0], b: [100, 0], distanceM: 1 } };
+  const LINE = { id: 'mid', name: 'Middle', a: [320, 5], b: [320, 355], inDirection: 'left', widthM: 3.6 };
+  const FLOOR_M2 = 23.04;
+
+  const FPS = 10;
+  const COUNTING = { fps: FPS };
+  /** n people 60x100 px in rows 115 px apart, feet starting at x = startX, moving `pxPerFrame` per frame. */
+  const walkers = (n: number, startX: number, pxPerFrame: number) => (seq: number): Detection[] =>
+    Array.from({ length: n }, (_, i) => {
+      const x = startX + pxPerFrame * seq;
+      const foot = 120 + 115 * i;
+      return { box: { x1: x - 30, y1: foot - 100, x2: x + 30, y2: foot }, score: 0.9, classId: 0 };
+    });
+
+  async function runWalk(h: ReturnType<typeof harness>, frames: number) {
+    await h.runtime.start();
+    for (let i = 0; i < frames; i++) await h.step(1000 / FPS);
+    h.advance(3000);
+    h.tick();
+  }
+
+  it.each([
+    { name: '3 people walking right at 1.0 m/s', n: 3, startX: 130, speed: 1.0, dir: 1, flowIn: 3, flowOut: 0 },
+    { name: '2 people walking left at 1.2 m/s', n: 2, startX: 600, speed: 1.2, dir: -1, flowIn: 0, flowOut: 2 },
+    { name: '1 person walking right at 0.5 m/s', n: 1, startX: 250, speed: 0.5, dir: 1, flowIn: 1, flowOut: 0 },
+  ])('$name: the rows carry density, velocity and flow in real units', async ({ n, startX, speed, dir, flowIn, flowOut }) => {
+    const pxPerFrame = (dir * speed * 100) / FPS; // 100 px/m
+    const h = harness({ counting: COUNTING, detections: walkers(n, startX, pxPerFrame), analytics: { calibrationData: SCALE, lines: [LINE], zones: [], capacity: 20 } });
+    await runWalk(h, 40);
+    expect(h.runtime.analyticsStatus()).toEqual({ state: 'on' });
+    expect(h.rows.length).toBeGreaterThanOrEqual(4);
+    // Once every track is confirmed (second row on), density = n / 23.04 m².
+    for (const r of h.rows.slice(1)) expect(r.density).toBeCloseTo(n / FLOOR_M2, 2);
+    const speeds = h.rows.map((r) => r.velocity).filter((v): v is number => typeof v === 'number');
+    expect(speeds.length).toBeGreaterThanOrEqual(2);
+    for (const v of speeds.slice(1)) expect(Math.abs(v - speed)).toBeLessThan(0.1 * speed + 0.05);
+    expect(h.rows.reduce((s, r) => s + (r.flowIn ?? 0), 0)).toBe(flowIn);
+    expect(h.rows.reduce((s, r) => s + (r.flowOut ?? 0), 0)).toBe(flowOut);
+    for (const r of h.rows) {
+      expect(r.surge === null || Number.isFinite(r.surge)).toBe(true);
+      expect(r.metadata['analytics']).toMatchObject({ status: 'on', calibration: 'scale', approximate: true, lines: [{ id: 'mid' }] });
+    }
+    const ev = h.live.metrics[h.live.metrics.length - 1];
+    expect(ev.analytics).toMatchObject({ status: 'on', calibration: 'scale', lines: [{ id: 'mid', inTotal: flowIn, outTotal: flowOut }] });
+    expect(ev.analytics?.density).toBeCloseTo(n / FLOOR_M2, 2);
+    expect(h.warnings.some((w) => w.includes('analytics off'))).toBe(false);
+    await h.runtime.stop();
+  });
+
+  it('per-zone density, utilisation and levels go into metadata and the event', async () => {
+    const zone = { id: 'left', name: 'Left half', polygon: [[0, 0], [320, 0], [320, 360], [0, 360]], capacity: 10 };
+    const h = harness({ people: () => 3, analytics: { calibrationData: SCALE, zones: [zone] } }); // 3 standing people, feet at x 40..160
+    await runWalk(h, 10);
+    const last = h.live.metrics[h.live.metrics.length - 1].analytics;
+    expect(last?.zones).toEqual([expect.objectContaining({ id: 'left', count: 3, density: expect.closeTo(3 / 11.52, 3), utilisation: 0.3, losWalkway: expect.any(String), stillBand: 'SAFE' })]);
+    expect(last?.flowIn).toBe(0);
+    expect(h.rows[h.rows.length - 1].flowIn).toBeNull(); // no counting line: no flow column
+    expect(h.rows[h.rows.length - 1].metadata['analytics']).toMatchObject({ zones: [{ id: 'left', count: 3 }] });
+    await h.runtime.stop();
+  });
+
+  it.each([
+    { name: 'a zero-length scale reference', analytics: { calibrationData: { frame: FRAME, scale: { a: [10, 10], b: [10, 10], distanceM: 1 } } }, field: 'calibrationData.b' },
+    { name: 'a calibration of unknown form', analytics: { calibrationData: { frame: FRAME, foo: 1 } }, field: 'calibrationData' },
+    { name: 'too few homography points', analytics: { calibrationData: { frame: FRAME, points: [{ image: [0, 0], world: [0, 0] }] } }, field: 'calibrationData' },
+    { name: 'a counting line outside the frame', analytics: { calibrationData: SCALE, lines: [{ ...LINE, b: [320, 900] }] }, field: 'settings.analytics.lines[mid]' },
+    { name: 'a self-intersecting zone', analytics: { calibrationData: SCALE, zones: [{ id: 'z', name: 'Z', polygon: [[0, 0], [100, 100], [100, 0], [0, 100]] }] }, field: 'zones[z]' },
+    { name: 'zones that are not an array', analytics: { calibrationData: SCALE, zones: { a: 1 } }, field: 'zones' },
+  ])('invalid analytics setup ($name): counting goes on, analytics off with a reason naming $field', async ({ analytics, field }) => {
+    const h = harness({ people: () => 3, analytics });
+    await runWalk(h, 10);
+    const status = h.runtime.analyticsStatus();
+    expect(status.state).toBe('off');
+    expect(status.reason).toContain(field);
+    expect(h.warnings.filter((w) => w.includes('analytics off'))).toHaveLength(1);
+    expect(h.warnings[0]).toContain(field);
+    expect(h.runtime.snapshot().count).toBe(3);
+    expect(h.rows.length).toBeGreaterThan(0);
+    for (const r of h.rows) {
+      expect(r).toMatchObject({ density: null, velocity: null, surge: null, flowIn: null, flowOut: null });
+      expect(r.metadata['analytics']).toMatchObject({ status: 'off', reason: expect.stringContaining(field) });
+    }
+    expect(h.rows[h.rows.length - 1].count).toBe(3);
+    const ev = h.live.metrics[h.live.metrics.length - 1];
+    expect(ev.count).toBe(3);
+    expect(ev.analytics).toMatchObject({ status: 'off', reason: expect.stringContaining(field), density: null, velocity: null });
+    await h.runtime.stop();
+  });
+
+  it.each([
+    { name: 'no analytics input', analytics: undefined },
+    { name: 'calibrationData null', analytics: { calibrationData: null, zones: [], capacity: 100 } },
+    { name: 'calibrationData {}', analytics: { calibrationData: {} } },
+  ])('no calibration ($name): counting only, analytics null in the event', async ({ analytics }) => {
+    const h = harness({ people: () => 2, analytics });
+    await runWalk(h, 10);
+    expect(h.runtime.analyticsStatus().state).toBe('uncalibrated');
+    expect(h.live.metrics.length).toBeGreaterThan(0);
+    for (const e of h.live.metrics) expect(e.analytics).toBeNull();
+    for (const r of h.rows) {
+      expect(r).toMatchObject({ density: null, velocity: null, flowIn: null });
+      expect(r.metadata['analytics']).toMatchObject({ status: 'uncalibrated' });
+    }
+    expect(h.rows[h.rows.length - 1].count).toBe(2);
+    expect(h.warnings).toEqual([]);
+    await h.runtime.stop();
+  });
+
+  it('a stored Calibration (lib output) is accepted as is, and boxes are rescaled from the decoded frame size', async () => {
+    // Calibrated on a 1280x720 image (200 px = 1 m there): the 640x360 decoded frames are half size -> 100 px/m here.
+    const cal = calibrateScale({ frame: { width: 1280, height: 720 }, a: [0, 0], b: [200, 0], distanceM: 1 });
+    if (!cal.ok) throw new Error('calibration');
+    const line = { ...LINE, a: [640, 10], b: [640, 710] };
+    const h = harness({ counting: COUNTING, detections: walkers(2, 130, 10), analytics: { calibrationData: JSON.parse(JSON.stringify(cal.value)), lines: [line] } });
+    await runWalk(h, 40);
+    expect(h.runtime.analyticsStatus()).toEqual({ state: 'on' });
+    const speeds = h.rows.map((r) => r.velocity).filter((v): v is number => typeof v === 'number');
+    expect(speeds[speeds.length - 1]).toBeCloseTo(1.0, 1);
+    expect(h.rows.reduce((s, r) => s + (r.flowIn ?? 0), 0)).toBe(2);
+    await h.runtime.stop();
+  });
+
+  it('tracker resets do not re-count crossings (ids restart at 1 but stay distinct for the analyzer)', async () => {
+    const h = harness({ counting: COUNTING, detections: walkers(1, 130, 10), analytics: { calibrationData: SCALE, lines: [LINE] } });
+    await h.runtime.start();
+    for (let i = 0; i < 40; i++) await h.step(100); // crosses once, ends at x = 520
+    h.status('connecting', 'reconnect');
+    h.status('online');
+    h.skip(-40); // the stream restarts: seq goes back, the person appears again on the left (x = 130)
+    for (let i = 0; i < 10; i++) await h.step(100);
+    h.advance(3000);
+    h.tick();
+    expect(h.runtime.trackerStats().resets).toBeGreaterThanOrEqual(1);
+    expect(h.rows.reduce((s, r) => s + (r.flowIn ?? 0) + (r.flowOut ?? 0), 0)).toBe(1);
+    await h.runtime.stop();
+  });
+});

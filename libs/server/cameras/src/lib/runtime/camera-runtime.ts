@@ -1,3 +1,4 @@
+import { AnalyticsConfigError, CrowdAnalyzer, type FrameAnalytics, type TrackInput } from '@crowdsafe/analytics';
 import type {
   CameraHealth,
   CameraStatus,
@@ -7,6 +8,7 @@ import type {
   DetectOptions,
   Detection,
   FrameDetections,
+  LiveAnalytics,
   RawFrame,
   TrackedPerson,
 } from '@crowdsafe/contracts';
@@ -15,6 +17,19 @@ import { redactUrl } from '@crowdsafe/server-core';
 import { PerSecondAggregator } from '@crowdsafe/server-metrics';
 import { densityModelEstimate, footInRoi, fuseCounts, PeopleCounter, type PeopleCounterOptions, type RoiPolygon } from '@crowdsafe/vision';
 import { FrameBuffer } from '../ingest';
+import {
+  accumulateAnalytics,
+  analyticsOff,
+  type AnalyticsSecondAcc,
+  type CameraAnalyticsInput,
+  type CameraAnalyticsSetup,
+  lineTotals,
+  LIVE_ANALYZER_OPTIONS,
+  liveAnalyticsOf,
+  metadataOf,
+  metricColumnsOf,
+  resolveCameraAnalytics,
+} from './camera-analytics';
 import type { LiveFrameEncoder } from './live-frame-encoder';
 import { RateMeter } from './rate-meter';
 
@@ -28,7 +43,7 @@ export interface CameraRuntimeDeps {
   /** Stores the frame and runs detection on it (batched with other cameras' frames by the caller). */
   detect(frame: RawFrame, options: DetectOptions): Promise<FrameDetections>;
   /** A completed second of metrics, to be written in a batch. */
-  writeMetrics(row: { cameraId: string; time: Date; count: number; countMax: number; metadata: Record<string, unknown> }): void;
+  writeMetrics(row: CameraMetricsRow): void;
   /** Status changed (persist it). */
   saveStatus(status: CameraStatus, reason: string | null): void;
   live: LiveEventsPublisher;
@@ -41,6 +56,20 @@ export interface CameraRuntimeDeps {
   /** Logs a warning (density-model failures, at most once a minute). Default: none. */
   warn?(message: string): void;
   now?: () => number;
+}
+
+/** One per-second metrics row (a MetricRecord without risk): real-unit columns are null without analytics. */
+export interface CameraMetricsRow {
+  cameraId: string;
+  time: Date;
+  count: number;
+  countMax: number;
+  density?: number | null;
+  velocity?: number | null;
+  surge?: number | null;
+  flowIn?: number | null;
+  flowOut?: number | null;
+  metadata: Record<string, unknown>;
 }
 
 export interface FrameSourceHandle {
@@ -60,6 +89,12 @@ export interface CameraRuntimeOptions {
   counting?: CameraCountingOptions;
   /** Density-model cadence (used when deps.countDensity is given). */
   density?: CameraDensityOptions;
+  /**
+   * Crowd analytics in real units (see camera-analytics.ts for the stored format): calibration, zones, counting
+   * lines, capacity. Omitted or no calibration = counting only (`analytics: null` in metrics_update); invalid =
+   * counting only, analytics off with the reason.
+   */
+  analytics?: CameraAnalyticsInput;
 }
 
 export interface CameraDensityOptions {
@@ -137,10 +172,13 @@ interface SecondExtras {
   frames: number;
   /** Density-model count fused into the second's latest fused frame (absent when none was fused). */
   densityCount?: number;
+  /** Crowd analytics of the second's frames (absent without analytics). */
+  analytics?: AnalyticsSecondAcc;
 }
 
 const DEFAULT_COUNTING_FPS = 5;
 const DENSITY_WARN_EVERY_MS = 60_000;
+const UNCALIBRATED_REASON = 'no calibration: counts only (set calibrationData for density, speed and flow in real units)';
 
 /**
  * The single owner of one camera's live state: its frame source, bounded frame buffer, in-flight inference,
@@ -196,6 +234,14 @@ export class CameraRuntime {
   private densityRuns = 0;
   private densityErrors = 0;
   private densityWarnedAt: number | null = null;
+  private readonly analyticsSetup: CameraAnalyticsSetup;
+  private analyzer: CrowdAnalyzer | null = null;
+  /** Why analytics is off (invalid calibration/layout, or a runtime failure); null when on or uncalibrated. */
+  private analyticsOffReason: string | null = null;
+  private lastLineTotals = { in: 0, out: 0 };
+  /** Tracker ids restart at 1 after a reset: analyzer id = idBase + tracker id keeps them distinct. */
+  private analyticsIdBase = 0;
+  private analyticsMaxId = 0;
 
   constructor(
     readonly options: CameraRuntimeOptions,
@@ -213,6 +259,70 @@ export class CameraRuntime {
       coastSeconds: counting.coastSeconds,
       detectionMethod: options.detect.tiling === 'on' ? 'tiled-detection' : 'detection',
     });
+    this.analyticsSetup = resolveCameraAnalytics(options.analytics ?? {});
+    this.initAnalytics();
+  }
+
+  /** Builds the analyzer from the validated setup; an invalid one turns analytics off (warned, never thrown). */
+  private initAnalytics(): void {
+    const setup = this.analyticsSetup;
+    if (setup.state === 'off') {
+      this.disableAnalytics(setup.reason);
+      return;
+    }
+    if (setup.state !== 'on') return;
+    try {
+      this.analyzer = new CrowdAnalyzer({
+        cameraId: this.cameraId,
+        calibration: setup.calibration,
+        zones: setup.zones,
+        lines: setup.lines,
+        ...(setup.capacity === undefined ? {} : { capacity: setup.capacity }),
+        options: LIVE_ANALYZER_OPTIONS,
+      });
+    } catch (err) {
+      const reason = err instanceof AnalyticsConfigError ? err.message : `analytics could not start: ${String(err)}`;
+      this.disableAnalytics(reason);
+      return;
+    }
+    for (const w of setup.warnings) this.deps.warn?.(`camera ${this.cameraId}: analytics: ${w}`);
+  }
+
+  private disableAnalytics(reason: string): void {
+    this.analyzer = null;
+    this.analyticsOffReason = reason;
+    this.deps.warn?.(`camera ${this.cameraId}: crowd analytics off (counting goes on): ${reason}`);
+  }
+
+  /** 'on' (real units), 'uncalibrated' (counts only) or 'off' (with the reason). */
+  analyticsStatus(): { state: 'on' | 'uncalibrated' | 'off'; reason?: string } {
+    if (this.analyzer) return { state: 'on' };
+    if (this.analyticsOffReason !== null) return { state: 'off', reason: this.analyticsOffReason };
+    return { state: 'uncalibrated', reason: UNCALIBRATED_REASON };
+  }
+
+  /** Feeds the analyzer one processed frame (confirmed tracks, boxes rescaled to the calibration's frame). */
+  private analyzeFrame(frame: RawFrame, tracks: readonly TrackedPerson[]): FrameAnalyticsStep | null {
+    const analyzer = this.analyzer;
+    if (!analyzer || this.analyticsSetup.state !== 'on') return null;
+    const calFrame = this.analyticsSetup.calibration.frame;
+    const sx = calFrame.width / frame.width;
+    const sy = calFrame.height / frame.height;
+    const input: TrackInput[] = tracks.map((t) => {
+      const id = this.analyticsIdBase + t.id;
+      if (id > this.analyticsMaxId) this.analyticsMaxId = id;
+      return { id, box: { x1: t.box.x1 * sx, y1: t.box.y1 * sy, x2: t.box.x2 * sx, y2: t.box.y2 * sy }, score: t.score, confirmed: true };
+    });
+    try {
+      const analytics = analyzer.update({ timestampMs: frame.capturedAt, tracks: input });
+      const totals = lineTotals(analytics);
+      const crossed = { in: totals.in - this.lastLineTotals.in, out: totals.out - this.lastLineTotals.out };
+      this.lastLineTotals = totals;
+      return { analytics, crossed };
+    } catch (err) {
+      this.disableAnalytics(`analytics failed: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
   }
 
   get cameraId(): string {
@@ -318,6 +428,7 @@ export class CameraRuntime {
     if (jumped) {
       this.counter.reset();
       this.trackerResets++;
+      this.analyticsIdBase = this.analyticsMaxId;
     }
     if (this.lastSeq === undefined || jumped) this.seqBase = frame.seq - 1;
     this.resetPending = false;
@@ -335,7 +446,8 @@ export class CameraRuntime {
     const count = estimate.count;
     this.last = { count, countAt: frame.capturedAt, detections, estimate, tracks: result.tracks };
     const densityCount = estimate.method === 'fused' ? this.density?.estimate.count : undefined;
-    if (this.aggregator.add(frame.capturedAt, count)) this.addSecondExtras(frame.capturedAt, estimate, densityCount);
+    const step = this.analyzeFrame(frame, result.tracks);
+    if (this.aggregator.add(frame.capturedAt, count)) this.addSecondExtras(frame.capturedAt, estimate, densityCount, step);
     this.maybeRunDensity(frame, now);
     if (!this.encoding && this.deps.live.wantsFrames(this.cameraId)) {
       // One encode at a time per camera: frames that arrive meanwhile are simply not sent.
@@ -405,18 +517,30 @@ export class CameraRuntime {
     if (!done.length) return;
     const health = this.health();
     let method: CountMethod = 'detection';
+    let analytics: LiveAnalytics | null = null;
     for (const sec of done) {
       const key = sec.time.getTime() / 1000;
       const extras = this.seconds.get(key);
       method = extras?.method ?? 'detection';
       const range = extras ? { low: Math.round(extras.lowSum / extras.frames), high: Math.round(extras.highSum / extras.frames) } : {};
       const density = extras?.densityCount === undefined ? {} : { densityCount: extras.densityCount };
+      analytics = this.secondAnalytics(extras);
       this.deps.writeMetrics({
         cameraId: this.cameraId,
         time: sec.time,
         count: sec.count,
         countMax: sec.countMax,
-        metadata: { countMin: sec.countMin, frames: sec.frames, method, ...range, ...density, fpsIn: health.fpsIn, dropped: health.droppedFrames },
+        ...metricColumnsOf(analytics),
+        metadata: {
+          countMin: sec.countMin,
+          frames: sec.frames,
+          method,
+          ...range,
+          ...density,
+          fpsIn: health.fpsIn,
+          dropped: health.droppedFrames,
+          analytics: metadataOf(analytics, UNCALIBRATED_REASON),
+        },
       });
     }
     const latest = done[done.length - 1];
@@ -430,11 +554,19 @@ export class CameraRuntime {
       countMethod: method,
       frames: latest.frames,
       health,
+      analytics,
     });
   }
 
+  /** The compact analytics of a closed second: null when uncalibrated, 'off' with the reason when disabled. */
+  private secondAnalytics(extras: SecondExtras | undefined): LiveAnalytics | null {
+    if (extras?.analytics) return liveAnalyticsOf(extras.analytics);
+    if (this.analyticsOffReason !== null) return analyticsOff(this.analyticsOffReason);
+    return null;
+  }
+
   /** A second's method (and densityCount) is that of its latest frame; low/high are averaged like the count. */
-  private addSecondExtras(capturedAt: number, estimate: CountEstimate, densityCount?: number): void {
+  private addSecondExtras(capturedAt: number, estimate: CountEstimate, densityCount?: number, step?: FrameAnalyticsStep | null): void {
     const key = Math.floor(capturedAt / 1000);
     const e = this.seconds.get(key);
     if (e) {
@@ -443,8 +575,16 @@ export class CameraRuntime {
       e.highSum += estimate.high;
       e.frames++;
       if (densityCount !== undefined) e.densityCount = densityCount;
+      if (step) e.analytics = accumulateAnalytics(e.analytics, step.analytics, step.crossed);
     } else {
-      this.seconds.set(key, { method: estimate.method, lowSum: estimate.low, highSum: estimate.high, frames: 1, ...(densityCount === undefined ? {} : { densityCount }) });
+      this.seconds.set(key, {
+        method: estimate.method,
+        lowSum: estimate.low,
+        highSum: estimate.high,
+        frames: 1,
+        ...(densityCount === undefined ? {} : { densityCount }),
+        ...(step ? { analytics: accumulateAnalytics(undefined, step.analytics, step.crossed) } : {}),
+      });
       if (this.seconds.size > 256) this.seconds.delete(Math.min(...this.seconds.keys())); // the aggregator dropped it too
     }
   }
@@ -460,6 +600,12 @@ export class CameraRuntime {
     const event: CameraStatusEvent = { cameraId: this.cameraId, status, reason: clean, at: new Date(this.now()).toISOString() };
     this.deps.live.publishCameraStatus(event);
   }
+}
+
+interface FrameAnalyticsStep {
+  analytics: FrameAnalytics;
+  /** Line crossings since the previous frame (summed over lines). */
+  crossed: { in: number; out: number };
 }
 
 /** Tracks rescaled to the encoded live frame, rounded like the encoder's detections. */

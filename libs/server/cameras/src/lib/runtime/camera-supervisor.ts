@@ -8,6 +8,7 @@ import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database'
 import { MetricsWriter } from '@crowdsafe/server-metrics';
 import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { FfmpegFrameSource, type SourceInput } from '../ingest';
+import type { CameraAnalyticsInput } from './camera-analytics';
 import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
 import { LiveFrameEncoder } from './live-frame-encoder';
 
@@ -35,6 +36,17 @@ export function runtimeDetectionOf(
     detect: resolveDetectOptions(settings, config.inference),
     counting: { fps: camera.targetFps || config.cameras.defaultFps, roi: settings.roi ?? null },
   };
+}
+
+/**
+ * A camera's analytics inputs: calibrationData (a Calibration, or { frame, points | scale | manual }), zones,
+ * capacity, and the counting lines from settings.analytics.lines. Validated by the runtime (invalid = analytics off
+ * with the reason, counting goes on).
+ */
+export function analyticsInputOf(camera: Pick<CameraRecord, 'calibrationData' | 'zones' | 'capacity' | 'settings'>): CameraAnalyticsInput {
+  const analytics = (camera.settings as { analytics?: unknown } | null)?.analytics;
+  const lines = analytics && typeof analytics === 'object' && !Array.isArray(analytics) ? (analytics as { lines?: unknown }).lines : analytics === undefined || analytics === null ? undefined : 'invalid';
+  return { calibrationData: camera.calibrationData, zones: camera.zones, lines, capacity: camera.capacity };
 }
 
 /** The runtime's density edge over the shared counter (one thread; runs queue there, each camera has <= 1 in flight). */
@@ -113,6 +125,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         frameQueueSize: cfg.frameQueueSize,
         frameMaxAgeMs: cfg.frameMaxAgeMs,
         ...detection,
+        analytics: analyticsInputOf(camera),
         ...(this.density ? { density: { intervalMs: this.config.dense.intervalMs } } : {}),
       },
       {
