@@ -11,3 +11,4 @@ export * from './lib/tiling';
 export * from './lib/dense';
 export * from './lib/pipeline';
 export * from './lib/eval';
+export * from './lib/gmc';

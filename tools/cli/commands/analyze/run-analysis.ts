@@ -132,6 +132,7 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
     frameRate: processingFps,
     roi: o.settings.roi ?? null,
     detectionMethod: o.detect.tiling === 'on' ? 'tiled-detection' : 'detection',
+    gmc: o.settings.gmc ?? 'off',
   });
   const sx = info.width / info.decoded.width;
   const sy = info.height / info.decoded.height;
@@ -176,7 +177,7 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
     const run = await o.detector.detect([raw], [o.detect]);
     const t1 = performance.now();
     const detections: Detection[] = run.detections[0] ?? [];
-    const result = counter.process(detections, slot, info.decoded);
+    const result = counter.process(detections, slot, info.decoded, undefined, { ...info.decoded, rgb: f.data });
     const t2 = performance.now();
     let analytics: FrameAnalyticsCompact | undefined;
     if (analyzer) {

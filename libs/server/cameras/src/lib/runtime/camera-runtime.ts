@@ -15,7 +15,7 @@ import type {
 import type { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { redactUrl } from '@crowdsafe/server-core';
 import { PerSecondAggregator } from '@crowdsafe/server-metrics';
-import { densityModelEstimate, footInRoi, fuseCounts, PeopleCounter, type PeopleCounterOptions, type RoiPolygon } from '@crowdsafe/vision';
+import { densityModelEstimate, footInRoi, fuseCounts, PeopleCounter, type GmcMode, type PeopleCounterOptions, type RoiPolygon } from '@crowdsafe/vision';
 import { FrameBuffer } from '../ingest';
 import {
   accumulateAnalytics,
@@ -152,6 +152,8 @@ export interface CameraCountingOptions {
   roi?: RoiPolygon | null;
   tracker?: PeopleCounterOptions['tracker'];
   coastSeconds?: number;
+  /** Global motion compensation for the tracker (settings.detection.gmc); default 'off'. */
+  gmc?: GmcMode;
 }
 
 export interface CameraSnapshot {
@@ -258,6 +260,7 @@ export class CameraRuntime {
       tracker: counting.tracker,
       coastSeconds: counting.coastSeconds,
       detectionMethod: options.detect.tiling === 'on' ? 'tiled-detection' : 'detection',
+      gmc: counting.gmc,
     });
     this.analyticsSetup = resolveCameraAnalytics(options.analytics ?? {});
     this.initAnalytics();
@@ -441,7 +444,7 @@ export class CameraRuntime {
     const now = this.now();
     this.framesProcessed++;
     this.outRate.mark(now);
-    const result = this.counter.process(detections, this.trackerFrameIndex(frame), frame);
+    const result = this.counter.process(detections, this.trackerFrameIndex(frame), frame, undefined, { width: frame.width, height: frame.height, rgb: frame.data });
     const estimate = this.options.density ? reportedEstimate(result.count, this.density, frame.capturedAt, this.densityMaxAgeMs(this.options.density)) : result.count;
     const count = estimate.count;
     this.last = { count, countAt: frame.capturedAt, detections, estimate, tracks: result.tracks };

@@ -8,13 +8,19 @@ const config = {
 
 describe('runtimeDetectionOf', () => {
   it.each([
-    { name: 'no settings: global config at the default fps', camera: { settings: {}, targetFps: 0 }, detect: { confidence: 0.5, iou: 0.7, maxDetections: 1000 }, counting: { fps: 5, roi: null } },
-    { name: 'other settings keys are left to their owners', camera: { settings: { alerts: { x: 1 } }, targetFps: 10 }, detect: { confidence: 0.5, iou: 0.7, maxDetections: 1000 }, counting: { fps: 10, roi: null } },
+    { name: 'no settings: global config at the default fps', camera: { settings: {}, targetFps: 0 }, detect: { confidence: 0.5, iou: 0.7, maxDetections: 1000 }, counting: { fps: 5, roi: null, gmc: 'off' } },
+    { name: 'other settings keys are left to their owners', camera: { settings: { alerts: { x: 1 } }, targetFps: 10 }, detect: { confidence: 0.5, iou: 0.7, maxDetections: 1000 }, counting: { fps: 10, roi: null, gmc: 'off' } },
     {
       name: 'per-camera detection settings and ROI',
       camera: { settings: { detection: { confidence: 0.25, tiling: 'auto', roi: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]] } }, targetFps: 2 },
       detect: { confidence: 0.25, iou: 0.7, maxDetections: 1000, tiling: 'auto' },
-      counting: { fps: 2, roi: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]] },
+      counting: { fps: 2, roi: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]], gmc: 'off' },
+    },
+    {
+      name: 'a moving camera with motion compensation',
+      camera: { settings: { detection: { gmc: 'sparseOptFlow' } }, targetFps: 5 },
+      detect: { confidence: 0.5, iou: 0.7, maxDetections: 1000 },
+      counting: { fps: 5, roi: null, gmc: 'sparseOptFlow' },
     },
   ])('$name', ({ camera, detect, counting }) => {
     expect(runtimeDetectionOf(camera, config)).toEqual({ detect, counting });

@@ -34,7 +34,7 @@ export function runtimeDetectionOf(
   const settings: CameraDetectionSettings = parseDetectionSettings((camera.settings as { detection?: unknown } | null)?.detection, 'settings.detection');
   return {
     detect: resolveDetectOptions(settings, config.inference),
-    counting: { fps: camera.targetFps || config.cameras.defaultFps, roi: settings.roi ?? null },
+    counting: { fps: camera.targetFps || config.cameras.defaultFps, roi: settings.roi ?? null, gmc: settings.gmc ?? 'off' },
   };
 }
 

@@ -10,6 +10,7 @@ describe('parseDetectionSettings', () => {
     { name: 'empty object', raw: {}, expected: {} },
     { name: 'all fields', raw: { confidence: 0.25, iou: 0.6, maxDetections: 300, tiling: 'auto', roi: [[0, 0], [1, 0], [0.5, 1]] }, expected: { confidence: 0.25, iou: 0.6, maxDetections: 300, tiling: 'auto', roi: [[0, 0], [1, 0], [0.5, 1]] } },
     { name: 'roi null = whole frame', raw: { roi: null }, expected: { roi: null } },
+    { name: 'gmc for a moving camera', raw: { gmc: 'sparseOptFlow' }, expected: { gmc: 'sparseOptFlow' } },
   ])('accepts $name', ({ raw, expected }) => {
     expect(parseDetectionSettings(raw)).toEqual(expected);
   });
@@ -17,10 +18,11 @@ describe('parseDetectionSettings', () => {
   it.each([
     { name: 'not an object', raw: 0.3, problems: ['settings.detection must be an object, got 0.3'] },
     { name: 'an array', raw: [], problems: ['settings.detection must be an object, got []'] },
-    { name: 'unknown keys', raw: { confidance: 0.3, nms: 1 }, problems: ["settings.detection has unknown keys 'confidance', 'nms' (allowed: confidence, iou, maxDetections, tiling, roi)"] },
+    { name: 'unknown keys', raw: { confidance: 0.3, nms: 1 }, problems: ["settings.detection has unknown keys 'confidance', 'nms' (allowed: confidence, iou, maxDetections, tiling, roi, gmc)"] },
     { name: 'confidence out of range', raw: { confidence: 0 }, problems: ['settings.detection.confidence must be a number in [0.01, 1], got 0'] },
     { name: 'iou as a string', raw: { iou: '0.5' }, problems: ['settings.detection.iou must be a number in [0.01, 1], got "0.5"'] },
     { name: 'fractional maxDetections', raw: { maxDetections: 2.5 }, problems: ['settings.detection.maxDetections must be an integer in [1, 10000], got 2.5'] },
+    { name: 'unknown gmc method', raw: { gmc: 'ecc' }, problems: ["settings.detection.gmc must be one of 'off', 'sparseOptFlow', got \"ecc\""] },
     { name: 'bad tiling', raw: { tiling: true }, problems: ["settings.detection.tiling must be one of 'off', 'on', 'auto', got true"] },
     { name: 'roi too short', raw: { roi: [[0, 0], [1, 1]] }, problems: ['settings.detection.roi must be an array of 3 to 64 [x, y] points normalised to the frame (0..1), got [[0,0],[1,1]]'] },
     { name: 'roi in pixels', raw: { roi: [[0, 0], [640, 0], [0, 480]] }, problems: ['settings.detection.roi[1] must be [x, y] with 0 <= x, y <= 1 (fractions of the frame), got [640,0]', 'settings.detection.roi[2] must be [x, y] with 0 <= x, y <= 1 (fractions of the frame), got [0,480]'] },

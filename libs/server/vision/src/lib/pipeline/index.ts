@@ -1,10 +1,11 @@
 // The counting pipeline stage (pure): detections -> BoT-SORT tracks -> people count with uncertainty.
-export { PeopleCounter, type PeopleCounterOptions, type PeopleCountResult } from './people-counter';
+export { PeopleCounter, type FramePixels, type PeopleCounterOptions, type PeopleCountResult } from './people-counter';
 export {
   DetectionSettingsError,
   parseDetectionSettings,
   resolveDetectOptions,
   type CameraDetectionSettings,
   type DetectionDefaults,
+  type GmcMode,
 } from './detection-settings';
 export { footInRoi, type FrameSize as PipelineFrameSize, type NormalizedPoint, type RoiPolygon } from './roi';

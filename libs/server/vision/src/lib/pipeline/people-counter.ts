@@ -1,6 +1,9 @@
 import type { CountEstimate, CountMethod, Detection, TrackedPerson } from '@crowdsafe/contracts';
 import { BotSortTracker } from '../tracking/bot-sort';
 import type { BotSortOptions, BotSortStats, Track } from '../tracking/types';
+import { rgbToGray } from '../gmc/gray-frame';
+import { SparseOptFlowGmc } from '../gmc/sparse-opt-flow';
+import type { GmcMode } from './detection-settings';
 import { footInRoi, type FrameSize, type RoiPolygon } from './roi';
 
 export interface PeopleCounterOptions {
@@ -21,6 +24,16 @@ export interface PeopleCounterOptions {
   coastSeconds?: number;
   /** Method reported while warming up (the count is then the detection count): default 'detection'. */
   detectionMethod?: Extract<CountMethod, 'detection' | 'tiled-detection'>;
+  /**
+   * Global motion compensation: 'sparseOptFlow' estimates the camera's motion between processed frames (pass the
+   * frame's RGB pixels to process()) and warps the tracks with it; default 'off' (fixed cameras).
+   */
+  gmc?: GmcMode;
+}
+
+/** RGB24 pixels of the processed frame, for global motion compensation. */
+export interface FramePixels extends FrameSize {
+  rgb: Uint8Array;
 }
 
 export interface PeopleCountResult {
@@ -66,6 +79,8 @@ export class PeopleCounter {
   private readonly roi: RoiPolygon | null;
   private readonly detectionMethod: Extract<CountMethod, 'detection' | 'tiled-detection'>;
   private framesSinceReset = 0;
+  private readonly gmc: SparseOptFlowGmc | null;
+  private gray?: Uint8Array;
 
   constructor(opts: PeopleCounterOptions) {
     if (!(opts.frameRate > 0) || !Number.isFinite(opts.frameRate)) throw new RangeError(`frameRate must be a positive number, got ${opts.frameRate}`);
@@ -76,6 +91,8 @@ export class PeopleCounter {
     this.tracker = new BotSortTracker({ ...opts.tracker, frameRate: opts.frameRate });
     this.roi = opts.roi ?? null;
     this.detectionMethod = opts.detectionMethod ?? 'detection';
+    // The GMC sees a 2x-downscaled grey frame; the warp it returns is in source pixels (GrayFrame.scale).
+    this.gmc = opts.gmc === 'sparseOptFlow' ? new SparseOptFlowGmc({ downscale: 1 }) : null;
   }
 
   /** Tracker counters (frames, live tracks, ids issued, ...). */
@@ -86,7 +103,17 @@ export class PeopleCounter {
   /** Forget every track (ids restart at 1) and warm up again: use when the stream jumps (restart, long gap). */
   reset(): void {
     this.tracker.reset();
+    this.gmc?.reset();
     this.framesSinceReset = 0;
+  }
+
+  /** The camera motion since the previous processed frame (identity when GMC is off or pixels are missing). */
+  private cameraMotion(detections: readonly Detection[], pixels: FramePixels | undefined): readonly number[] | undefined {
+    if (!this.gmc || !pixels) return undefined;
+    const w = Math.floor(pixels.width / 2);
+    const h = Math.floor(pixels.height / 2);
+    if (!this.gray || this.gray.length !== w * h) this.gray = new Uint8Array(w * h);
+    return this.gmc.estimate(rgbToGray(pixels.rgb, pixels.width, pixels.height, 2, this.gray), detections);
   }
 
   /**
@@ -95,11 +122,12 @@ export class PeopleCounter {
    * @param frameIndex strictly increasing integer (default previous + 1); a jump of k = k - 1 frames not processed
    * @param frame the frame's size in pixels (for the normalised ROI and the in-frame test of coasting tracks)
    * @param roi overrides the constructor's ROI for this frame; null = the whole frame
+   * @param pixels the frame's RGB pixels, used only when GMC is on
    */
-  process(detections: readonly Detection[], frameIndex: number | undefined, frame: FrameSize, roi?: RoiPolygon | null): PeopleCountResult {
+  process(detections: readonly Detection[], frameIndex: number | undefined, frame: FrameSize, roi?: RoiPolygon | null, pixels?: FramePixels): PeopleCountResult {
     if (!(frame.width > 0 && frame.height > 0)) throw new RangeError(`invalid frame size ${frame.width}x${frame.height}`);
     const region = roi === undefined ? this.roi : roi;
-    const out = this.tracker.update(detections, frameIndex);
+    const out = this.tracker.update(detections, frameIndex, this.cameraMotion(detections, pixels));
     this.framesSinceReset++;
     const warmingUp = this.framesSinceReset < this.tracker.options.minHits;
 
