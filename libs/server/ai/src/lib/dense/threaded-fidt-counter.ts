@@ -1,30 +1,9 @@
-import { existsSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 // sharp (loaded by the thread) must also be loaded by this thread (see threaded-person-detector.ts).
 import 'sharp';
-import { StartupError } from '@crowdsafe/server-core';
-import type { WireError } from '../detector/detector-thread.protocol';
+import { errorFromWire, startModelThread, threadEntry } from '../threading/model-thread';
 import type { DensityCount, FidtCountOptions, FidtCounterOptions, FidtModelInfo, RgbImage } from './fidt-counter';
 import type { FidtThreadInit, FidtThreadReply, FidtThreadRequest } from './fidt-thread.protocol';
-
-const REPO_ROOT = resolve(__dirname, '../../../../../..');
-
-/** Same resolution as ThreadedPersonDetector: `.ts` + ts-register from sources, `.js` in dist/. */
-function threadEntry(): { filename: string; execArgv?: string[] } {
-  const ext = extname(__filename);
-  const filename = join(__dirname, `fidt.thread${ext}`);
-  if (ext !== '.ts') return { filename };
-  const register = join(REPO_ROOT, 'tools', 'ts-register.js');
-  if (!existsSync(register)) throw new Error(`cannot start the FIDT thread from TypeScript sources: ${register} is missing`);
-  return { filename, execArgv: ['-r', register] };
-}
-
-function fromWire(w: WireError): Error {
-  const e = w.name === 'StartupError' ? new StartupError(w.message, w.hint) : new Error(w.message);
-  if (e.name !== w.name) e.name = w.name;
-  return e;
-}
 
 /**
  * FidtCounter in a worker thread (same pattern as ThreadedPersonDetector): load() resolves once the model passed
@@ -56,36 +35,9 @@ export class ThreadedFidtCounter {
   }
 
   static async load(options: FidtCounterOptions): Promise<ThreadedFidtCounter> {
-    const entry = threadEntry();
+    const entry = threadEntry(__dirname, 'fidt.thread', 'FIDT thread');
     const init: FidtThreadInit = { options };
-    const worker = new Worker(entry.filename, { workerData: init, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
-    const info = await new Promise<FidtModelInfo>((ok, fail) => {
-      const done = () => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      const onMessage = (m: FidtThreadReply) => {
-        done();
-        if (m.type === 'ready') ok(m.info);
-        else if (m.type === 'load-failed') fail(fromWire(m.error));
-        else fail(new Error(`unexpected first message from the FIDT thread: ${m.type}`));
-      };
-      const onError = (e: Error) => {
-        done();
-        fail(new Error(`FIDT thread failed to start: ${e.message}`, { cause: e }));
-      };
-      const onExit = (code: number) => {
-        done();
-        fail(new Error(`FIDT thread exited while loading the model (exit code ${code})`));
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    }).catch(async (e: unknown) => {
-      await worker.terminate().catch(() => undefined);
-      throw e;
-    });
+    const { worker, info } = await startModelThread<FidtModelInfo>({ entry, workerData: init, what: 'FIDT thread' });
     return new ThreadedFidtCounter(worker, info);
   }
 
@@ -128,7 +80,7 @@ export class ThreadedFidtCounter {
     if (this.pending.size === 0) this.worker.unref();
     if (!p) return;
     if (m.type === 'result') p.resolve(m.result);
-    else p.reject(fromWire(m.error));
+    else p.reject(errorFromWire(m.error));
   }
 
   private fail(reason: string): void {

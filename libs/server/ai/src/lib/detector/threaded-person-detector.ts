@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 // sharp (loaded by the thread) must also be loaded by the main thread so that its shared libraries stay
 // mapped until the process ends (glibc would unload them when the thread exits): see sharp's worker_threads notes.
 import 'sharp';
 import type { DetectOptions, RawFrame } from '@crowdsafe/contracts';
-import { StartupError } from '@crowdsafe/server-core';
-import type { DetectorThreadInit, DetectorThreadReply, DetectorThreadRequest, WireError, WireFrame } from './detector-thread.protocol';
+import type { DetectorThreadInit, DetectorThreadReply, DetectorThreadRequest, WireFrame } from './detector-thread.protocol';
 import type { OnnxYoloDetectorOptions } from './onnx-yolo-detector';
+import { errorFromWire, startModelThread, threadEntry } from '../threading/model-thread';
 import { PersonDetector, type DetectorInfo, type DetectorRun } from './person-detector';
 
 export interface ThreadedPersonDetectorOptions extends OnnxYoloDetectorOptions {
@@ -33,30 +31,6 @@ interface Request {
   buffer: ArrayBuffer;
   resolve: (run: DetectorRun) => void;
   reject: (e: Error) => void;
-}
-
-const REPO_ROOT = resolve(__dirname, '../../../../../..');
-const ERROR_TYPES: Record<string, new (message: string) => Error> = { Error, RangeError, TypeError };
-
-/**
- * The thread entry next to this file: `.ts` when this file runs from source (tools/ts-register.js, jest), then
- * the thread needs ts-register too; `.js` in the build (dist/), where tsc-alias already rewrote the aliases.
- */
-function threadEntry(): { filename: string; execArgv?: string[] } {
-  const ext = extname(__filename);
-  const filename = join(__dirname, `detector.thread${ext}`);
-  if (ext !== '.ts') return { filename };
-  const register = join(REPO_ROOT, 'tools', 'ts-register.js');
-  if (!existsSync(register)) throw new Error(`cannot start the detector thread from TypeScript sources: ${register} is missing`);
-  return { filename, execArgv: ['-r', register] };
-}
-
-/** An error from the thread, rebuilt in this thread: same class (StartupError with its hint), message and stack. */
-function fromWire(w: WireError): Error {
-  const e = w.name === 'StartupError' ? new StartupError(w.message, w.hint) : new (ERROR_TYPES[w.name] ?? Error)(w.message);
-  if (e.name !== w.name) e.name = w.name;
-  if (w.stack) e.stack = w.stack;
-  return e;
 }
 
 /**
@@ -109,39 +83,11 @@ export class ThreadedPersonDetector extends PersonDetector {
     }
     const { logger, maxQueue: _q, closeTimeoutMs: _t, ...options } = opts;
     const init: DetectorThreadInit = { options };
-    const entry = threadEntry();
-    const worker = new Worker(entry.filename, { workerData: init, ...(entry.execArgv ? { execArgv: entry.execArgv } : {}) });
-
-    const info = await new Promise<DetectorInfo>((ok, fail) => {
-      const done = () => {
-        worker.off('message', onMessage);
-        worker.off('error', onError);
-        worker.off('exit', onExit);
-      };
-      const onMessage = (m: DetectorThreadReply) => {
-        if (m.type === 'log') logger?.warn(m.message);
-        else if (m.type === 'ready') {
-          done();
-          ok(m.info);
-        } else if (m.type === 'load-failed') {
-          done();
-          fail(fromWire(m.error));
-        }
-      };
-      const onError = (e: Error) => {
-        done();
-        fail(new Error(`detector thread failed to start: ${e.message}`, { cause: e }));
-      };
-      const onExit = (code: number) => {
-        done();
-        fail(new Error(`detector thread exited while loading the model (exit code ${code})`));
-      };
-      worker.on('message', onMessage);
-      worker.on('error', onError);
-      worker.on('exit', onExit);
-    }).catch(async (e: unknown) => {
-      await worker.terminate().catch(() => undefined);
-      throw e;
+    const { worker, info } = await startModelThread<DetectorInfo>({
+      entry: threadEntry(__dirname, 'detector.thread', 'detector thread'),
+      workerData: init,
+      what: 'detector thread',
+      onLog: (message) => logger?.warn(message),
     });
     return new ThreadedPersonDetector(worker, info, opts);
   }
@@ -244,7 +190,7 @@ export class ThreadedPersonDetector extends PersonDetector {
     if (!this.spare || m.buffer.byteLength > this.spare.byteLength) this.spare = m.buffer;
     if (req) {
       if (m.type === 'result') req.resolve(m.run);
-      else req.reject(fromWire(m.error));
+      else req.reject(errorFromWire(m.error));
     }
     this.pump();
   }
