@@ -40,7 +40,7 @@ describe('parseCameraConfig', () => {
     { name: 'unknown top-level keys, with a hint', text: '{"confidence":0.3,"fps":5}', error: "c.json: unknown keys 'confidence', 'fps'; allowed: 'detection', 'analytics', 'calibrationData', 'zones', 'capacity', 'description' (detection settings go under \"detection\")" },
     { name: 'layout without calibration', text: '{"zones":[]}', error: 'c.json: zones, capacity and analytics.lines need a calibrationData' },
     { name: 'unknown analytics key', text: '{"calibrationData":{},"analytics":{"line":[]}}', error: "c.json: analytics has unknown key 'line'; allowed: 'lines'" },
-    { name: 'unknown detection key', text: '{"detection":{"conf":0.3}}', error: "c.json: invalid detection settings: detection has unknown key 'conf' (allowed: confidence, iou, maxDetections, tiling, roi)" },
+    { name: 'unknown detection key', text: '{"detection":{"conf":0.3}}', error: "c.json: invalid detection settings: detection has unknown key 'conf' (allowed: confidence, iou, maxDetections, tiling, roi, gmc)" },
     { name: 'bad value', text: '{"detection":{"iou":7}}', error: 'c.json: invalid detection settings: detection.iou must be a number in [0.01, 1], got 7' },
   ])('rejects $name', ({ text, error }) => {
     expect(() => parseCameraConfig(text, 'c.json')).toThrow(error);
