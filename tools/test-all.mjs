@@ -73,6 +73,8 @@ function e2e() {
   lines.push(`${ok ? 'PASS' : 'FAIL'} e2e: ${p} passed, ${f} failed, ${s.skipped ?? 0} skipped`);
 }
 
+// @nx/enforce-module-boundaries silently skips itself when no project graph is cached (a fresh clone): build it first.
+check('project-graph', 'npx', ['nx', 'show', 'projects']);
 check('lint', 'npx', ['eslint', '.', '--cache', '--cache-location', 'tmp/.eslintcache']);
 check('build', 'npm', ['run', '-s', 'build:server']);
 check('typecheck-tests', 'npx', ['tsc', '-p', 'tsconfig.spec.json']);
