@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import { RISK_LEVELS, type RiskLevel } from '@crowdsafe/contracts';
 import { isUuid } from './errors';
-import { EntityName, type MetricRecord } from './records';
+import { completeMetricRecord, EntityName, type MetricRecord } from './records';
 import { isTimescale } from './timescale';
 
 /** One time bucket of `range()`. */
@@ -75,20 +75,7 @@ export class MetricsRepository {
     const unique = new Map<string, MetricRecord>();
     for (const r of rows) unique.set(`${r.cameraId}|${r.time.getTime()}`, r);
     if (unique.size === 0) return 0;
-    const values = [...unique.values()].map((r) => ({
-      cameraId: r.cameraId,
-      time: r.time,
-      count: r.count,
-      countMax: r.countMax ?? null,
-      density: r.density ?? null,
-      velocity: r.velocity ?? null,
-      surge: r.surge ?? null,
-      flowIn: r.flowIn ?? null,
-      flowOut: r.flowOut ?? null,
-      riskScore: r.riskScore ?? null,
-      riskLevel: r.riskLevel ?? null,
-      metadata: r.metadata ?? {},
-    }));
+    const values = [...unique.values()].map(completeMetricRecord);
     const overwrite = ['count', 'count_max', 'density', 'velocity', 'surge', 'flow_in', 'flow_out', 'risk_score', 'risk_level', 'metadata'];
     // No wrapping transaction: each statement is atomic and the upsert idempotent, so a failure after some chunks
     // is repaired by retrying the whole batch. (On SQLite TypeORM shares one connection, and concurrent explicit

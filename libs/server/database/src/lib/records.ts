@@ -92,6 +92,26 @@ export interface MetricRecord {
   metadata?: JsonObject;
 }
 
+/** A metric row with every optional column explicit (null when absent, {} for metadata). */
+export type CompleteMetricRecord = { [K in keyof MetricRecord]-?: Exclude<MetricRecord[K], undefined> };
+
+export function completeMetricRecord(r: MetricRecord): CompleteMetricRecord {
+  return {
+    cameraId: r.cameraId,
+    time: r.time,
+    count: r.count,
+    countMax: r.countMax ?? null,
+    density: r.density ?? null,
+    velocity: r.velocity ?? null,
+    surge: r.surge ?? null,
+    flowIn: r.flowIn ?? null,
+    flowOut: r.flowOut ?? null,
+    riskScore: r.riskScore ?? null,
+    riskLevel: r.riskLevel ?? null,
+    metadata: r.metadata ?? {},
+  };
+}
+
 export interface AlertRecord {
   id: string;
   cameraId: string;

@@ -16,7 +16,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { CameraRepository, MetricsRepository, type MetricRecord } from '@crowdsafe/server-database';
+import { CameraRepository, completeMetricRecord, MetricsRepository, type MetricRecord } from '@crowdsafe/server-database';
 import { MetricPointDto, MetricsRangeQueryDto } from './metrics.dto';
 
 /** Most buckets one range request may return. */
@@ -94,18 +94,5 @@ export class MetricsController {
 }
 
 function toPoint(r: MetricRecord): MetricPointDto {
-  return {
-    time: r.time.toISOString(),
-    cameraId: r.cameraId,
-    count: r.count,
-    countMax: r.countMax ?? null,
-    density: r.density ?? null,
-    velocity: r.velocity ?? null,
-    surge: r.surge ?? null,
-    flowIn: r.flowIn ?? null,
-    flowOut: r.flowOut ?? null,
-    riskScore: r.riskScore ?? null,
-    riskLevel: r.riskLevel ?? null,
-    metadata: r.metadata ?? {},
-  };
+  return { ...completeMetricRecord(r), time: r.time.toISOString() };
 }
