@@ -32,6 +32,28 @@ export interface MetricsUpdateEvent {
    * (counting only); absent from producers that predate it.
    */
   analytics?: LiveAnalytics | null;
+  /**
+   * Crowd risk of that second (see LiveRisk). Null when there is no score: no density (camera not calibrated, or
+   * analytics off; the reason is in the metrics row's metadata.risk). Absent from producers that predate it.
+   */
+  risk?: LiveRisk | null;
+}
+
+/** One second of a camera's risk score (compact). */
+export interface LiveRisk {
+  /** 0-100 risk score of the second. */
+  score: number;
+  /** The camera's level after hysteresis/dwell (not simply the score's band). */
+  level: RiskLevel;
+  /** True when a weighted term was missing: the score is then a lower bound (see reason). */
+  partial: boolean;
+  reason?: string;
+  /** Points each term contributed (weighted terms only). */
+  components: Array<{ term: string; points: number }>;
+  /** Forecast mean density, people/m², 120 s and 300 s ahead (absent until enough history). */
+  forecast?: { in120s: number; in300s: number };
+  /** Seconds until the density trend drives the score to CRITICAL (absent when not within 120 s). */
+  earlyWarningInS?: number;
 }
 
 /** Fruin level of service, A (free) to F (breakdown). */

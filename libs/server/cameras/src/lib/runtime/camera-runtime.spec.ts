@@ -36,6 +36,7 @@ function harness(
     counting?: CameraRuntimeOptions['counting'];
     density?: FakeDensity;
     analytics?: CameraRuntimeOptions['analytics'];
+    risk?: unknown;
   } = {},
 ) {
   let now = 1_000_000;
@@ -77,7 +78,7 @@ function harness(
     now: () => now,
   };
   const runtime = new CameraRuntime(
-    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, detect: {}, counting: opts.counting, analytics: opts.analytics, ...(density ? { density: { intervalMs: density.intervalMs } } : {}) },
+    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, detect: {}, counting: opts.counting, analytics: opts.analytics, ...(opts.risk === undefined ? {} : { risk: opts.risk }), ...(density ? { density: { intervalMs: density.intervalMs } } : {}) },
     deps,
   );
   let seq = 0;
@@ -563,6 +564,98 @@ describe('CameraRuntime crowd analytics in real units', () => {
     h.tick();
     expect(h.runtime.trackerStats().resets).toBeGreaterThanOrEqual(1);
     expect(h.rows.reduce((s, r) => s + (r.flowIn ?? 0) + (r.flowOut ?? 0), 0)).toBe(1);
+    await h.runtime.stop();
+  });
+});
+
+describe('CameraRuntime risk per second', () => {
+  // Synthetic scale calibration of the 640x360 frames at 1000 px = 1 m: the floor is 0.64 m x 0.36 m = 0.2304 m², so
+  // each standing person adds ~4.34 p/m² (a dense crowd with a handful of boxes).
+  const DENSE = { calibrationData: { frame: { width: 640, height: 360 }, scale: { a: [0, 0], b: [100, 0], distanceM: 0.1 } } };
+  const FPS = 5;
+
+  /** Runs `seconds` seconds of standing people, `people(second)` of them, closing each second as it ends. */
+  async function runSeconds(h: ReturnType<typeof harness>, seconds: number) {
+    await h.runtime.start();
+    for (let s = 0; s < seconds; s++) {
+      for (let i = 0; i < FPS; i++) await h.step(1000 / FPS);
+      h.tick();
+    }
+    h.advance(3000);
+    h.tick();
+  }
+
+  const LEVELS = ['SAFE', 'CAUTION', 'WARNING', 'CRITICAL'];
+  const bandOf = (score: number) => (score >= 75 ? 3 : score >= 50 ? 2 : score >= 25 ? 1 : 0);
+
+  it.each([
+    { name: 'a crowd building up 1 -> 2 -> 3 people', perSecond: [1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3] },
+    { name: 'a crowd building up 1 -> 3 people', perSecond: [1, 1, 1, 1, 3, 3, 3, 3, 3, 3] },
+  ])('$name: rising density gives a rising score, the level rises only after the dwell', async ({ perSecond }) => {
+    const h = harness({ counting: { fps: FPS }, people: (seq) => perSecond[Math.min(perSecond.length - 1, Math.floor(seq / FPS))], analytics: DENSE });
+    await runSeconds(h, perSecond.length);
+    expect(h.rows.length).toBeGreaterThanOrEqual(perSecond.length - 1);
+    const scores = h.rows.map((r) => r.riskScore as number);
+    const levels = h.rows.map((r) => LEVELS.indexOf(r.riskLevel as string));
+    for (const s of scores) expect(s).toEqual(expect.any(Number));
+    for (const l of levels) expect(l).toBeGreaterThanOrEqual(0);
+    // While the density rises the score rises with it.
+    const rising = h.rows.findIndex((r, i) => i > 0 && (r.density as number) < (h.rows[i - 1].density as number));
+    const upTo = rising < 0 ? h.rows.length : rising;
+    for (let i = 1; i < upTo; i++) if ((h.rows[i].density as number) > (h.rows[i - 1].density as number)) expect(scores[i]).toBeGreaterThan(scores[i - 1]);
+    expect(Math.max(...scores)).toBeGreaterThan(scores[0]);
+    // The first seconds already score CAUTION or more, but the level waits for the 2 s dwell (3 samples at 1 Hz).
+    expect(bandOf(scores[0])).toBeGreaterThanOrEqual(1);
+    expect(levels.slice(0, 2)).toEqual([0, 0]);
+    for (let i = 1; i < levels.length; i++) {
+      if (levels[i] > levels[i - 1]) for (let j = Math.max(0, i - 2); j <= i; j++) expect(bandOf(scores[j])).toBeGreaterThanOrEqual(levels[i]);
+      if (levels[i] > levels[i - 1]) expect(i).toBeGreaterThanOrEqual(2);
+    }
+    expect(levels[levels.length - 1]).toBeGreaterThan(0);
+    // metrics_update carries the same score and tracked level, with its components and (with history) a forecast.
+    const last = h.live.metrics[h.live.metrics.length - 1];
+    const row = h.rows[h.rows.length - 1];
+    expect(last.risk).toMatchObject({ score: row.riskScore, level: row.riskLevel, partial: expect.any(Boolean) });
+    expect(last.risk?.components.map((c) => c.term)).toEqual(['density', 'surge', 'velocity']);
+    expect(last.risk?.components.reduce((a, c) => a + c.points, 0)).toBeCloseTo(row.riskScore as number, 1);
+    expect(last.risk?.forecast).toEqual({ in120s: expect.any(Number), in300s: expect.any(Number) });
+    // A steep synthetic build-up extrapolates beyond what a crowd can reach: forecasts are capped at 10 p/m².
+    expect(last.risk?.forecast?.in300s).toBeLessThanOrEqual(10);
+    expect(last.risk?.forecast?.in300s).toBeGreaterThan(0);
+    expect(row.metadata['risk']).toMatchObject({ status: 'on' });
+    await h.runtime.stop();
+  });
+
+  it.each([
+    { name: 'uncalibrated', analytics: undefined, reason: 'no density' },
+    { name: 'invalid calibration (analytics off)', analytics: { calibrationData: { frame: { width: 640, height: 360 }, foo: 1 } }, reason: 'crowd analytics off' },
+  ])('$name camera: risk null in the event, null risk columns, the reason in metadata', async ({ analytics, reason }) => {
+    const h = harness({ counting: { fps: FPS }, people: () => 3, analytics });
+    await runSeconds(h, 4);
+    expect(h.rows.length).toBeGreaterThan(0);
+    for (const r of h.rows) {
+      expect(r).toMatchObject({ riskScore: null, riskLevel: null });
+      expect(r.metadata['risk']).toEqual({ status: 'unavailable', reason: expect.stringContaining(reason) });
+    }
+    for (const e of h.live.metrics) expect(e.risk).toBeNull();
+    await h.runtime.stop();
+  });
+
+  it('an invalid settings.risk falls back to the defaults with a warning naming the field', async () => {
+    const risk = { defaults: { weights: { density: 0.5, surge: 0.3, velocity: 0.3, pressure: 0, counterFlow: 0 } } };
+    const h = harness({ counting: { fps: FPS }, people: () => 2, analytics: DENSE, risk });
+    await runSeconds(h, 3);
+    expect(h.warnings.filter((w) => w.includes('settings.risk'))).toEqual([expect.stringContaining('defaults.weights')]);
+    expect(h.rows[h.rows.length - 1].riskScore).toEqual(expect.any(Number));
+    await h.runtime.stop();
+  });
+
+  it('a valid settings.risk is used (raised thresholds keep the level SAFE)', async () => {
+    const risk = { defaults: { thresholds: { caution: 97, warning: 98, critical: 99 } } };
+    const h = harness({ counting: { fps: FPS }, people: () => 2, analytics: DENSE, risk });
+    await runSeconds(h, 6);
+    expect(h.warnings.some((w) => w.includes('settings.risk'))).toBe(false);
+    for (const r of h.rows) expect(r.riskLevel).toBe('SAFE');
     await h.runtime.stop();
   });
 });

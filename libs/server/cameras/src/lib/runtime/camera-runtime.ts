@@ -9,7 +9,9 @@ import type {
   Detection,
   FrameDetections,
   LiveAnalytics,
+  LiveRisk,
   RawFrame,
+  RiskLevel,
   TrackedPerson,
 } from '@crowdsafe/contracts';
 import type { LiveEventsPublisher } from '@crowdsafe/server-core';
@@ -30,6 +32,7 @@ import {
   metricColumnsOf,
   resolveCameraAnalytics,
 } from './camera-analytics';
+import { CameraRisk } from './camera-risk';
 import type { LiveFrameEncoder } from './live-frame-encoder';
 import { RateMeter } from './rate-meter';
 
@@ -58,7 +61,7 @@ export interface CameraRuntimeDeps {
   now?: () => number;
 }
 
-/** One per-second metrics row (a MetricRecord without risk): real-unit columns are null without analytics. */
+/** One per-second metrics row (a MetricRecord): real-unit and risk columns are null without analytics. */
 export interface CameraMetricsRow {
   cameraId: string;
   time: Date;
@@ -69,6 +72,10 @@ export interface CameraMetricsRow {
   surge?: number | null;
   flowIn?: number | null;
   flowOut?: number | null;
+  /** Risk score 0-100 of the second (null: no density). */
+  riskScore?: number | null;
+  /** The camera's tracked level (hysteresis/dwell) after this second (null: no density). */
+  riskLevel?: RiskLevel | null;
   metadata: Record<string, unknown>;
 }
 
@@ -95,6 +102,11 @@ export interface CameraRuntimeOptions {
    * counting only, analytics off with the reason.
    */
   analytics?: CameraAnalyticsInput;
+  /**
+   * The camera's risk settings (CameraRecord.settings.risk, a RiskSettings validated with validateRiskConfig).
+   * Omitted = DEFAULT_RISK_CONFIG; invalid = the defaults, with the reason warned.
+   */
+  risk?: unknown;
 }
 
 export interface CameraDensityOptions {
@@ -244,6 +256,7 @@ export class CameraRuntime {
   /** Tracker ids restart at 1 after a reset: analyzer id = idBase + tracker id keeps them distinct. */
   private analyticsIdBase = 0;
   private analyticsMaxId = 0;
+  private readonly risk: CameraRisk;
 
   constructor(
     readonly options: CameraRuntimeOptions,
@@ -264,6 +277,7 @@ export class CameraRuntime {
     });
     this.analyticsSetup = resolveCameraAnalytics(options.analytics ?? {});
     this.initAnalytics();
+    this.risk = new CameraRisk(options.cameraId, options.risk, deps.warn, new Date(this.now()));
   }
 
   /** Builds the analyzer from the validated setup; an invalid one turns analytics off (warned, never thrown). */
@@ -521,6 +535,7 @@ export class CameraRuntime {
     const health = this.health();
     let method: CountMethod = 'detection';
     let analytics: LiveAnalytics | null = null;
+    let risk: LiveRisk | null = null;
     for (const sec of done) {
       const key = sec.time.getTime() / 1000;
       const extras = this.seconds.get(key);
@@ -528,12 +543,16 @@ export class CameraRuntime {
       const range = extras ? { low: Math.round(extras.lowSum / extras.frames), high: Math.round(extras.highSum / extras.frames) } : {};
       const density = extras?.densityCount === undefined ? {} : { densityCount: extras.densityCount };
       analytics = this.secondAnalytics(extras);
+      const r = this.risk.second(sec.time, analytics);
+      risk = r.live;
       this.deps.writeMetrics({
         cameraId: this.cameraId,
         time: sec.time,
         count: sec.count,
         countMax: sec.countMax,
         ...metricColumnsOf(analytics),
+        riskScore: r.riskScore,
+        riskLevel: r.riskLevel,
         metadata: {
           countMin: sec.countMin,
           frames: sec.frames,
@@ -543,6 +562,7 @@ export class CameraRuntime {
           fpsIn: health.fpsIn,
           dropped: health.droppedFrames,
           analytics: metadataOf(analytics, UNCALIBRATED_REASON),
+          risk: r.metadata,
         },
       });
     }
@@ -558,6 +578,7 @@ export class CameraRuntime {
       frames: latest.frames,
       health,
       analytics,
+      risk,
     });
   }
 

@@ -126,6 +126,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         frameMaxAgeMs: cfg.frameMaxAgeMs,
         ...detection,
         analytics: analyticsInputOf(camera),
+        risk: (camera.settings as { risk?: unknown } | null)?.risk,
         ...(this.density ? { density: { intervalMs: this.config.dense.intervalMs } } : {}),
       },
       {
