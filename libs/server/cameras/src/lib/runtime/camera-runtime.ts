@@ -33,7 +33,7 @@ import {
   resolveCameraAnalytics,
 } from './camera-analytics';
 import { CameraRisk } from './camera-risk';
-import type { LiveFrameEncoder } from './live-frame-encoder';
+import { type LiveFrameEncoder, scaleBox, scalePx } from './live-frame-encoder';
 import { RateMeter } from './rate-meter';
 
 /** What a runtime needs from the outside world; each is an injected edge (ffmpeg, queue, DB, sockets). */
@@ -634,10 +634,9 @@ interface FrameAnalyticsStep {
 
 /** Tracks rescaled to the encoded live frame, rounded like the encoder's detections. */
 function rescaleTracks(tracks: readonly TrackedPerson[], scale: number): TrackedPerson[] {
-  const r = (v: number) => Math.round(v * scale * 10) / 10;
   return tracks.map((t) => ({
     ...t,
-    box: { x1: r(t.box.x1), y1: r(t.box.y1), x2: r(t.box.x2), y2: r(t.box.y2) },
-    velocity: { vx: r(t.velocity.vx), vy: r(t.velocity.vy) },
+    box: scaleBox(t.box, scale),
+    velocity: { vx: scalePx(t.velocity.vx, scale), vy: scalePx(t.velocity.vy, scale) },
   }));
 }

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { Detection, RawFrame } from '@crowdsafe/contracts';
+import type { BBox, Detection, RawFrame } from '@crowdsafe/contracts';
 
 export interface EncodedLiveFrame {
   jpeg: Buffer;
@@ -7,6 +7,16 @@ export interface EncodedLiveFrame {
   height: number;
   /** Detections rescaled to the encoded frame's pixels. */
   detections: Detection[];
+}
+
+/** Scales a pixel length to the live frame's size, rounded to 0.1 px (plenty for drawing, smaller messages). */
+export function scalePx(v: number, scale: number): number {
+  return Math.round(v * scale * 10) / 10;
+}
+
+/** A box in source-frame pixels mapped to the live frame's pixels. */
+export function scaleBox(b: BBox, scale: number): BBox {
+  return { x1: scalePx(b.x1, scale), y1: scalePx(b.y1, scale), x2: scalePx(b.x2, scale), y2: scalePx(b.y2, scale) };
 }
 
 /** Encodes frames for live viewers: downscale to maxWidth and JPEG, boxes rescaled to match. */
@@ -23,12 +33,6 @@ export class LiveFrameEncoder {
     let img = sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } });
     if (scale !== 1) img = img.resize(width, height);
     const jpeg = await img.jpeg({ quality: this.quality, mozjpeg: false }).toBuffer();
-    const r = (v: number) => Math.round(v * scale * 10) / 10;
-    return {
-      jpeg,
-      width,
-      height,
-      detections: detections.map((d) => ({ ...d, box: { x1: r(d.box.x1), y1: r(d.box.y1), x2: r(d.box.x2), y2: r(d.box.y2) } })),
-    };
+    return { jpeg, width, height, detections: detections.map((d) => ({ ...d, box: scaleBox(d.box, scale) })) };
   }
 }
