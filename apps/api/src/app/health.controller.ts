@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { CameraRepository } from '@crowdsafe/server-database';
 import { VERSION } from './version';
+import { Public } from '@crowdsafe/server-core';
 
 export class HealthDto {
   @ApiProperty({ enum: ['ok'] }) status!: 'ok';
@@ -15,6 +16,7 @@ export class HealthDto {
 }
 
 @ApiTags('system')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

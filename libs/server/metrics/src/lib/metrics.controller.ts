@@ -18,6 +18,7 @@ import {
 } from '@nestjs/swagger';
 import { CameraRepository, completeMetricRecord, MetricsRepository, type MetricRecord } from '@crowdsafe/server-database';
 import { MetricPointDto, MetricsRangeQueryDto } from './metrics.dto';
+import { ViewerAccess } from '@crowdsafe/server-core';
 
 /** Most buckets one range request may return. */
 export const MAX_METRIC_POINTS = 10_000;
@@ -28,6 +29,7 @@ const DEFAULT_POINTS = 1000;
 const queryPipe = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 
 @ApiTags('metrics')
+@ViewerAccess()
 @Controller('metrics')
 export class MetricsController {
   constructor(

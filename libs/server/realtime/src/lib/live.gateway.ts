@@ -17,7 +17,7 @@ import {
   WS_NAMESPACE,
   WsEvent,
 } from '@crowdsafe/contracts';
-import { LiveEventsPublisher } from '@crowdsafe/server-core';
+import { LiveEventsPublisher, ViewerAccess } from '@crowdsafe/server-core';
 
 const MAX_ROOMS_PER_CLIENT = 64;
 const CAMERA_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -51,6 +51,7 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnect
     this.logger.debug(`client ${client.id} disconnected`);
   }
 
+  @ViewerAccess()
   @SubscribeMessage(WsEvent.Subscribe)
   async subscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
     const cameraId = cameraIdOf(body);
@@ -60,6 +61,7 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnect
     return { ok: true };
   }
 
+  @ViewerAccess()
   @SubscribeMessage(WsEvent.Unsubscribe)
   async unsubscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
     const cameraId = cameraIdOf(body);
@@ -69,6 +71,7 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnect
     return { ok: true };
   }
 
+  @ViewerAccess()
   @SubscribeMessage(WsEvent.WatchFrames)
   async watchFrames(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
     const cameraId = cameraIdOf(body);

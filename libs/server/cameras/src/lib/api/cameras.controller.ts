@@ -3,8 +3,10 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { CameraSupervisor } from '../runtime/camera-supervisor';
 import { CameraDto } from './camera.dto';
+import { ViewerAccess } from '@crowdsafe/server-core';
 
 @ApiTags('cameras')
+@ViewerAccess()
 @Controller('cameras')
 export class CamerasController {
   constructor(
