@@ -5,6 +5,7 @@ export * from './lib/data-source';
 export * from './lib/timescale';
 export * from './lib/camera.repository';
 export * from './lib/metrics.repository';
+export * from './lib/system-log.repository';
 export * from './lib/metrics-retention.job';
 export * from './lib/database.module';
 export * from './lib/migration-generator';

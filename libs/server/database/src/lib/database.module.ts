@@ -5,6 +5,7 @@ import { CameraRepository } from './camera.repository';
 import { createDataSourceOptions, openDataSource } from './data-source';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsRetentionJob } from './metrics-retention.job';
+import { SystemLogRepository } from './system-log.repository';
 
 /**
  * The database connection (TypeORM DataSource, injectable as `DataSource`) and the repositories, for the whole app.
@@ -29,8 +30,9 @@ export class DatabaseModule {
         CameraRepository,
         MetricsRepository,
         MetricsRetentionJob,
+        SystemLogRepository,
       ],
-      exports: [CameraRepository, MetricsRepository],
+      exports: [CameraRepository, MetricsRepository, SystemLogRepository],
     };
   }
 }
