@@ -57,7 +57,8 @@ if (!up) {
 }
 console.log(`e2e: api up on ${base}`);
 
-const r = spawnSync('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts'], {
+// Extra arguments go to Playwright (e.g. a spec file or --grep).
+const r = spawnSync('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, E2E_BASE_URL: base },
 });
