@@ -3,6 +3,7 @@
 // the sample camera) on a free port, runs the Playwright suite in Chromium against it, then stops it.
 // Needs: npm run build:server, nx run web:build, models/yolo11n.onnx and media/sample.mp4 (./crowdsafe setup).
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -30,6 +31,12 @@ rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(dataDir, { recursive: true });
 
 const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_ENV: 'production' };
+// Production requires SECRETS_KEY (secrets at rest); the browser suite logs in far more often than the per-IP limits allow.
+env.SECRETS_KEY ??= randomBytes(32).toString('base64');
+env.RATE_LIMIT_ENABLED ??= 'false';
+// Auth (D1): a known initial admin for the browser suite (e2e/support/console.ts reads E2E_ADMIN_*).
+env.INITIAL_ADMIN_USERNAME ??= 'admin';
+env.INITIAL_ADMIN_PASSWORD ??= `e2e-harbour-${randomBytes(8).toString('hex')}`;
 delete env.DATABASE_URL;
 delete env.REDIS_URL;
 const log = createWriteStream(join(artifacts, 'api.log'));
@@ -60,7 +67,7 @@ console.log(`e2e: api up on ${base}`);
 // Extra arguments go to Playwright (e.g. a spec file or --grep).
 const r = spawnSync('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(2)], {
   stdio: 'inherit',
-  env: { ...process.env, E2E_BASE_URL: base },
+  env: { ...process.env, E2E_BASE_URL: base, E2E_ADMIN_USERNAME: env.INITIAL_ADMIN_USERNAME, E2E_ADMIN_PASSWORD: env.INITIAL_ADMIN_PASSWORD },
 });
 
 api.kill('SIGTERM');

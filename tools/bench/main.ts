@@ -4,8 +4,12 @@
 //      detector -> count -> per-second rows in SQLite + live events) fed the sample video at its native 25 fps,
 //      i.e. faster than this CPU can detect, so the processed rate is the pipeline's capacity;
 //   3. the ratio end-to-end / raw (1.0 = the pipeline adds no overhead beyond the model);
-//   4. vision engine (tools/bench/vision.ts): batch 1 vs 4 cameras, untiled vs tiled, BoT-SORT at 50/300 people.
+//   4. vision engine (tools/bench/vision.ts): batch 1 vs 4 cameras, untiled vs tiled, BoT-SORT at 50/300 people;
+//   5. alerts (tools/bench/alerts.ts): trigger -> WebSocket `alert` and trigger -> SMTP accepted, p50/p95 over
+//      --triggers N (default 250); `./crowdsafe bench alerts [--triggers N]` runs only this.
 // Options: --seconds N (end-to-end measuring window, default 20), --frames N (raw frames, default 30).
+// `./crowdsafe bench analytics [--runs N] [--days D]`: analytics query latency on a week of 1 Hz data in a scratch
+// PostgreSQL database instead (tools/bench/analytics.ts).
 // INFERENCE_THREADS=N (env) sets onnxruntime's intra-op threads for both measurements (0/unset = ORT default).
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -18,6 +22,8 @@ import { OnnxYoloDetector } from '@crowdsafe/server-ai';
 import { CameraSupervisor } from '@crowdsafe/server-cameras';
 import { loadConfig } from '@crowdsafe/server-config';
 import { createApp } from '../../apps/api/src/app/bootstrap';
+import { printAlertsBench } from './alerts';
+import { analyticsBench } from './analytics';
 import { visionBench } from './vision';
 
 const arg = (name: string, dflt: number) => {
@@ -92,6 +98,8 @@ async function endToEnd(seconds: number): Promise<{ fps: number; fpsIn: number; 
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'analytics') return analyticsBench();
+  if (process.argv[2] === 'alerts') return printAlertsBench(arg('triggers', 250));
   for (const f of [model, video]) if (!existsSync(f)) throw new Error(`${f} is missing; run ./crowdsafe setup`);
   const seconds = arg('seconds', 20);
   console.log(`CrowdSafe bench — ${process.arch}, ${require('node:os').cpus().length} cores, node ${process.version}`);
@@ -102,6 +110,8 @@ async function main(): Promise<void> {
   console.log(`end-to-end slice (embedded, fed at 25 fps for ${seconds} s): ${e2e.fps.toFixed(2)} frames/s processed, ${e2e.fpsIn.toFixed(2)} frames/s decoded, ${e2e.dropped} dropped (oldest-first), ${e2e.stale} stale; event-loop delay p99 ${e2e.loopP99Ms.toFixed(1)} ms, max ${e2e.loopMaxMs.toFixed(1)} ms`);
   console.log(`ratio end-to-end / raw: ${(e2e.fps / raw.fps).toFixed(2)}\n`);
   await visionBench(model, threads, decodeFrames(6, 1280, 720));
+  console.log('');
+  await printAlertsBench(arg('triggers', 250));
 }
 
 main().then(

@@ -10,6 +10,7 @@ import type { LiveFrameEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
 import {
   HALL_VIDEO, MODEL, PG, REDIS_URL, createDatabase, dropDatabase, freePort, pgUrl, runTs, waitUntil, type RunningProcess,
 } from './testing/processes.test-util';
+import { authHeaders, loginAs, TEST_AUTH_ENV } from './testing/auth.test-util';
 
 jest.setTimeout(180_000);
 
@@ -21,6 +22,9 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
   let api: RunningProcess;
   let socket: Socket | undefined;
   let base = '';
+  let token = '';
+  /** Authenticated GET (the one place auth is added). */
+  const get = (path: string) => fetch(`${base}${path}`, { headers: authHeaders(token) });
 
   beforeAll(async () => {
     await createDatabase(db);
@@ -31,6 +35,7 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
     base = `http://127.0.0.1:${port}`;
     api = runTs('apps/api/src/main.ts', {
       ...common,
+      ...TEST_AUTH_ENV,
       DATABASE_URL: pgUrl(db),
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -41,6 +46,7 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
       INFERENCE_MAX_IN_FLIGHT: '2',
     });
     await api.waitFor(/CrowdSafe is running/, 90_000);
+    token = await loginAs(base);
   });
 
   afterAll(async () => {
@@ -65,13 +71,14 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
   });
 
   it('streams live counts and annotated frames, and stores per-second metrics in PostgreSQL', async () => {
-    const cameras = (await (await fetch(`${base}/api/cameras`)).json()) as Array<{ id: string; name: string; sourceType: string }>;
+    const cameras = (await (await get('/api/cameras')).json()) as Array<{ id: string; name: string; sourceType: string }>;
     expect(cameras).toHaveLength(1);
     expect(cameras[0]).toMatchObject({ name: 'Sample camera', sourceType: 'file' });
-    expect(JSON.stringify(cameras)).not.toContain('sourceUrl');
+    // Source URLs are returned redacted (credentials never leave the server).
+    expect(JSON.stringify(cameras)).not.toMatch(/:\/\/[^/"]*:[^@"]*@/);
     const cameraId = cameras[0].id;
 
-    socket = io(`${base}/live`, { transports: ['websocket'], reconnection: false });
+    socket = io(`${base}/live`, { transports: ['websocket'], reconnection: false, auth: { token } });
     const updates: MetricsUpdateEvent[] = [];
     const frames: LiveFrameEvent[] = [];
     socket.on('metrics_update', (e: MetricsUpdateEvent) => updates.push(e));
@@ -121,7 +128,7 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
       expect(new Set(times).size).toBe(times.length);
       for (const t of times) expect(t % 1000).toBe(0);
       expect(Math.max(...rows.map((r: { count: number }) => r.count))).toBeGreaterThan(0);
-      const current = (await (await fetch(`${base}/api/metrics/${cameraId}/current`)).json()) as { count: number; cameraId: string };
+      const current = (await (await get(`/api/metrics/${cameraId}/current`)).json()) as { count: number; cameraId: string };
       expect(current.cameraId).toBe(cameraId);
     } finally {
       await pg.end();

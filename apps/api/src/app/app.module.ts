@@ -1,11 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AiModule } from '@crowdsafe/server-ai';
+import { AlertsModule } from '@crowdsafe/server-alerts';
+import { AuthModule } from '@crowdsafe/server-auth';
 import { CamerasModule } from '@crowdsafe/server-cameras';
 import { AppConfigModule, type AppConfig } from '@crowdsafe/server-config';
 import { DatabaseModule } from '@crowdsafe/server-database';
 import { MetricsModule } from '@crowdsafe/server-metrics';
+import { NotificationsModule } from '@crowdsafe/server-notifications';
 import { RealtimeModule } from '@crowdsafe/server-realtime';
+import { SecurityModule } from '@crowdsafe/server-security';
+import { SettingsModule } from '@crowdsafe/server-settings';
+import { SystemModule } from '@crowdsafe/server-system';
 import { HealthController } from './health.controller';
 
 /**
@@ -19,12 +25,23 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
+        // Security first: its rate-limit guard runs before authentication (libs/server/security).
+        SecurityModule.forRoot(config),
         ScheduleModule.forRoot(),
         DatabaseModule.forRoot(config),
+        // Authentication (D1): global AccessGuard enforcing @Public/@Roles, sessions, users API, startup check for undeclared handlers.
+        AuthModule.forRoot(config),
         RealtimeModule,
         AiModule.forApi(config),
         MetricsModule,
+        // Settings, system and analytics APIs (A2). SettingsModule is global: cameras follow the risk settings.
+        SettingsModule,
+        SystemModule,
         CamerasModule,
+        // Alert delivery (B): global AlertNotifier (email/SMS/push/webhook queue); picks up a DeliveryOutcomeSink if one is provided.
+        NotificationsModule,
+        // Alerts (A1): global AlertEventSink for the camera runtimes, alert API, acknowledge over WebSocket.
+        AlertsModule,
       ],
       controllers: [HealthController],
     };

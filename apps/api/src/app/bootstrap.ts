@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -7,6 +7,8 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppConfig } from '@crowdsafe/server-config';
 import { StartupAwareLogger } from '@crowdsafe/server-core';
+import { WsAuthAdapter } from '@crowdsafe/server-auth';
+import { applyHttpSecurity, bodyParserErrorHandler, cspNonce, renderSpaIndex } from '@crowdsafe/server-security';
 import { AppModule } from './app.module';
 import { VERSION } from './version';
 
@@ -14,10 +16,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const doc = new DocumentBuilder()
     .setTitle('CrowdSafe API')
     .setDescription(
-      'Crowd-safety monitoring: cameras, live people counts and crowd metrics. Live events (metrics_update, frame, ' +
-        'camera_status) are pushed over socket.io on namespace /live (path /socket.io).',
+      'Crowd-safety monitoring: cameras, live people counts and crowd metrics, risk, alerts, settings and users. ' +
+        'Every route except health, login and SSO needs a Bearer access token (POST /api/auth/login). Live events ' +
+        '(metrics_update, frame, camera_status, alert) are pushed over socket.io on namespace /live (path /socket.io); ' +
+        'connect with auth: { token }, acknowledge alerts with the acknowledge_alert event.',
     )
     .setVersion(VERSION)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/auth/login or /api/auth/refresh' })
+    .addCookieAuth('cs_refresh', { type: 'apiKey', in: 'cookie', name: 'cs_refresh', description: 'httpOnly refresh-token cookie (with header X-CSRF: 1)' }, 'cs_refresh')
     .build();
   return SwaggerModule.createDocument(app, doc, { operationIdFactory: (_c, method) => method });
 }
@@ -29,11 +35,17 @@ export async function createApp(config: AppConfig, opts: { logger?: boolean } = 
     abortOnError: false,
     bodyParser: false,
   });
+  // Security (libs/server/security): trust proxy, helmet + CSP, CSRF for cookie-authenticated requests; then the body
+  // parsers, whose refusals (bad JSON, too large) become JSON 400/413 instead of HTML pages.
+  applyHttpSecurity(app, config);
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
+  app.use(bodyParserErrorHandler());
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
+  // socket.io handshakes need auth.token (libs/server/auth); revoked/expired sessions are disconnected.
+  app.useWebSocketAdapter(new WsAuthAdapter(app));
   app.disable('x-powered-by');
   if (config.web.corsOrigins.length) app.enableCors({ origin: config.web.corsOrigins, credentials: true });
 
@@ -43,11 +55,17 @@ export async function createApp(config: AppConfig, opts: { logger?: boolean } = 
   // In production the api also serves the built Angular console (SPA: unknown non-API paths get index.html).
   const web = config.web.dist;
   if (web && existsSync(join(web, 'index.html'))) {
+    // index.html carries this response's CSP nonce (ngCspNonce), so it is rendered per request, never served statically.
+    const indexHtml = readFileSync(join(web, 'index.html'), 'utf8');
+    const sendIndex = (res: Response) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.type('html').send(renderSpaIndex(indexHtml, cspNonce(res)));
+    };
+    app.use((req: Request, res: Response, next: NextFunction) => (req.method === 'GET' && req.path === '/index.html' ? sendIndex(res) : next()));
     app.use(express.static(web, { index: false, maxAge: '1h' }));
     app.use((req: Request, res: Response, next: NextFunction) => {
       if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/socket.io')) return next();
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(join(web, 'index.html'));
+      sendIndex(res);
     });
   }
   return app;

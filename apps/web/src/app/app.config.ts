@@ -5,7 +5,7 @@ import {
   provideZonelessChangeDetection,
 } from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
-import { apiErrorInterceptor, provideApiClient } from '@crowdsafe/web-data-access';
+import { apiErrorInterceptor, authInterceptor, provideApiClient } from '@crowdsafe/web-data-access';
 import { routes } from './app.routes';
 
 export const appConfig: ApplicationConfig = {
@@ -15,7 +15,7 @@ export const appConfig: ApplicationConfig = {
     provideRouter(routes, withComponentInputBinding()),
     // Interceptor order: outermost first. The auth-refresh interceptor goes BEFORE apiErrorInterceptor so it still
     // sees raw 401 HttpErrorResponses; apiErrorInterceptor stays last and turns every failure into an ApiError.
-    provideHttpClient(withFetch(), withInterceptors([apiErrorInterceptor])),
+    provideHttpClient(withFetch(), withInterceptors([authInterceptor, apiErrorInterceptor])),
     provideApiClient(),
   ],
 };

@@ -1,3 +1,4 @@
 export * from './lib/config';
 export * from './lib/env.schema';
 export * from './lib/config.module';
+export * from './lib/notifications.config';

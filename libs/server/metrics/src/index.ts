@@ -3,3 +3,8 @@ export * from './lib/metrics-writer';
 export * from './lib/metrics.dto';
 export * from './lib/metrics.controller';
 export * from './lib/metrics.module';
+export * from './lib/downsampling';
+export * from './lib/analytics.repository';
+export * from './lib/analytics.dto';
+export * from './lib/analytics.controller';
+export * from './lib/metrics-rollup';

@@ -7,6 +7,40 @@ export { CamerasApi } from './lib/api/cameras.api';
 export { MetricsApi } from './lib/api/metrics.api';
 export { HealthApi } from './lib/api/health.api';
 
+// Console management pages (E2): cameras admin, analytics, settings, users, system.
+export {
+  type BulkResult,
+  type CalibrateResult,
+  type CalibrationInput,
+  type CalibrationPoint,
+  type CameraDetail,
+  type CameraInput,
+  type CameraSourceInput,
+  type CameraZone,
+  type CountingLine,
+  type SourceTestResult,
+  type Vec2,
+} from './lib/api/cameras.api';
+export {
+  AnalyticsApi,
+  type AlertStatistics,
+  type BusyHours,
+  type CompareMetric,
+  type CompareSeries,
+  type MetricsSummary,
+  type SpatialHeatmap,
+} from './lib/api/analytics.api';
+export {
+  SettingsApi,
+  type AlertRecipient,
+  type AlertRecipientInput,
+  type AllSettings,
+  type RecipientChannel,
+  type SettingsCategory,
+} from './lib/api/settings.api';
+export { UsersApi, type User, type UserActivity, type UserCreate, type UserPatch } from './lib/api/users.api';
+export { SystemApi, type LogEntry, type LogQuery, type SystemHealth } from './lib/api/system.api';
+
 // Live: socket.io connection to the /live gateway.
 export {
   LiveSocket,
@@ -21,3 +55,12 @@ export {
   provideLiveSocketOptions,
   type LiveSocketOptions,
 } from './lib/live/live-socket.options';
+
+// Auth + alerts (E1): session, interceptor, guards, alerts REST + live store.
+export { AuthApi, SKIP_AUTH } from './lib/api/auth.api';
+export { AlertsApi, type AlertsQuery } from './lib/api/alerts.api';
+export { AuthService } from './lib/auth/auth.service';
+export { authInterceptor } from './lib/auth/auth.interceptor';
+export { ROUTE_ROLES, authGuard, guestGuard, roleGuard, signedInGuard } from './lib/auth/auth.guards';
+export { AUTH_PATHS, type AuthProviders, type SessionStatus, type SessionUser, type TokenResponse } from './lib/auth/auth.models';
+export { ALERTS_KEPT, AlertsStore, levelRank, type ReceivedAlertEvent } from './lib/live/alerts.store';

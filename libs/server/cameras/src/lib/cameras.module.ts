@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MetricsModule } from '@crowdsafe/server-metrics';
 import { CamerasController } from './api/cameras.controller';
+import { CamerasService } from './api/cameras.service';
 import { CameraSupervisor } from './runtime/camera-supervisor';
 
 /**
@@ -10,7 +11,7 @@ import { CameraSupervisor } from './runtime/camera-supervisor';
 @Module({
   imports: [MetricsModule],
   controllers: [CamerasController],
-  providers: [CameraSupervisor],
-  exports: [CameraSupervisor],
+  providers: [CameraSupervisor, CamerasService],
+  exports: [CameraSupervisor, CamerasService],
 })
 export class CamerasModule {}

@@ -68,6 +68,38 @@ describe('loadConfig', () => {
     expect((error as ConfigError).message).not.toContain('\n');
   });
 
+  // ---- security (D2) ----
+  it.each([
+    { name: 'defaults', env: {}, problem: null },
+    { name: 'a malformed SECRETS_KEY', env: { SECRETS_KEY: 'short' }, problem: 'SECRETS_KEY' },
+    { name: 'a malformed SECRETS_PREVIOUS_KEYS entry', env: { SECRETS_PREVIOUS_KEYS: `${Buffer.alloc(32).toString('base64')},nope` }, problem: 'SECRETS_PREVIOUS_KEYS' },
+    { name: 'production without SECRETS_KEY', env: { NODE_ENV: 'production' }, problem: 'SECRETS_KEY' },
+    { name: 'a TRUSTED_PROXIES entry that is no IP/CIDR', env: { TRUSTED_PROXIES: '10.0.0.0/8, proxy.local' }, problem: 'TRUSTED_PROXIES' },
+    { name: 'a CIDR prefix out of range', env: { TRUSTED_PROXIES: '10.0.0.0/33' }, problem: 'TRUSTED_PROXIES' },
+    { name: 'rate limit zero', env: { RATE_LIMIT_API_PER_MIN: '0' }, problem: 'RATE_LIMIT_API_PER_MIN' },
+  ])('security config: $name', ({ env, problem }) => {
+    if (problem === null) {
+      expect(loadConfig(env, '/x').security).toEqual({
+        rateLimit: { enabled: true, apiPerMinute: 100, loginPerMinute: 5 },
+        trustedProxies: [],
+        secretsKey: null,
+        previousSecretsKeys: [],
+        logRetentionDays: 90,
+      });
+      return;
+    }
+    expect(() => loadConfig(env, '/x')).toThrow(ConfigError);
+    expect(() => loadConfig(env, '/x')).toThrow(problem);
+  });
+
+  it('parses TRUSTED_PROXIES and keys', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const c = loadConfig({ TRUSTED_PROXIES: 'loopback, 10.0.0.0/8,fd00::1', SECRETS_KEY: key, SECRETS_PREVIOUS_KEYS: `${key}, ${key}` }, '/x');
+    expect(c.security.trustedProxies).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
+    expect(c.security.secretsKey).toBe(key);
+    expect(c.security.previousSecretsKeys).toEqual([key, key]);
+  });
+
   it('parses booleans and numbers', () => {
     const e = parseEnv({ SAMPLE_CAMERA: 'false', CAMERAS_ENABLED: '0', PORT: '8080', NMS_IOU: '0.45' });
     expect(e.SAMPLE_CAMERA).toBe(false);

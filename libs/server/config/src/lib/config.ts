@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { EnvSchema } from './env.schema';
+import { buildNotificationsConfig, type NotificationsConfig } from './notifications.config';
 
 /** A bad configuration value. `message` names every offending variable; main() prints it as one line. */
 export class ConfigError extends Error {
@@ -53,8 +55,41 @@ export interface AppConfig {
     ffprobePath: string;
     liveJpegQuality: number;
     liveMaxWidth: number;
+    /** Realpaths-to-be of the directories file sources must live under: MEDIA_DIR first, then CAMERA_MEDIA_DIRS. */
+    mediaDirs: string[];
+    /** CAMERA_ALLOWED_NETWORKS, validated CIDRs ('a.b.c.d/n', 'x::/n'; a bare IP = /32 or /128). */
+    allowedNetworks: string[];
+    stallTimeoutMs: number;
+    backoff: { initialMs: number; maxMs: number };
+    probeTimeoutMs: number;
+    frameSkip: number;
+  };
+  /** Alert delivery channels, retries and circuit breakers (libs/server/notifications). */
+  notifications: NotificationsConfig;
+  /** Alerts (libs/server/alerts): engine timing, snapshot retention, console links. */
+  alerts: {
+    publicUrl: string;
+    cooldownMs: number;
+    allClearMs: number;
+    offlineGraceMs: number;
+    snapshotsDir: string;
+    snapshotMaxPerCamera: number;
+    snapshotRetentionDays: number;
   };
   web: { dist: string; corsOrigins: string[] };
+  /** Security (libs/server/security): rate limits, trusted proxies, secrets at rest, audit log retention. */
+  security: {
+    rateLimit: { enabled: boolean; apiPerMinute: number; loginPerMinute: number };
+    /** Express `trust proxy` list (IPs, CIDRs, loopback/linklocal/uniquelocal); [] = trust no proxy header. */
+    trustedProxies: string[];
+    /** Current SECRETS_KEY (base64 32 bytes); null = generate/persist one in DATA_DIR (not allowed in production). */
+    secretsKey: string | null;
+    /** Earlier keys still accepted for decryption during a rotation. */
+    previousSecretsKeys: string[];
+    logRetentionDays: number;
+  };
+  /** Authentication (libs/server/auth, libs/server/users): tokens, sessions, passwords, SSO, proxy headers. */
+  auth: AuthConfig;
 }
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
@@ -63,6 +98,31 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
     const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${name}: ${m}`));
     return [...own, ...flatten(e.children ?? [], `${name}.`)];
   });
+}
+
+/** One TRUSTED_PROXIES entry: an IP, an IP/prefix, or one of Express' names. */
+function isProxySpec(p: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
+  const [addr, prefix, ...rest] = p.split('/');
+  const family = isIP(addr ?? '');
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** CAMERA_ALLOWED_NETWORKS -> normalised CIDRs; throws ConfigError naming the variable and the bad entries. */
+function cameraNetworks(value: string): string[] {
+  const out: string[] = [];
+  const bad: string[] = [];
+  for (const raw of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [addr = '', prefix, ...rest] = raw.split('/');
+    const family = isIP(addr);
+    const max = family === 4 ? 32 : 128;
+    if (!family || rest.length || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= max))) bad.push(raw);
+    else out.push(`${addr}/${prefix ?? max}`);
+  }
+  if (bad.length) throw new ConfigError([`CAMERA_ALLOWED_NETWORKS: not an IP or CIDR: ${bad.join(', ').slice(0, 200)}`]);
+  return out;
 }
 
 /** Parse and validate an environment. Throws ConfigError naming each bad variable. */
@@ -79,6 +139,15 @@ export function parseEnv(env: Record<string, string | undefined>): EnvSchema {
 /** Build the typed configuration from an environment (default: process.env), resolving paths against `cwd`. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): AppConfig {
   const e = parseEnv(env);
+  const badProxies = e.TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter((p) => p && !isProxySpec(p));
+  if (badProxies.length) {
+    throw new ConfigError([`TRUSTED_PROXIES: not an IP, CIDR or loopback/linklocal/uniquelocal: ${badProxies.join(', ').slice(0, 200)}`]);
+  }
+  if (e.NODE_ENV === 'production' && !e.SECRETS_KEY) {
+    throw new ConfigError(['SECRETS_KEY is required when NODE_ENV=production (base64 of 32 random bytes: openssl rand -base64 32)']);
+  }
+  const notifications = buildNotificationsConfig(e);
+  if (notifications.problems.length) throw new ConfigError(notifications.problems);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   const dataDir = abs(e.DATA_DIR);
   const mediaDir = abs(e.MEDIA_DIR);
@@ -125,13 +194,132 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ffprobePath: e.FFPROBE_PATH,
       liveJpegQuality: e.LIVE_JPEG_QUALITY,
       liveMaxWidth: e.LIVE_MAX_WIDTH,
+      mediaDirs: [mediaDir, ...e.CAMERA_MEDIA_DIRS.split(',').map((d) => d.trim()).filter(Boolean).map(abs)],
+      allowedNetworks: cameraNetworks(e.CAMERA_ALLOWED_NETWORKS),
+      stallTimeoutMs: e.CAMERA_STALL_TIMEOUT_MS,
+      backoff: { initialMs: e.CAMERA_BACKOFF_INITIAL_MS, maxMs: Math.max(e.CAMERA_BACKOFF_INITIAL_MS, e.CAMERA_BACKOFF_MAX_MS) },
+      probeTimeoutMs: e.CAMERA_PROBE_TIMEOUT_MS,
+      frameSkip: e.CAMERA_FRAME_SKIP,
+    },
+    notifications: notifications.config,
+    alerts: {
+      publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+      cooldownMs: e.ALERT_COOLDOWN_S * 1000,
+      allClearMs: e.ALERT_ALL_CLEAR_S * 1000,
+      offlineGraceMs: e.ALERT_OFFLINE_GRACE_S * 1000,
+      snapshotsDir: join(dataDir, 'snapshots'),
+      snapshotMaxPerCamera: e.ALERT_SNAPSHOT_MAX_PER_CAMERA,
+      snapshotRetentionDays: e.ALERT_SNAPSHOT_RETENTION_DAYS,
     },
     web: {
       dist: e.WEB_DIST ? abs(e.WEB_DIST) : '',
       corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     },
+    security: {
+      rateLimit: { enabled: e.RATE_LIMIT_ENABLED, apiPerMinute: e.RATE_LIMIT_API_PER_MIN, loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MIN },
+      trustedProxies: e.TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean),
+      secretsKey: e.SECRETS_KEY || null,
+      previousSecretsKeys: e.SECRETS_PREVIOUS_KEYS.split(',').map((s) => s.trim()).filter(Boolean),
+      logRetentionDays: e.LOG_RETENTION_DAYS,
+    },
+    auth: buildAuthConfig(e),
   };
 }
 
 /** Nest injection token for AppConfig. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+// ---- auth section (owner: libs/server/auth) ----
+export type AuthRoleMapping = { adminGroups: string[]; operatorGroups: string[]; viewerGroups: string[]; defaultRole: 'viewer' | 'deny' };
+
+export interface AuthConfig {
+  /** null = generate and persist one in DATA_DIR (embedded / development). */
+  jwtSecret: string | null;
+  accessTokenTtlS: number;
+  refreshTokenTtlS: number;
+  inactivityTimeoutS: number;
+  bcryptCost: number;
+  lockout: { threshold: number; baseS: number; maxS: number };
+  maxSessions: number;
+  sessionsPerUser: number;
+  socketCheckIntervalMs: number;
+  cookieSecure: 'auto' | 'always' | 'never';
+  initialAdmin: { username: string; password: string | null };
+  /** null = SSO off. */
+  oidc: {
+    issuerUrl: string;
+    clientId: string;
+    clientSecret: string;
+    redirectUri: string;
+    scopes: string;
+    name: string;
+    roleClaim: string;
+    usernameClaim: string;
+  } | null;
+  /** Group -> role mapping for OIDC and proxy-header users. */
+  roleMapping: AuthRoleMapping;
+  /** null = trusted proxy-header mode off. */
+  proxy: { trustedCidrs: string[]; userHeader: string; emailHeader: string; groupsHeader: string } | null;
+}
+
+function buildAuthConfig(e: EnvSchema): AuthConfig {
+  const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  const problems: string[] = [];
+  const distributed = !!e.DATABASE_URL || !!e.REDIS_URL;
+  if (e.NODE_ENV === 'production' && distributed && !e.JWT_SECRET) {
+    problems.push('JWT_SECRET is required when NODE_ENV=production with DATABASE_URL/REDIS_URL (all api replicas share it; at least 32 characters)');
+  }
+  if (e.NODE_ENV === 'production' && e.AUTH_BCRYPT_COST < 10) problems.push('AUTH_BCRYPT_COST must be at least 10 when NODE_ENV=production');
+  if (e.AUTH_LOCKOUT_MAX_S < e.AUTH_LOCKOUT_BASE_S) problems.push('AUTH_LOCKOUT_MAX_S must be >= AUTH_LOCKOUT_BASE_S');
+  if (e.AUTH_REFRESH_TOKEN_TTL_S < e.AUTH_ACCESS_TOKEN_TTL_S) problems.push('AUTH_REFRESH_TOKEN_TTL_S must be >= AUTH_ACCESS_TOKEN_TTL_S');
+  const oidcOn = !!e.OIDC_ISSUER_URL;
+  if (oidcOn) {
+    if (!e.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID is required when OIDC_ISSUER_URL is set');
+    if (!e.OIDC_REDIRECT_URI) problems.push('OIDC_REDIRECT_URI is required when OIDC_ISSUER_URL is set (the /api/auth/oidc/callback URL registered at the IdP)');
+  }
+  const cidrs = list(e.AUTH_PROXY_TRUSTED_CIDRS);
+  if (e.AUTH_PROXY_ENABLED && !cidrs.length) problems.push('AUTH_PROXY_TRUSTED_CIDRS is required when AUTH_PROXY_ENABLED=true');
+  for (const c of cidrs) {
+    const [ip, bits, extra] = c.split('/');
+    const v = isIP(ip ?? '');
+    const max = v === 6 ? 128 : 32;
+    if (!v || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
+      problems.push(`AUTH_PROXY_TRUSTED_CIDRS: not an IP or CIDR: ${c.slice(0, 64)}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    jwtSecret: e.JWT_SECRET || null,
+    accessTokenTtlS: e.AUTH_ACCESS_TOKEN_TTL_S,
+    refreshTokenTtlS: e.AUTH_REFRESH_TOKEN_TTL_S,
+    inactivityTimeoutS: e.AUTH_INACTIVITY_TIMEOUT_S,
+    bcryptCost: e.AUTH_BCRYPT_COST,
+    lockout: { threshold: e.AUTH_LOCKOUT_THRESHOLD, baseS: e.AUTH_LOCKOUT_BASE_S, maxS: e.AUTH_LOCKOUT_MAX_S },
+    maxSessions: e.AUTH_MAX_SESSIONS,
+    sessionsPerUser: e.AUTH_SESSIONS_PER_USER,
+    socketCheckIntervalMs: e.AUTH_SOCKET_CHECK_INTERVAL_MS,
+    cookieSecure: e.AUTH_COOKIE_SECURE,
+    initialAdmin: { username: e.INITIAL_ADMIN_USERNAME, password: e.INITIAL_ADMIN_PASSWORD || null },
+    oidc: oidcOn
+      ? {
+          issuerUrl: e.OIDC_ISSUER_URL,
+          clientId: e.OIDC_CLIENT_ID,
+          clientSecret: e.OIDC_CLIENT_SECRET,
+          redirectUri: e.OIDC_REDIRECT_URI,
+          scopes: e.OIDC_SCOPES,
+          name: e.OIDC_NAME,
+          roleClaim: e.OIDC_ROLE_CLAIM,
+          usernameClaim: e.OIDC_USERNAME_CLAIM,
+        }
+      : null,
+    roleMapping: {
+      adminGroups: list(e.OIDC_ADMIN_GROUPS),
+      operatorGroups: list(e.OIDC_OPERATOR_GROUPS),
+      viewerGroups: list(e.OIDC_VIEWER_GROUPS),
+      defaultRole: e.OIDC_DEFAULT_ROLE,
+    },
+    proxy: e.AUTH_PROXY_ENABLED
+      ? { trustedCidrs: cidrs, userHeader: e.AUTH_PROXY_USER_HEADER.toLowerCase(), emailHeader: e.AUTH_PROXY_EMAIL_HEADER.toLowerCase(), groupsHeader: e.AUTH_PROXY_GROUPS_HEADER.toLowerCase() }
+      : null,
+  };
+}

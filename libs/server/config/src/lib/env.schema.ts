@@ -191,6 +191,154 @@ export class EnvSchema {
   @Type(() => Number) @IsInt() @Min(160) @Max(3840)
   LIVE_MAX_WIDTH = 960;
 
+  // ---- cameras: ingestion resilience, SSRF guard, media dirs (helper C) ----
+  /** Extra directories (comma-separated) that `file` camera sources may live under, besides MEDIA_DIR. */
+  @IsString() @MaxLength(8192)
+  CAMERA_MEDIA_DIRS = '';
+
+  /**
+   * Networks (comma-separated IPs/CIDRs) that network camera sources may resolve to although they are private,
+   * loopback, link-local or CGNAT (refused by default: SSRF guard). Real camera LANs go here, e.g. 192.168.1.0/24.
+   */
+  @IsString() @MaxLength(8192)
+  CAMERA_ALLOWED_NETWORKS = '';
+
+  /** No decoded frame for this long -> ffmpeg is killed and restarted (watchdog). Also the socket I/O timeout. */
+  @Type(() => Number) @IsInt() @Min(500) @Max(300000)
+  CAMERA_STALL_TIMEOUT_MS = 10000;
+
+  /** First reconnect delay; doubles per failed attempt (with jitter) up to CAMERA_BACKOFF_MAX_MS. */
+  @Type(() => Number) @IsInt() @Min(50) @Max(60000)
+  CAMERA_BACKOFF_INITIAL_MS = 500;
+
+  @Type(() => Number) @IsInt() @Min(50) @Max(600000)
+  CAMERA_BACKOFF_MAX_MS = 30000;
+
+  /** Limit for probing a source (ffprobe) at each connect and for POST /api/cameras/test. */
+  @Type(() => Number) @IsInt() @Min(500) @Max(120000)
+  CAMERA_PROBE_TIMEOUT_MS = 10000;
+
+  /** Process every N-th decoded frame (1 = all); a camera's sourceOptions.frameSkip overrides it. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  CAMERA_FRAME_SKIP = 1;
+
+  // ---- notifications (alert delivery: email, SMS, web push, webhooks) ----
+  /** Attempts per delivery (1 = no retry); retries back off exponentially. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(20)
+  NOTIFY_ATTEMPTS = 5;
+
+  /** First retry delay; doubles per attempt up to NOTIFY_BACKOFF_MAX_MS. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(600000)
+  NOTIFY_BACKOFF_MS = 2000;
+
+  @Type(() => Number) @IsInt() @Min(10) @Max(3600000)
+  NOTIFY_BACKOFF_MAX_MS = 60000;
+
+  /** One send (SMTP transaction, Twilio/push/webhook request) is abandoned after this long and retried. */
+  @Type(() => Number) @IsInt() @Min(200) @Max(120000)
+  NOTIFY_SEND_TIMEOUT_MS = 10000;
+
+  /** Deliveries in flight at once per channel (a slow channel never takes the others' slots). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  NOTIFY_CHANNEL_CONCURRENCY = 4;
+
+  /** Deliveries waiting (incl. retries) before new ones are refused and reported as failed. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(1000000)
+  NOTIFY_QUEUE_MAX = 5000;
+
+  /** Consecutive failures of a channel that open its circuit breaker (further sends fail fast). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  NOTIFY_BREAKER_FAILURES = 5;
+
+  /** How long an open breaker waits before one probe send (half-open). */
+  @Type(() => Number) @IsInt() @Min(100) @Max(3600000)
+  NOTIFY_BREAKER_COOLDOWN_MS = 30000;
+
+  /** SMTP server as a URL (smtp://user:pass@host:587, smtps://... for implicit TLS). Overrides SMTP_HOST & co. */
+  @IsString() @MaxLength(2048) @Matches(/^(|smtps?:\/\/.+)$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL = '';
+
+  @IsString() @MaxLength(255) @Matches(/^[A-Za-z0-9.:_\-[\]]*$/, { message: 'SMTP_HOST must be a host name or IP address' })
+  SMTP_HOST = '';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  SMTP_PORT = 587;
+
+  /** true = implicit TLS (port 465); false = STARTTLS when the server offers it. */
+  @Transform(toBool) @IsBoolean()
+  SMTP_SECURE = false;
+
+  @IsString() @MaxLength(512)
+  SMTP_USER = '';
+
+  @IsString() @MaxLength(1024)
+  SMTP_PASS = '';
+
+  /** Sender of alert mail, e.g. "CrowdSafe <alerts@example.com>". Required when SMTP is configured. */
+  @IsString() @MaxLength(512)
+  SMTP_FROM = '';
+
+  @IsString() @Matches(/^(|AC[0-9a-fA-F]{32})$/, { message: 'TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits' })
+  TWILIO_ACCOUNT_SID = '';
+
+  @IsString() @MaxLength(256)
+  TWILIO_AUTH_TOKEN = '';
+
+  /** Sender number (E.164) or alphanumeric sender id; or set TWILIO_MESSAGING_SERVICE_SID. */
+  @IsString() @Matches(/^(|\+[1-9]\d{6,14}|[A-Za-z0-9 ]{1,11})$/, { message: 'TWILIO_FROM must be an E.164 number (+15551234567) or an alphanumeric sender id (<= 11)' })
+  TWILIO_FROM = '';
+
+  @IsString() @Matches(/^(|MG[0-9a-fA-F]{32})$/, { message: 'TWILIO_MESSAGING_SERVICE_SID must look like MG followed by 32 hex digits' })
+  TWILIO_MESSAGING_SERVICE_SID = '';
+
+  /** Base URL of the Twilio REST API, for testing / a regional edge (default https://api.twilio.com). */
+  @IsString() @MaxLength(2048) @Matches(/^(|https?:\/\/[^\s]+)$/, { message: 'TWILIO_API_URL must be an http(s) URL' })
+  TWILIO_API_URL = '';
+
+  /** VAPID key pair for web push (npx web-push generate-vapid-keys). Both or neither. */
+  @IsString() @Matches(/^(|[A-Za-z0-9_-]{80,100})$/, { message: 'VAPID_PUBLIC_KEY must be a base64url P-256 public key (npx web-push generate-vapid-keys)' })
+  VAPID_PUBLIC_KEY = '';
+
+  @IsString() @Matches(/^(|[A-Za-z0-9_-]{40,50})$/, { message: 'VAPID_PRIVATE_KEY must be a base64url P-256 private key (npx web-push generate-vapid-keys)' })
+  VAPID_PRIVATE_KEY = '';
+
+  /** Contact for push services: mailto:ops@example.com or an https:// URL. */
+  @IsString() @MaxLength(512) @Matches(/^(|mailto:.+|https:\/\/.+)$/, { message: 'VAPID_SUBJECT must be a mailto: or https:// URL' })
+  VAPID_SUBJECT = '';
+
+  /** How long a push service keeps an undelivered alert (seconds). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(2419200)
+  PUSH_TTL_S = 900;
+
+  /** HMAC-SHA256 key for X-CrowdSafe-Signature on webhooks. Webhooks are disabled without it. */
+  @IsString() @Matches(/^(|.{16,256})$/, { message: 'WEBHOOK_SECRET must be 16-256 characters (openssl rand -hex 32)' })
+  WEBHOOK_SECRET = '';
+
+  // ---- alerts (libs/server/alerts: lifecycle, snapshots, console links) ----
+  /** Base URL of the console, for links in notifications (no trailing slash needed). */
+  @IsString() @MaxLength(512) @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL, e.g. https://crowdsafe.example.org' })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  /** After an alert resolves, the same camera + condition opens no new alert for this long (unless the level is higher). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(86400)
+  ALERT_COOLDOWN_S = 60;
+
+  /** A condition clear for this long resolves its alert automatically (all-clear). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  ALERT_ALL_CLEAR_S = 30;
+
+  /** A camera offline / in error for longer than this raises camera_offline. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600)
+  ALERT_OFFLINE_GRACE_S = 30;
+
+  /** Annotated alert snapshots kept per camera (oldest deleted first). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  ALERT_SNAPSHOT_MAX_PER_CAMERA = 500;
+
+  /** Alert snapshots older than this are deleted. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  ALERT_SNAPSHOT_RETENTION_DAYS = 30;
+
   // ---- web ----
   /** Built Angular app served by the api. Empty = don't serve. */
   @IsString() @MaxLength(1024)
@@ -199,4 +347,153 @@ export class EnvSchema {
   /** Comma-separated origins allowed by CORS (the Angular dev server in development). */
   @IsString() @MaxLength(4096)
   CORS_ORIGINS = '';
+
+  // ---- security (rate limits, proxies, secrets at rest, audit log retention) ----
+  /** Apply the per-IP rate limits below (turn off only behind a gateway that limits already). */
+  @Transform(toBool) @IsBoolean()
+  RATE_LIMIT_ENABLED = true;
+
+  /** Requests per minute per client IP to /api (all routes together). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_API_PER_MIN = 100;
+
+  /** Login attempts (POST /api/auth/login) per minute per client IP. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  RATE_LIMIT_LOGIN_PER_MIN = 5;
+
+  /** Comma-separated reverse proxies whose X-Forwarded-For is trusted: IPs, CIDRs or loopback/linklocal/uniquelocal. */
+  @IsString() @MaxLength(4096) @Matches(/^[0-9A-Za-z.:/,\s]*$/, {
+    message: 'TRUSTED_PROXIES must be a comma-separated list of IPs, CIDRs or loopback/linklocal/uniquelocal',
+  })
+  TRUSTED_PROXIES = '';
+
+  /** Key for secrets at rest (AES-256-GCM): base64 of 32 random bytes. Required in production; otherwise generated in DATA_DIR. */
+  @IsString() @Matches(/^(|[A-Za-z0-9+/]{43}=)$/, { message: 'SECRETS_KEY must be base64 of exactly 32 bytes (openssl rand -base64 32)' })
+  SECRETS_KEY = '';
+
+  /** Comma-separated earlier SECRETS_KEY values, still accepted for reading during a key rotation. */
+  @IsString() @MaxLength(4096) @Matches(/^(|[A-Za-z0-9+/]{43}=(\s*,\s*[A-Za-z0-9+/]{43}=)*)$/, {
+    message: 'SECRETS_PREVIOUS_KEYS must be a comma-separated list of base64 32-byte keys',
+  })
+  SECRETS_PREVIOUS_KEYS = '';
+
+  /** system_logs entries (audit trail included) are deleted after this many days. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  LOG_RETENTION_DAYS = 90;
+
+  // ---- auth (libs/server/auth, libs/server/users): tokens, sessions, passwords, OIDC, trusted proxy headers ----
+  /** HS256 key for access tokens (>= 32 chars). Required in production with DATABASE_URL/REDIS_URL; else generated in DATA_DIR. */
+  @IsString() @Matches(/^(|.{32,512})$/, { message: 'JWT_SECRET must be 32-512 characters (openssl rand -base64 48)' })
+  JWT_SECRET = '';
+
+  /** Access token lifetime in seconds (the server-side inactivity timeout still applies). */
+  @Type(() => Number) @IsInt() @Min(60) @Max(604800)
+  AUTH_ACCESS_TOKEN_TTL_S = 86400;
+
+  /** Refresh token (session) lifetime in seconds; every refresh rotates the token and restarts it. */
+  @Type(() => Number) @IsInt() @Min(300) @Max(7776000)
+  AUTH_REFRESH_TOKEN_TTL_S = 604800;
+
+  /** A session with no authenticated request for this many seconds is ended server-side. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(604800)
+  AUTH_INACTIVITY_TIMEOUT_S = 1800;
+
+  /** bcrypt cost for password hashes (at least 10 when NODE_ENV=production). */
+  @Type(() => Number) @IsInt() @Min(4) @Max(15)
+  AUTH_BCRYPT_COST = 12;
+
+  /** Failed logins in a row before an account is locked. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  AUTH_LOCKOUT_THRESHOLD = 5;
+
+  /** First lockout in seconds; doubles with every further failure up to AUTH_LOCKOUT_MAX_S. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(86400)
+  AUTH_LOCKOUT_BASE_S = 60;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(604800)
+  AUTH_LOCKOUT_MAX_S = 3600;
+
+  /** Sessions kept by the in-process store (embedded mode; oldest evicted first). */
+  @Type(() => Number) @IsInt() @Min(10) @Max(1_000_000)
+  AUTH_MAX_SESSIONS = 10000;
+
+  /** Concurrent sessions per user; the oldest is revoked beyond this. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  AUTH_SESSIONS_PER_USER = 20;
+
+  /** How often live sockets are checked for a revoked/expired session (and then disconnected). */
+  @Type(() => Number) @IsInt() @Min(100) @Max(300000)
+  AUTH_SOCKET_CHECK_INTERVAL_MS = 15000;
+
+  /** Refresh cookie Secure flag: auto = when the request is https (or https behind a trusted TLS proxy). */
+  @IsIn(['auto', 'always', 'never'])
+  AUTH_COOKIE_SECURE: 'auto' | 'always' | 'never' = 'auto';
+
+  /** Username of the admin created on first start (empty users table). */
+  @IsString() @Matches(/^[A-Za-z0-9._@-]{1,64}$/, { message: 'INITIAL_ADMIN_USERNAME must be 1-64 of A-Z a-z 0-9 . _ @ -' })
+  INITIAL_ADMIN_USERNAME = 'admin';
+
+  /** Password of that admin. Empty = a one-time password is generated and printed once (must be changed at login). */
+  @IsString() @MaxLength(256)
+  INITIAL_ADMIN_PASSWORD = '';
+
+  /** OpenID Connect issuer (discovery URL base). Empty = SSO off. */
+  @IsString() @MaxLength(1024) @Matches(/^(|https?:\/\/.+)$/, { message: 'OIDC_ISSUER_URL must be an http(s) URL' })
+  OIDC_ISSUER_URL = '';
+
+  @IsString() @MaxLength(255)
+  OIDC_CLIENT_ID = '';
+
+  @IsString() @MaxLength(1024)
+  OIDC_CLIENT_SECRET = '';
+
+  /** The api's callback as registered at the IdP, e.g. https://crowdsafe.example.org/api/auth/oidc/callback. */
+  @IsString() @MaxLength(1024) @Matches(/^(|https?:\/\/.+)$/, { message: 'OIDC_REDIRECT_URI must be an http(s) URL' })
+  OIDC_REDIRECT_URI = '';
+
+  @IsString() @MinLength(1) @MaxLength(1024)
+  OIDC_SCOPES = 'openid profile email';
+
+  /** Label of the SSO button. */
+  @IsString() @MinLength(1) @MaxLength(64)
+  OIDC_NAME = 'Single sign-on';
+
+  /** Claim holding the user's groups/roles (ID token or userinfo; dotted path allowed, e.g. realm_access.roles). */
+  @IsString() @MinLength(1) @MaxLength(128)
+  OIDC_ROLE_CLAIM = 'groups';
+
+  /** Claim used as the CrowdSafe username (falls back to email, then sub). */
+  @IsString() @MinLength(1) @MaxLength(128)
+  OIDC_USERNAME_CLAIM = 'preferred_username';
+
+  /** Comma-separated groups mapped to admin / operator / viewer (also used for AUTH_PROXY_GROUPS_HEADER). */
+  @IsString() @MaxLength(4096)
+  OIDC_ADMIN_GROUPS = '';
+
+  @IsString() @MaxLength(4096)
+  OIDC_OPERATOR_GROUPS = '';
+
+  @IsString() @MaxLength(4096)
+  OIDC_VIEWER_GROUPS = '';
+
+  /** Role for an SSO/proxy user in none of the groups: viewer, or deny (refuse the login). */
+  @IsIn(['viewer', 'deny'])
+  OIDC_DEFAULT_ROLE: 'viewer' | 'deny' = 'deny';
+
+  /** Trusted reverse-proxy authentication: take the user from headers set by the proxy (oauth2-proxy, Authelia...). */
+  @Transform(toBool) @IsBoolean()
+  AUTH_PROXY_ENABLED = false;
+
+  /** Comma-separated CIDRs/IPs of the proxies allowed to set those headers (direct peer address). */
+  @IsString() @MaxLength(4096) @Matches(/^[0-9A-Fa-f.:/,\s]*$/, { message: 'AUTH_PROXY_TRUSTED_CIDRS must be a comma-separated list of IPs or CIDRs' })
+  AUTH_PROXY_TRUSTED_CIDRS = '';
+
+  @IsString() @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: 'AUTH_PROXY_USER_HEADER must be a header name' })
+  AUTH_PROXY_USER_HEADER = 'x-forwarded-user';
+
+  @IsString() @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: 'AUTH_PROXY_EMAIL_HEADER must be a header name' })
+  AUTH_PROXY_EMAIL_HEADER = 'x-forwarded-email';
+
+  @IsString() @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: 'AUTH_PROXY_GROUPS_HEADER must be a header name' })
+  AUTH_PROXY_GROUPS_HEADER = 'x-forwarded-groups';
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AlertChannel, RiskLevel } from '@crowdsafe/contracts';
 
 /** A channel that reaches a person or a system (the dashboard is the WebSocket `alert` event, not this). */
@@ -49,6 +50,21 @@ export interface DeliveryOutcome {
   attempts: number;
   error: string | null;
   at: number;
+  /**
+   * The destination no longer exists at the provider (a push subscription answered 404/410): the sink should
+   * deactivate that recipient. Only set on failures.
+   */
+  gone?: boolean;
+  /**
+   * SHA-256 (hex) of the full, trimmed destination: lets the sink find the recipient (e.g. to deactivate a gone push
+   * subscription) without the outcome carrying the address itself. Set by the notifier on every outcome.
+   */
+  destinationSha256?: string;
+}
+
+/** SHA-256 hex of a delivery destination as DeliveryOutcome.destinationSha256 carries it (trimmed). */
+export function destinationSha256Of(destination: string): string {
+  return createHash('sha256').update(destination.trim(), 'utf8').digest('hex');
 }
 
 /** Told the final outcome of every delivery (the alert service records channels_notified). Optional. */

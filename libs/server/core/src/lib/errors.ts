@@ -14,5 +14,6 @@ export class StartupError extends Error {
 
 /** Remove credentials from a URL-ish string before it reaches a log line, an error or an API response. */
 export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s]+)@/gi, '$1***@');
+  // Bounded scheme length: an unbounded `[a-z0-9+.-]*` backtracks quadratically on long strings (a DoS on 100 kB input).
+  return text.replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)([^/@\s]{1,1024})@/gi, '$1***@');
 }

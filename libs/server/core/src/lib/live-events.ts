@@ -1,4 +1,4 @@
-import type { CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
+import type { AlertLiveEvent, CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
 
 /**
  * Where the pipeline publishes live events. Implemented by the WebSocket gateway; the pipeline only
@@ -10,4 +10,8 @@ export abstract class LiveEventsPublisher {
   /** Only called when `wantsFrames(cameraId)` is true: frames are encoded only while someone watches. */
   abstract publishFrame(event: LiveFrameEvent): void;
   abstract wantsFrames(cameraId: string): boolean;
+  /** An alert lifecycle change (`alert`), broadcast to every connected client. Default: dropped (test fakes). */
+  publishAlert(_event: AlertLiveEvent): void {
+    // implemented by the gateway
+  }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { CameraSourceType, CameraStatus } from '@crowdsafe/contracts';
 import { DuplicateError, isUniqueViolation, isUuid } from './errors';
@@ -83,5 +83,35 @@ export class CameraRepository {
 
   count(): Promise<number> {
     return this.repo.count();
+  }
+
+  findByIds(ids: readonly string[]): Promise<CameraRecord[]> {
+    const valid = ids.filter(isUuid);
+    return valid.length ? this.repo.find({ where: { id: In(valid) }, order: { name: 'ASC' } }) : Promise.resolve([]);
+  }
+
+  findByName(name: string): Promise<CameraRecord | null> {
+    return this.repo.findOneBy({ name });
+  }
+
+  /** Deletes a camera (its metrics, alerts and recordings cascade); false when it doesn't exist. */
+  async delete(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const result = await this.repo.delete({ id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Deletes the cameras with these ids; returns the ids that existed. */
+  async deleteMany(ids: readonly string[]): Promise<string[]> {
+    const found = (await this.findByIds(ids)).map((c) => c.id);
+    if (found.length) await this.repo.delete({ id: In(found) });
+    return found;
+  }
+
+  /** Sets isActive on the cameras with these ids; returns the updated records. */
+  async setActiveMany(ids: readonly string[], isActive: boolean): Promise<CameraRecord[]> {
+    const found = (await this.findByIds(ids)).map((c) => c.id);
+    if (found.length) await this.repo.update({ id: In(found) }, { isActive });
+    return this.findByIds(found);
   }
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { DataSource, MigrationExecutor, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
 import type { AppConfig } from '@crowdsafe/server-config';
-import { StartupError, redactUrl } from '@crowdsafe/server-core';
+import { StartupError, redactUrl, secretBoxFor } from '@crowdsafe/server-core';
 import { ALL_MIGRATIONS } from '@crowdsafe/migrations';
 import { createEntities } from './entities';
 import { isTimescale } from './timescale';
@@ -40,12 +40,14 @@ class NestTypeOrmLogger implements TypeOrmLogger {
 export function createDataSourceOptions(config: AppConfig): DataSourceOptions {
   const db = config.database;
   const common = { logger: new NestTypeOrmLogger(), maxQueryExecutionTime: 5000 } as const;
+  // Secrets at rest: SECRETS_KEY, or the key generated once in DATA_DIR (embedded/dev).
+  const secrets = secretBoxFor(config.security, config.dataDir);
   if (db.type === 'postgres') {
     return {
       ...common,
       type: 'postgres',
       url: db.url,
-      entities: createEntities('postgres'),
+      entities: createEntities('postgres', { secrets }),
       migrations: ALL_MIGRATIONS,
       migrationsTableName: 'migrations',
       migrationsRun: db.migrationsRun,
@@ -63,7 +65,7 @@ export function createDataSourceOptions(config: AppConfig): DataSourceOptions {
     ...common,
     type: 'better-sqlite3',
     database: db.path,
-    entities: createEntities('sqlite'),
+    entities: createEntities('sqlite', { secrets }),
     synchronize: true,
     enableWAL: true,
     // busy timeout: how long a writer waits for another connection's lock.

@@ -113,7 +113,7 @@ describe('PostgreSQL migrations', () => {
     const db = await scratch();
     const error = await openDataSource(pgConfig(db.url, { DB_MIGRATIONS_RUN: 'false' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StartupError);
-    expect((error as StartupError).message).toMatch(/2 migration\(s\) pending .*DB_MIGRATIONS_RUN=false/);
+    expect((error as StartupError).message).toMatch(/\d+ migration\(s\) pending .*DB_MIGRATIONS_RUN=false/);
   });
 
   it('DB_MIGRATIONS_RUN=true migrates at open', async () => {

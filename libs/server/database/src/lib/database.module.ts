@@ -6,6 +6,8 @@ import { createDataSourceOptions, openDataSource } from './data-source';
 import { MetricsRepository } from './metrics.repository';
 import { MetricsRetentionJob } from './metrics-retention.job';
 import { SystemLogRepository } from './system-log.repository';
+import { AlertRepository } from './alert.repository';
+import { AlertRecipientRepository } from './alert-recipient.repository';
 
 /**
  * The database connection (TypeORM DataSource, injectable as `DataSource`) and the repositories, for the whole app.
@@ -31,8 +33,10 @@ export class DatabaseModule {
         MetricsRepository,
         MetricsRetentionJob,
         SystemLogRepository,
+        AlertRepository,
+        AlertRecipientRepository,
       ],
-      exports: [CameraRepository, MetricsRepository, SystemLogRepository],
+      exports: [CameraRepository, MetricsRepository, SystemLogRepository, AlertRepository, AlertRecipientRepository],
     };
   }
 }

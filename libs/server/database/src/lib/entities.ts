@@ -1,4 +1,5 @@
 import { EntitySchema, type EntitySchemaColumnOptions, type EntitySchemaOptions } from 'typeorm';
+import type { SecretBox } from '@crowdsafe/server-core';
 import {
   ALERT_STATUSES,
   CAMERA_SOURCE_TYPES,
@@ -19,9 +20,17 @@ import {
   type MetricRecord,
   type RecordingRecord,
   type SettingRecord,
+  type SettingHistoryRecord,
+  type MetricMinuteRecord,
   type SystemLogRecord,
   type UserRecord,
 } from './records';
+import { sealedColumn, sealedJsonFields } from './secret-columns';
+
+export interface CreateEntitiesOptions {
+  /** Encrypts cameras.source_url, alert_recipients.destination and secret-named JSON fields (source_options, settings values) at rest. */
+  secrets?: SecretBox;
+}
 
 type Columns<T> = { [P in keyof T]?: EntitySchemaColumnOptions };
 
@@ -38,7 +47,10 @@ const toStringId = { to: (v: unknown) => v, from: (v: unknown) => (v === null ||
  * columns; SQLite (embedded) gets varchar(36) / json text / datetime / integer autoincrement, since TypeORM rejects
  * the pg-only types there. Constraint and index names are explicit so migrations stay readable and stable.
  */
-export function createEntities(dialect: DatabaseDialect): EntitySchema[] {
+export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOptions = {}): EntitySchema[] {
+  // ---- security (D2): secrets at rest; `opts.secrets` absent = schema tools only (values pass through) ----
+  const sealed = sealedColumn(opts.secrets);
+  const sealedJson = sealedJsonFields(opts.secrets);
   const pg = dialect === 'postgres';
   const uuid = (o: Partial<EntitySchemaColumnOptions> = {}): EntitySchemaColumnOptions =>
     pg ? { type: 'uuid', ...o } : { type: 'varchar', length: 36, ...o };
@@ -109,8 +121,8 @@ export function createEntities(dialect: DatabaseDialect): EntitySchema[] {
       name: { type: 'varchar', length: 128 },
       location: { type: 'varchar', length: 255, nullable: true },
       sourceType: { type: 'varchar', length: 16, name: 'source_type' },
-      sourceUrl: { type: 'text', name: 'source_url' },
-      sourceOptions: { type: json, name: 'source_options', default: jsonDefault({}) },
+      sourceUrl: { type: 'text', name: 'source_url', transformer: sealed },
+      sourceOptions: { type: json, name: 'source_options', default: jsonDefault({}), transformer: sealedJson },
       isActive: { type: 'boolean', name: 'is_active', default: true },
       status: { type: 'varchar', length: 16, default: 'offline' },
       statusReason: { type: 'text', name: 'status_reason', nullable: true },
@@ -201,7 +213,8 @@ export function createEntities(dialect: DatabaseDialect): EntitySchema[] {
       cameraId: fkCamera('alert_recipients', true),
       name: { type: 'varchar', length: 128 },
       channel: { type: 'varchar', length: 16 },
-      destination: { type: 'varchar', length: 512 },
+      // text: a push subscription (JSON with endpoint URL and keys) can exceed 512 characters (A1 migration ...446).
+      destination: { type: 'text', transformer: sealed },
       minLevel: { type: 'varchar', length: 16, name: 'min_level', default: 'WARNING' },
       isActive: { type: 'boolean', name: 'is_active', default: true },
       createdAt: createdAt(),
@@ -278,12 +291,60 @@ export function createEntities(dialect: DatabaseDialect): EntitySchema[] {
     columns: {
       category: { type: 'varchar', length: 32, primary: true, primaryKeyConstraintName: 'PK_settings' },
       key: { type: 'varchar', length: 64, primary: true, primaryKeyConstraintName: 'PK_settings' },
-      value: { type: json },
+      value: { type: json, transformer: sealedJson },
       version: { type: 'int', default: 1 },
       updatedBy: fkUser('settings', 'updated_by'),
       updatedAt: updatedAt(),
     },
   });
 
-  return [users, cameras, metrics, alerts, alertRecipients, recordings, systemLogs, settings] as EntitySchema[];
+  // ---- settings API (A2): past values of every setting, newest version last ----
+  const settingsHistory = schema<SettingHistoryRecord>({
+    name: EntityName.SettingHistory,
+    tableName: 'settings_history',
+    columns: {
+      id: pg
+        ? { type: 'bigint', primary: true, generated: 'identity' as 'increment', transformer: toStringId, primaryKeyConstraintName: 'PK_settings_history' }
+        : { type: 'integer', primary: true, generated: 'increment', transformer: toStringId, primaryKeyConstraintName: 'PK_settings_history' },
+      category: { type: 'varchar', length: 32 },
+      key: { type: 'varchar', length: 64 },
+      value: { type: json, transformer: sealedJson },
+      version: { type: 'int' },
+      updatedBy: fkUser('settings_history', 'updated_by'),
+      updatedAt: ts({ name: 'updated_at' }),
+    },
+    indices: [{ name: 'IDX_settings_history_key_version', columns: ['category', 'key', 'version'] }],
+  });
+
+  // ---- analytics (A2): per-minute rollup of metrics (libs/server/metrics MetricsRollup keeps it) ----
+  const dbl = pg ? 'double precision' : 'real';
+  const metricsMinute = schema<MetricMinuteRecord>({
+    name: EntityName.MetricMinute,
+    tableName: 'metrics_minute',
+    columns: {
+      cameraId: { ...fkCamera('metrics_minute'), primary: true, primaryKeyConstraintName: 'PK_metrics_minute' },
+      minute: { type: 'bigint', primary: true, transformer: toNumber, primaryKeyConstraintName: 'PK_metrics_minute' },
+      samples: { type: 'int' },
+      countSum: { type: 'bigint', name: 'count_sum', transformer: toNumber },
+      countMax: { type: 'int', name: 'count_max' },
+      densitySum: { type: dbl, name: 'density_sum', nullable: true },
+      densityN: { type: 'int', name: 'density_n', default: 0 },
+      densityMax: { type: 'real', name: 'density_max', nullable: true },
+      velocitySum: { type: dbl, name: 'velocity_sum', nullable: true },
+      velocityN: { type: 'int', name: 'velocity_n', default: 0 },
+      surgeMax: { type: 'real', name: 'surge_max', nullable: true },
+      flowIn: { type: 'int', name: 'flow_in', nullable: true },
+      flowOut: { type: 'int', name: 'flow_out', nullable: true },
+      riskSum: { type: dbl, name: 'risk_sum', nullable: true },
+      riskN: { type: 'int', name: 'risk_n', default: 0 },
+      riskMax: { type: 'real', name: 'risk_max', nullable: true },
+      riskRank: { type: 'smallint', name: 'risk_rank', nullable: true },
+      lvl0: { type: 'int', name: 'lvl_safe', default: 0 },
+      lvl1: { type: 'int', name: 'lvl_caution', default: 0 },
+      lvl2: { type: 'int', name: 'lvl_warning', default: 0 },
+      lvl3: { type: 'int', name: 'lvl_critical', default: 0 },
+    },
+  });
+
+  return [users, cameras, metrics, alerts, alertRecipients, recordings, systemLogs, settings, settingsHistory, metricsMinute] as EntitySchema[];
 }

@@ -24,6 +24,9 @@ export const EntityName = {
   Recording: 'Recording',
   SystemLog: 'SystemLog',
   Setting: 'Setting',
+  // settings API (A2)
+  SettingHistory: 'SettingHistory',
+  MetricMinute: 'MetricMinute',
 } as const;
 export type EntityName = (typeof EntityName)[keyof typeof EntityName];
 
@@ -190,6 +193,52 @@ export interface SystemLogRecord {
 }
 
 export interface SettingRecord {
+  category: string;
+  key: string;
+  value: unknown;
+  version: number;
+  updatedBy: string | null;
+  updatedAt: Date;
+}
+
+// ---- settings API (A2) ----
+/**
+ * Per-minute rollup of `metrics` (metrics_minute), kept by the metrics writer so week-long analytics read ~10k rows
+ * instead of ~600k. Sums and counts (not means) so minutes combine exactly into any coarser bucket.
+ */
+export interface MetricMinuteRecord {
+  cameraId: string;
+  /** Minute start, epoch seconds (a multiple of 60). */
+  minute: number;
+  /** Per-second rows in the minute. */
+  samples: number;
+  countSum: number;
+  /** Highest per-frame count (count_max, else count). */
+  countMax: number;
+  densitySum: number | null;
+  densityN: number;
+  densityMax: number | null;
+  velocitySum: number | null;
+  velocityN: number;
+  surgeMax: number | null;
+  flowIn: number | null;
+  flowOut: number | null;
+  riskSum: number | null;
+  riskN: number;
+  riskMax: number | null;
+  /** Highest tracked level as its index in RISK_LEVELS (null: none). */
+  riskRank: number | null;
+  /** Seconds at each tracked level: SAFE, CAUTION, WARNING, CRITICAL. */
+  lvl0: number;
+  lvl1: number;
+  lvl2: number;
+  lvl3: number;
+}
+
+/** One past value of a setting (settings_history): every write appends one; bounded per key by the settings service. */
+export interface SettingHistoryRecord {
+  /** bigint identity; a decimal string so it never loses precision. */
+  id: string;
   category: string;
   key: string;
   value: unknown;

@@ -13,6 +13,7 @@ import {
   metricRecordProblem,
   type MetricRecord,
 } from '@crowdsafe/server-database';
+import { MetricsRollup } from './metrics-rollup';
 
 export interface MetricsWriterOptions {
   /** Rows held in memory at most (default 10,000); on overflow the oldest are dropped and counted. */
@@ -77,6 +78,7 @@ export class MetricsWriter implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: MetricsRepository,
     @Optional() @Inject(METRICS_WRITER_OPTIONS) options?: MetricsWriterOptions,
+    @Optional() @Inject(MetricsRollup) private readonly rollup: MetricsRollup | null = null,
   ) {
     this.capacity = Math.max(1, options?.capacity ?? 10_000);
     this.warnings = new WarnLimiter(this.logger, options?.warnEveryMs ?? 60_000);
@@ -126,6 +128,7 @@ export class MetricsWriter implements OnModuleInit, BeforeApplicationShutdown {
       await this.repository.insertMany(batch);
       this.counters.written += batch.length;
       this.lastError = null;
+      await this.updateRollup(batch);
       return batch.length;
     } catch (e) {
       if (isForeignKeyViolation(e)) return this.writePerCamera(batch);
@@ -147,6 +150,7 @@ export class MetricsWriter implements OnModuleInit, BeforeApplicationShutdown {
       try {
         await this.repository.insertMany(rows);
         written += rows.length;
+        await this.updateRollup(rows);
       } catch (e) {
         if (isForeignKeyViolation(e)) {
           this.counters.orphaned += rows.length;
@@ -158,6 +162,13 @@ export class MetricsWriter implements OnModuleInit, BeforeApplicationShutdown {
     }
     this.counters.written += written;
     return written;
+  }
+
+  /** Re-aggregates the minutes just written into metrics_minute (a failure is retried with the next batch). */
+  private async updateRollup(rows: readonly MetricRecord[]): Promise<void> {
+    if (!this.rollup) return;
+    this.rollup.mark(rows);
+    await this.rollup.refresh().catch((e: unknown) => this.warnings.warn('rollup', (n) => `Updating metrics_minute failed, retried with the next batch: ${e instanceof Error ? e.message : String(e)}${n ? ` (${n} more since the last warning)` : ''}`));
   }
 
   private failed(rows: MetricRecord[], error: unknown): void {

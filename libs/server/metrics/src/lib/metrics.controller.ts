@@ -18,12 +18,15 @@ import {
 } from '@nestjs/swagger';
 import { CameraRepository, completeMetricRecord, MetricsRepository, type MetricRecord } from '@crowdsafe/server-database';
 import { MetricPointDto, MetricsRangeQueryDto } from './metrics.dto';
+import { AnalyticsRepository } from './analytics.repository';
+import { MetricsSummaryDto, TimeRangeQueryDto } from './analytics.dto';
+import { autoInterval, MAX_METRIC_POINTS } from './downsampling';
 import { ViewerAccess } from '@crowdsafe/server-core';
 
-/** Most buckets one range request may return. */
-export const MAX_METRIC_POINTS = 10_000;
 const DEFAULT_SPAN_MS = 3_600_000;
-const DEFAULT_POINTS = 1000;
+const SUMMARY_DEFAULT_SPAN_MS = 86_400_000;
+/** Longest range a summary may cover. */
+export const MAX_SUMMARY_SPAN_DAYS = 366;
 
 // Local pipe so the endpoint validates the same way whatever global pipes the app sets.
 const queryPipe = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
@@ -35,6 +38,7 @@ export class MetricsController {
   constructor(
     private readonly cameras: CameraRepository,
     private readonly metrics: MetricsRepository,
+    private readonly analytics: AnalyticsRepository,
   ) {}
 
   @Get(':cameraId')
@@ -53,14 +57,14 @@ export class MetricsController {
       throw new BadRequestException(`start (${start.toISOString()}) must not be after end (${end.toISOString()})`);
     }
     const spanS = (end.getTime() - start.getTime()) / 1000;
-    const interval = query.interval ?? Math.min(86_400, Math.max(1, Math.ceil(spanS / DEFAULT_POINTS)));
+    const interval = query.interval ?? autoInterval(spanS);
     if (spanS / interval > MAX_METRIC_POINTS) {
       throw new BadRequestException(
         `start..end at interval=${interval} s gives ${Math.ceil(spanS / interval)} points; at most ${MAX_METRIC_POINTS}: use a larger interval`,
       );
     }
     await this.requireCamera(cameraId);
-    const buckets = await this.metrics.range(cameraId, start, end, interval);
+    const buckets = await this.analytics.buckets(cameraId, start, end, interval);
     return buckets.map((b) => ({
       time: b.time.toISOString(),
       cameraId,
@@ -88,6 +92,35 @@ export class MetricsController {
     const row = await this.metrics.latest(cameraId);
     if (!row) throw new NotFoundException(`No metrics recorded yet for camera ${cameraId}`);
     return toPoint(row);
+  }
+
+  @Get(':cameraId/summary')
+  @ApiOperation({
+    operationId: 'getMetricsSummary',
+    summary: "A camera's summary over a range: average/peak count and density (and when), average risk, time per level, uptime, flow totals",
+  })
+  @ApiParam({ name: 'cameraId', format: 'uuid' })
+  @ApiOkResponse({ type: MetricsSummaryDto })
+  @ApiBadRequestResponse({ description: `Malformed camera id, bad dates, from after to, a range over ${MAX_SUMMARY_SPAN_DAYS} days` })
+  @ApiNotFoundResponse({ description: 'No camera with this id' })
+  async summary(@Param('cameraId', new ParseUUIDPipe()) cameraId: string, @Query(queryPipe) query: TimeRangeQueryDto): Promise<MetricsSummaryDto> {
+    const to = query.to ? new Date(query.to) : new Date();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - SUMMARY_DEFAULT_SPAN_MS);
+    if (from.getTime() > to.getTime()) throw new BadRequestException(`from (${from.toISOString()}) must not be after to (${to.toISOString()})`);
+    if (to.getTime() - from.getTime() > MAX_SUMMARY_SPAN_DAYS * 86_400_000) throw new BadRequestException(`from..to may span at most ${MAX_SUMMARY_SPAN_DAYS} days`);
+    await this.requireCamera(cameraId);
+    const s = await this.analytics.summary(cameraId, from, to);
+    const iso = (d: Date | null) => (d ? d.toISOString() : null);
+    return {
+      ...s,
+      cameraId,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      countPeakAt: iso(s.countPeakAt),
+      densityPeakAt: iso(s.densityPeakAt),
+      first: iso(s.first),
+      last: iso(s.last),
+    };
   }
 
   private async requireCamera(id: string): Promise<void> {

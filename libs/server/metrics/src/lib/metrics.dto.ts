@@ -19,7 +19,8 @@ export class MetricsRangeQueryDto {
     type: 'integer',
     minimum: 1,
     maximum: 86400,
-    description: 'Bucket width in seconds. Default: the smallest whole number of seconds giving at most 1000 buckets.',
+    description:
+      'Bucket width in seconds. Default by range: raw seconds up to 1 h, 10 s up to 6 h, 1 min up to 3 days, 5 min up to 2 weeks, then 1 h (or more, keeping <= 5000 buckets).',
   })
   @IsOptional()
   @Type(() => Number)
@@ -58,7 +59,7 @@ export class MetricPointDto {
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'People leaving (bucket: sum)' })
   flowOut?: number | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Risk score 0..1 (bucket: max)' })
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Risk score 0..100 (bucket: max)' })
   riskScore?: number | null;
 
   @ApiPropertyOptional({ enum: RISK_LEVELS, enumName: 'RiskLevel', nullable: true, description: 'Risk level (bucket: highest)' })

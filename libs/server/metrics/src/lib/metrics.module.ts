@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsController } from './analytics.controller';
+import { AnalyticsRepository } from './analytics.repository';
 import { MetricsController } from './metrics.controller';
+import { MetricsRollup } from './metrics-rollup';
 import { MetricsWriter } from './metrics-writer';
 
 /**
@@ -7,8 +10,8 @@ import { MetricsWriter } from './metrics-writer';
  * APP_CONFIG (AppConfigModule) in the application. PerSecondAggregator is a plain class: `new` one per camera.
  */
 @Module({
-  controllers: [MetricsController],
-  providers: [MetricsWriter],
-  exports: [MetricsWriter],
+  controllers: [MetricsController, AnalyticsController],
+  providers: [MetricsWriter, AnalyticsRepository, MetricsRollup],
+  exports: [MetricsWriter, AnalyticsRepository, MetricsRollup],
 })
 export class MetricsModule {}

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import {
   ConnectedSocket,
   MessageBody,
@@ -10,6 +11,8 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import {
+  type AlertCommandAck,
+  type AlertLiveEvent,
   type CameraStatusEvent,
   type LiveFrameEvent,
   type MetricsUpdateEvent,
@@ -17,7 +20,7 @@ import {
   WS_NAMESPACE,
   WsEvent,
 } from '@crowdsafe/contracts';
-import { LiveEventsPublisher, ViewerAccess } from '@crowdsafe/server-core';
+import { AlertCommands, type AuthUser, CurrentUser, LiveEventsPublisher, OperatorAccess, ViewerAccess } from '@crowdsafe/server-core';
 
 const MAX_ROOMS_PER_CLIENT = 64;
 const CAMERA_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -42,6 +45,10 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnect
 
   @WebSocketServer()
   server!: Namespace;
+
+  constructor(private readonly moduleRef: ModuleRef) {
+    super();
+  }
 
   handleConnection(client: Socket): void {
     this.logger.debug(`client ${client.id} connected`);
@@ -82,6 +89,36 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnect
       await client.join(framesRoom(cameraId));
     } else await client.leave(framesRoom(cameraId));
     return { ok: true };
+  }
+
+  // ---- alerts (A1) ----
+
+  /** `acknowledge_alert` {alertId, notes?}: acknowledges through the alert commands; the `alert` event goes to all. */
+  @OperatorAccess()
+  @SubscribeMessage(WsEvent.AcknowledgeAlert)
+  async acknowledgeAlert(@MessageBody() body: unknown, @CurrentUser() user: AuthUser | undefined): Promise<AlertCommandAck> {
+    const b = (body && typeof body === 'object' ? body : {}) as { alertId?: unknown; notes?: unknown };
+    if (typeof b.alertId !== 'string') return { ok: false, error: 'expected { alertId: string, notes?: string }' };
+    if (b.notes !== undefined && typeof b.notes !== 'string') return { ok: false, error: 'notes must be a string' };
+    // Resolved lazily: the alert commands depend on the cameras, which publish through this gateway.
+    let commands: AlertCommands;
+    try {
+      commands = this.moduleRef.get(AlertCommands, { strict: false });
+    } catch {
+      return { ok: false, error: 'alerts are not available in this process' };
+    }
+    try {
+      const r = await commands.acknowledge(b.alertId, user, b.notes);
+      return r.ok ? { ok: true } : { ok: false, error: r.error };
+    } catch (err) {
+      this.logger.error(`acknowledge_alert failed: ${String(err)}`);
+      return { ok: false, error: 'internal error' };
+    }
+  }
+
+  /** Every connected client gets every alert change. */
+  override publishAlert(event: AlertLiveEvent): void {
+    this.server?.emit(WsEvent.Alert, event);
   }
 
   publishMetrics(event: MetricsUpdateEvent): void {

@@ -23,4 +23,10 @@ export interface CameraHealth {
   restarts: number;
   framesDecoded: number;
   framesProcessed: number;
+  /** Decoded frames not processed because of the every-N-th-frame skip rate (sourceOptions.frameSkip). */
+  skippedFrames: number;
+  /** Bytes of raw video read from ffmpeg since start. */
+  bytesRead: number;
+  /** Error lines ffmpeg logged while decoding (corrupt packets, decode errors). */
+  decodeErrors: number;
 }

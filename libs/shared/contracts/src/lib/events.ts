@@ -1,6 +1,6 @@
 import type { CameraHealth, CameraStatus } from './camera';
 import type { CountMethod, Detection, TrackedPerson } from './detections';
-import type { RiskLevel } from './roles';
+import type { AlertChannel, AlertStatus, RiskLevel } from './roles';
 
 /** WebSocket (socket.io) event names. Clients join a camera's room with `subscribe`. */
 export const WsEvent = {
@@ -10,6 +10,9 @@ export const WsEvent = {
   Subscribe: 'subscribe',
   Unsubscribe: 'unsubscribe',
   WatchFrames: 'watch_frames',
+  // ---- alerts (sent to every connected client) ----
+  Alert: 'alert',
+  AcknowledgeAlert: 'acknowledge_alert',
 } as const;
 
 /** The socket.io namespace of the live gateway. */
@@ -156,10 +159,71 @@ export interface ServerToClientEvents {
   metrics_update: (e: MetricsUpdateEvent) => void;
   frame: (e: LiveFrameEvent) => void;
   camera_status: (e: CameraStatusEvent) => void;
+  alert: (e: AlertLiveEvent) => void;
 }
 
 export interface ClientToServerEvents {
   subscribe: (req: SubscribeRequest, ack?: (a: SubscribeAck) => void) => void;
   unsubscribe: (req: SubscribeRequest, ack?: (a: SubscribeAck) => void) => void;
   watch_frames: (req: WatchFramesRequest, ack?: (a: SubscribeAck) => void) => void;
+  acknowledge_alert: (req: AcknowledgeAlertRequest, ack?: (a: AlertCommandAck) => void) => void;
+}
+
+// ---- alerts ---------------------------------------------------------------------------------------------------
+
+/** What happened to the alert: opened, updated (dashboard only), escalated, acknowledged, resolved, all_clear. */
+export type AlertEventKind = 'opened' | 'updated' | 'escalated' | 'acknowledged' | 'resolved' | 'all_clear';
+
+/** An alert as the API and the `alert` event show it. Times ISO 8601. */
+export interface AlertView {
+  id: string;
+  cameraId: string;
+  /** risk_level | surge | stagnation | capacity | camera_offline | system_error */
+  condition: string;
+  /** Highest level reached. */
+  level: RiskLevel;
+  status: AlertStatus;
+  message: string;
+  metricsSnapshot: Record<string, string | number | boolean | null>;
+  /** Channels actually reached so far ('dashboard' once published; others when a delivery succeeded). */
+  channelsNotified: AlertChannel[];
+  escalationLevel: number;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  /** Trigger (or last escalation) to acknowledgement, ms; null until acknowledged. */
+  responseTimeMs: number | null;
+  /** A user id, 'system' (all-clear / server restart) or null. */
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  notes: string | null;
+  /** True when an annotated snapshot of the triggering frame exists (GET /api/alerts/:id/snapshot). */
+  hasSnapshot: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `alert`: every alert lifecycle change, broadcast to every connected client. */
+export interface AlertLiveEvent {
+  type: AlertEventKind;
+  /** When it happened, ISO 8601. */
+  at: string;
+  alert: AlertView;
+  /** The level before (escalated, or updated on a level change). */
+  previousLevel?: RiskLevel;
+  /** Level of the latest trigger (may be below alert.level after a partial de-escalation). */
+  currentLevel: RiskLevel;
+  /** Channels this event is routed to ('dashboard' = this event). */
+  channels: AlertChannel[];
+}
+
+export interface AcknowledgeAlertRequest {
+  alertId: string;
+  /** Optional note (at most 2000 characters). */
+  notes?: string;
+}
+
+/** Answer to `acknowledge_alert`. */
+export interface AlertCommandAck {
+  ok: boolean;
+  error?: string;
 }

@@ -45,7 +45,22 @@ function track(p: Promise<FrameDetections>): Outcome[] {
 describe('InferenceClient', () => {
   it('starts idle', () => {
     const client = new InferenceClient(new ManualDispatcher(), { batchSize: 4, maxInFlight: 1 });
-    expect(client.stats()).toEqual({ jobs: 0, frames: 0, meanBatchSize: 0, dropped: 0, missing: 0, failedJobs: 0, inFlight: 0, pending: 0 });
+    expect(client.stats()).toEqual({ jobs: 0, frames: 0, meanBatchSize: 0, dropped: 0, missing: 0, failedJobs: 0, inFlight: 0, pending: 0, latencyMs: { p50: null, p95: null, samples: 0 } });
+  });
+
+  it('keeps the round trip of successful jobs for latency percentiles (GET /api/system/stats)', async () => {
+    const d = new ManualDispatcher();
+    const client = new InferenceClient(d, { batchSize: 1, maxInFlight: 1 });
+    const results = [client.detect(ref('a', 1)), client.detect(ref('a', 2))];
+    for (let i = 0; i < 2; i++) {
+      await flush();
+      d.complete(i);
+    }
+    await Promise.all(results);
+    const { latencyMs } = client.stats();
+    expect(latencyMs.samples).toBe(2);
+    expect(latencyMs.p50).toBeGreaterThanOrEqual(0);
+    expect(latencyMs.p95).toBeGreaterThanOrEqual(latencyMs.p50 as number);
   });
 
   it.each([

@@ -25,7 +25,12 @@ export interface InferenceStats {
   inFlight: number;
   pending: number;
   lastError?: string;
+  /** Round trip of successful jobs (dispatch to result), ms, over the last LATENCY_WINDOW jobs (null before one). */
+  latencyMs: { p50: number | null; p95: number | null; samples: number };
 }
+
+/** Successful jobs whose round trip feeds the latency percentiles (a ring: bounded memory). */
+export const LATENCY_WINDOW = 256;
 
 /** A request was dropped before it reached a job: the pending queue was full (oldest goes first) or shutdown. */
 export class FrameDroppedError extends Error {
@@ -68,6 +73,8 @@ export class InferenceClient implements OnModuleDestroy {
   private closed = false;
   private readonly counters = { jobs: 0, frames: 0, dropped: 0, missing: 0, failedJobs: 0 };
   private lastError?: string;
+  private readonly latencies = new Float64Array(LATENCY_WINDOW);
+  private latencyCount = 0;
 
   constructor(
     private readonly dispatcher: JobDispatcher,
@@ -103,6 +110,7 @@ export class InferenceClient implements OnModuleDestroy {
       meanBatchSize: jobs ? frames / jobs : 0,
       inFlight: this.inFlight,
       pending: this.pending.length,
+      latencyMs: this.latencyPercentiles(),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
   }
@@ -141,13 +149,24 @@ export class InferenceClient implements OnModuleDestroy {
     return batch;
   }
 
+  /** Nearest-rank p50/p95 of the recorded round trips, ms (1 decimal). */
+  private latencyPercentiles(): InferenceStats['latencyMs'] {
+    const n = Math.min(this.latencyCount, LATENCY_WINDOW);
+    if (n === 0) return { p50: null, p95: null, samples: 0 };
+    const sorted = Array.from(this.latencies.subarray(0, n)).sort((a, b) => a - b);
+    const at = (p: number) => Math.round((sorted[Math.min(n, Math.max(1, Math.ceil((p / 100) * n))) - 1] ?? 0) * 10) / 10;
+    return { p50: at(50), p95: at(95), samples: n };
+  }
+
   private async run(batch: Pending[]): Promise<void> {
     const payload: DetectBatchPayload = { frames: batch.map((p) => p.ref) };
     for (const p of batch) {
       if (p.options) (payload.options ??= {})[p.ref.cameraId] = p.options;
     }
     try {
+      const t0 = performance.now();
       const result: DetectBatchResult = await this.dispatcher.dispatch('detect-batch', payload);
+      this.latencies[this.latencyCount++ % LATENCY_WINDOW] = performance.now() - t0;
       batch.forEach((p, i) => {
         const r = result.results?.[i];
         if (!r || r.cameraId !== p.ref.cameraId || r.seq !== p.ref.seq) {

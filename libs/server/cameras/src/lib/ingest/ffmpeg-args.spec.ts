@@ -15,6 +15,18 @@ describe('computeOutputSize', () => {
     if (out) expect(computeOutputSize(src, max)).toEqual(out);
     else expect(() => computeOutputSize(src, max)).toThrow(RangeError);
   });
+
+  it.each([
+    { src: { width: 1280, height: 720 }, maxW: 1280, maxH: 0, out: null },
+    { src: { width: 1280, height: 720 }, maxW: 1280, maxH: null, out: { width: 1280, height: 720 } },
+    { src: { width: 1280, height: 720 }, maxW: 1280, maxH: 360, out: { width: 640, height: 360 } }, // height bounds
+    { src: { width: 1280, height: 720 }, maxW: 320, maxH: 360, out: { width: 320, height: 180 } }, // width bounds
+    { src: { width: 720, height: 1280 }, maxW: 1920, maxH: 640, out: { width: 360, height: 640 } }, // portrait
+    { src: { width: 640, height: 360 }, maxW: 1920, maxH: 1080, out: { width: 640, height: 360 } }, // never upscale
+  ])('$src.width x $src.height in $maxW x $maxH', ({ src, maxW, maxH, out }) => {
+    if (out) expect(computeOutputSize(src, maxW, maxH)).toEqual(out);
+    else expect(() => computeOutputSize(src, maxW, maxH)).toThrow(RangeError);
+  });
 });
 
 describe('decodeArgs', () => {
@@ -35,20 +47,26 @@ describe('decodeArgs', () => {
     {
       name: 'rtsp defaults to tcp',
       input: { kind: 'url', url: 'rtsp://cam/s' } as SourceInput,
-      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rtsp_transport', 'tcp', '-timeout', '5000000'],
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rtsp_transport', 'tcp', '-timeout', '5000000', '-analyzeduration', '500000', '-probesize', '1000000'],
       target: 'rtsp://cam/s',
     },
     {
       name: 'rtsp udp',
       input: { kind: 'url', url: 'rtsp://cam/s', transport: 'udp' } as SourceInput,
-      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rtsp_transport', 'udp', '-timeout', '5000000'],
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rtsp_transport', 'udp', '-timeout', '5000000', '-analyzeduration', '500000', '-probesize', '1000000'],
       target: 'rtsp://cam/s',
     },
     {
       name: 'rtmp uses rw_timeout (its -timeout means listen)',
       input: { kind: 'url', url: 'rtmp://h/app/key' } as SourceInput,
-      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rw_timeout', '5000000'],
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rw_timeout', '5000000', '-analyzeduration', '500000', '-probesize', '1000000'],
       target: 'rtmp://h/app/key',
+    },
+    {
+      name: 'usb/v4l2 device',
+      input: { kind: 'device', device: '/dev/video0' } as SourceInput,
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-thread_queue_size', '64', '-f', 'v4l2'],
+      target: '/dev/video0',
     },
   ])('$name', ({ input, pre, target }) => {
     const args = decodeArgs(input, { fps: 5, size, ioTimeoutMs: 5000 });
@@ -72,7 +90,8 @@ describe('decodeArgs', () => {
 describe('probeArgs', () => {
   it.each([
     { input: { kind: 'file', path: '/a', loop: false } as SourceInput, args: ['-hide_banner', '-loglevel', 'error'] },
-    { input: { kind: 'url', url: 'https://h/x.m3u8' } as SourceInput, args: ['-hide_banner', '-loglevel', 'error', '-rw_timeout', '2000000'] },
+    { input: { kind: 'url', url: 'https://h/x.m3u8' } as SourceInput, args: ['-hide_banner', '-loglevel', 'error', '-rw_timeout', '2000000', '-analyzeduration', '500000', '-probesize', '1000000'] },
+    { input: { kind: 'device', device: '/dev/video2' } as SourceInput, args: ['-hide_banner', '-loglevel', 'error', '-f', 'v4l2'] },
   ])('$input.kind', ({ input, args }) => {
     expect(probeArgs(input, 2000)).toEqual(args);
   });

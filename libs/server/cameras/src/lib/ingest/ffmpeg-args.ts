@@ -6,14 +6,17 @@ export interface FrameSize {
   height: number;
 }
 
-/** Downscale to at most `maxWidth` keeping the aspect ratio; never upscale; both sides even and >= 2. */
-export function computeOutputSize(source: FrameSize, maxWidth: number): FrameSize {
+/**
+ * Downscale to fit in `maxWidth` (and `maxHeight` when given) keeping the aspect ratio; never upscale; both sides
+ * even and >= 2.
+ */
+export function computeOutputSize(source: FrameSize, maxWidth: number, maxHeight?: number | null): FrameSize {
   const { width, height } = source;
   if (!(width > 0 && height > 0)) throw new RangeError(`invalid source size ${width}x${height}`);
   if (!(maxWidth >= 2)) throw new RangeError(`maxWidth must be >= 2, got ${maxWidth}`);
-  const w = Math.min(width, maxWidth);
-  const h = (height * w) / width;
-  return { width: even(w), height: even(h) };
+  if (maxHeight !== undefined && maxHeight !== null && !(maxHeight >= 2)) throw new RangeError(`maxHeight must be >= 2, got ${maxHeight}`);
+  const scale = Math.min(1, maxWidth / width, maxHeight ? maxHeight / height : 1);
+  return { width: even(width * scale), height: even(height * scale) };
 }
 
 function even(n: number): number {
@@ -25,6 +28,8 @@ export function inputTarget(input: SourceInput): string {
   switch (input.kind) {
     case 'file':
       return `file:${resolve(input.path)}`;
+    case 'device':
+      return input.device;
     case 'url':
       return input.url;
     default:
@@ -37,12 +42,16 @@ export function protocolArgs(input: SourceInput, ioTimeoutMs: number): string[] 
   switch (input.kind) {
     case 'file':
       return [];
+    case 'device':
+      return ['-f', 'v4l2'];
     case 'url': {
       const us = String(Math.max(1, Math.round(ioTimeoutMs)) * 1000);
       const scheme = input.url.slice(0, input.url.indexOf(':')).toLowerCase();
       // rtsp's `-timeout` is the socket timeout (µs); for rtmp `-timeout` means "listen", so use rw_timeout there.
-      if (scheme === 'rtsp' || scheme === 'rtsps') return ['-rtsp_transport', input.transport ?? 'tcp', '-timeout', us];
-      return ['-rw_timeout', us];
+      // Live streams: analyse 0.5 s / 1 MB before the first frame instead of ffmpeg's 5 s (faster (re)connects).
+      const live = ['-analyzeduration', '500000', '-probesize', '1000000'];
+      if (scheme === 'rtsp' || scheme === 'rtsps') return ['-rtsp_transport', input.transport ?? 'tcp', '-timeout', us, ...live];
+      return ['-rw_timeout', us, ...live];
     }
     default:
       return assertNever(input);
@@ -71,6 +80,9 @@ export function decodeArgs(input: SourceInput, opts: { fps: number; size: FrameS
     case 'file':
       // -re: read at the native rate so a file behaves like a camera.
       pacing = ['-re', ...(input.loop ? ['-stream_loop', '-1'] : [])];
+      break;
+    case 'device':
+      pacing = ['-fflags', 'nobuffer', '-thread_queue_size', '64'];
       break;
     case 'url':
       pacing = ['-fflags', 'nobuffer', '-flags', 'low_delay'];

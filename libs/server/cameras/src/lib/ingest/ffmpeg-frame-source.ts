@@ -30,6 +30,8 @@ export interface FrameSourceStats {
   height: number;
   /** Frames per second over the last 5 s. */
   fpsIn: number;
+  /** Decoded frames not delivered because of the every-N-th-frame skip rate. */
+  skippedFrames: number;
 }
 
 /** Anything with warn(), e.g. a Nest Logger. Only redacted text is passed. */
@@ -44,6 +46,15 @@ export interface FfmpegFrameSourceOptions {
   fps: number;
   /** Frames are downscaled to at most this width (aspect kept, never upscaled, even sides). */
   maxWidth: number;
+  /** ...and at most this height (optional). */
+  maxHeight?: number | null;
+  /** Deliver every N-th decoded frame (default 1 = all); the others are counted in skippedFrames. */
+  frameSkip?: number;
+  /**
+   * Runs before EVERY connect (first start and each reconnect), e.g. the SSRF guard re-resolving the host (DNS
+   * rebinding). A rejection fails that attempt: status 'error' with the rejection's message, retried with backoff.
+   */
+  beforeConnect?: () => Promise<void>;
   ffmpegPath: string;
   ffprobePath: string;
   /** No frame for this long -> kill and restart ffmpeg. Also the socket I/O timeout for network inputs. */
@@ -92,6 +103,8 @@ export class FfmpegFrameSource {
   private restarts = 0;
   private bytesRead = 0;
   private decodeErrors = 0;
+  private skippedFrames = 0;
+  private skipCounter = 0;
   private lastFrameAt: number | null = null;
   private size: FrameSize | null = null;
 
@@ -108,6 +121,9 @@ export class FfmpegFrameSource {
     if (!(opts.fps > 0 && opts.fps <= 120)) throw new RangeError(`camera ${opts.cameraId}: fps must be in (0, 120], got ${opts.fps}`);
     if (!(Number.isInteger(opts.maxWidth) && opts.maxWidth >= 2)) {
       throw new RangeError(`camera ${opts.cameraId}: maxWidth must be an integer >= 2, got ${opts.maxWidth}`);
+    }
+    if (opts.frameSkip !== undefined && !(Number.isInteger(opts.frameSkip) && opts.frameSkip >= 1)) {
+      throw new RangeError(`camera ${opts.cameraId}: frameSkip must be an integer >= 1, got ${opts.frameSkip}`);
     }
     if (!(opts.stallTimeoutMs > 0)) throw new RangeError(`camera ${opts.cameraId}: stallTimeoutMs must be > 0`);
     this.backoff = new Backoff(opts.backoff);
@@ -151,6 +167,7 @@ export class FfmpegFrameSource {
       width: this.size?.width ?? 0,
       height: this.size?.height ?? 0,
       fpsIn: Math.round(this.fpsWindow.rate(Date.now()) * 100) / 100,
+      skippedFrames: this.skippedFrames,
     };
   }
 
@@ -225,6 +242,18 @@ export class FfmpegFrameSource {
 
   private async runOnce(): Promise<RunOutcome> {
     this.stderr.clear();
+    if (this.opts.beforeConnect) {
+      try {
+        const ok = await this.untilStopped(this.opts.beforeConnect());
+        if (ok === STOPPED) return { kind: 'stopped' };
+      } catch (err) {
+        return { kind: 'failed', reason: this.redact(errorMessage(err)), slow: false };
+      }
+    }
+    // Live network sources reconnect without a separate ffprobe once their size is known (halves the time back to
+    // online; ffmpeg itself fails just as fast on a dead source). A resolution change is picked up at the next
+    // restart of the camera (settings change, stop/start).
+    if (this.size && this.opts.input.kind === 'url') return this.decode(this.size);
     let probe;
     try {
       probe = await this.untilStopped(
@@ -236,7 +265,7 @@ export class FfmpegFrameSource {
       return { kind: 'failed', reason: this.redact(errorMessage(err)), slow };
     }
     if (probe === STOPPED) return { kind: 'stopped' };
-    this.size = computeOutputSize(probe, this.opts.maxWidth);
+    this.size = computeOutputSize(probe, this.opts.maxWidth, this.opts.maxHeight);
     return this.decode(this.size);
   }
 
@@ -339,11 +368,16 @@ export class FfmpegFrameSource {
 
   private deliver(data: Buffer, size: FrameSize, now: number): void {
     if (this.stopRequested) return;
-    this.seq++;
     this.framesDecoded++;
     this.lastFrameAt = now;
     this.fpsWindow.record(now);
     if (this.current.status !== 'online') this.setStatus('online');
+    const skip = this.opts.frameSkip ?? 1;
+    if (skip > 1 && this.skipCounter++ % skip !== 0) {
+      this.skippedFrames++;
+      return;
+    }
+    this.seq++;
     const frame: RawFrame = { cameraId: this.opts.cameraId, seq: this.seq, capturedAt: now, width: size.width, height: size.height, data };
     for (const listener of this.frameListeners) {
       try {

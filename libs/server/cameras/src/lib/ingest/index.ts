@@ -6,12 +6,25 @@ export {
   describeSource,
   redactSecrets,
   sourceTypeOf,
+  type DeviceSourceInput,
   type FileSourceInput,
   type SourceInput,
   type UrlSourceInput,
 } from './source-input';
+export {
+  cameraSourceInput,
+  MAX_FRAME_SKIP,
+  MAX_SOURCE_URL_LENGTH,
+  parseSourceOptions,
+  resolveMediaFile,
+  SCHEMES_BY_TYPE,
+  SourceInputError,
+  type CameraSourceOptions,
+} from './camera-source';
+export { BLOCKED_RANGES, METADATA_ADDRESSES, NetworkGuard, SourceRefusedError, type Resolver } from './network-guard';
 export { computeOutputSize, type FrameSize } from './ffmpeg-args';
 export { probeSource, ProbeError, type ProbeErrorCode, type ProbeOptions, type ProbeResult } from './probe';
+export { grabJpeg, type GrabOptions } from './snapshot';
 export {
   FfmpegFrameSource,
   type FfmpegFrameSourceOptions,

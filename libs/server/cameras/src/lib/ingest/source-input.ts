@@ -16,11 +16,20 @@ export interface UrlSourceInput {
   transport?: 'tcp' | 'udp';
 }
 
+/** A local capture device (USB/V4L2 webcam), e.g. /dev/video0. */
+export interface DeviceSourceInput {
+  kind: 'device';
+  device: string;
+}
+
 /**
- * What ffmpeg reads. A discriminated union so new kinds (e.g. `{ kind: 'device', device: '/dev/video0' }` for
- * v4l2/USB) are added in one place; every switch over `kind` is exhaustive and fails to compile until handled.
+ * What ffmpeg reads. A discriminated union so new kinds are added in one place; every switch over `kind` is
+ * exhaustive and fails to compile until handled.
  */
-export type SourceInput = FileSourceInput | UrlSourceInput;
+export type SourceInput = FileSourceInput | UrlSourceInput | DeviceSourceInput;
+
+/** V4L2 device nodes accepted for `usb` cameras. */
+export const DEVICE_PATH = /^\/dev\/video([0-9]{1,3})$/;
 
 /** URL schemes ffmpeg may open. Anything else (file:, concat:, subfile:, data:...) is refused. */
 export const ALLOWED_URL_PROTOCOLS: readonly string[] = ['rtsp:', 'rtsps:', 'http:', 'https:', 'rtmp:', 'rtmps:'];
@@ -30,6 +39,9 @@ export function assertValidSource(input: SourceInput): void {
   switch (input.kind) {
     case 'file':
       if (!input.path || input.path.includes('\0')) throw new Error(`invalid video file path: ${JSON.stringify(input.path)}`);
+      return;
+    case 'device':
+      if (!DEVICE_PATH.test(input.device)) throw new Error(`invalid capture device ${JSON.stringify(input.device)} (expected /dev/videoN)`);
       return;
     case 'url': {
       let url: URL;
@@ -54,6 +66,8 @@ export function sourceTypeOf(input: SourceInput): CameraSourceType {
   switch (input.kind) {
     case 'file':
       return 'file';
+    case 'device':
+      return 'usb';
     case 'url': {
       const scheme = input.url.slice(0, input.url.indexOf(':')).toLowerCase();
       if (scheme.startsWith('rtsp')) return 'rtsp';
@@ -70,6 +84,8 @@ export function describeSource(input: SourceInput): string {
   switch (input.kind) {
     case 'file':
       return input.path;
+    case 'device':
+      return input.device;
     case 'url':
       return redactSecrets(input.url, input);
     default:

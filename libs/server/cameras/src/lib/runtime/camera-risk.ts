@@ -43,8 +43,8 @@ const round = (v: number, digits: number): number => {
  * to `warn` once). The effective config is resolved per second (schedules); hysteresis is the one at construction.
  */
 export class CameraRisk {
-  private readonly settings: RiskSettings;
-  private readonly tracker: RiskLevelTracker;
+  private settings: RiskSettings;
+  private tracker: RiskLevelTracker;
   private readonly history = new DensityHistory(RISK_HISTORY_SECONDS);
 
   constructor(
@@ -62,6 +62,24 @@ export class CameraRisk {
     this.settings = settings;
     const cfg = this.configAt(at);
     this.tracker = new RiskLevelTracker(cfg.thresholds, cfg.hysteresis);
+  }
+
+  /**
+   * Replaces the risk settings live (the settings API): validated like the constructor's; invalid = kept as they
+   * were (returns the issues). The tracked level carries over; the hysteresis is the new config's.
+   */
+  setSettings(raw: unknown, at: Date = new Date()): { ok: true } | { ok: false; reason: string } {
+    const v = validateRiskConfig(raw ?? undefined);
+    if (!v.ok) return { ok: false, reason: v.issues.map((i) => `${i.path ? `${i.path}: ` : ''}${i.message}`).join('; ') };
+    this.settings = v.value;
+    const cfg = this.configAt(at);
+    this.tracker = new RiskLevelTracker(cfg.thresholds, cfg.hysteresis, this.tracker.level);
+    return { ok: true };
+  }
+
+  /** The effective config at an instant (per-camera overrides, profile and schedules applied). */
+  effectiveConfig(at: Date = new Date()): RiskConfig {
+    return this.configAt(at);
   }
 
   private configAt(at: Date): RiskConfig {

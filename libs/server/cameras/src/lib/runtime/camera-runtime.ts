@@ -1,3 +1,4 @@
+import { AlertEngine, type ActionResult, type AlertEngineOptions, type MetricsUpdate } from '@crowdsafe/alerting';
 import { AnalyticsConfigError, CrowdAnalyzer, type FrameAnalytics, type TrackInput } from '@crowdsafe/analytics';
 import type {
   CameraHealth,
@@ -14,9 +15,10 @@ import type {
   RiskLevel,
   TrackedPerson,
 } from '@crowdsafe/contracts';
-import type { LiveEventsPublisher } from '@crowdsafe/server-core';
+import type { AlertEventContext, AlertEventSink, LiveEventsPublisher } from '@crowdsafe/server-core';
 import { redactUrl } from '@crowdsafe/server-core';
 import { PerSecondAggregator } from '@crowdsafe/server-metrics';
+import type { RiskConfig } from '@crowdsafe/risk';
 import { densityModelEstimate, footInRoi, fuseCounts, PeopleCounter, type GmcMode, type PeopleCounterOptions, type RoiPolygon } from '@crowdsafe/vision';
 import { FrameBuffer } from '../ingest';
 import {
@@ -32,6 +34,7 @@ import {
   metricColumnsOf,
   resolveCameraAnalytics,
 } from './camera-analytics';
+import { renderAlertSnapshot } from './alert-snapshot';
 import { CameraRisk } from './camera-risk';
 import { type LiveFrameEncoder, scaleBox, scalePx } from './live-frame-encoder';
 import { RateMeter } from './rate-meter';
@@ -51,6 +54,8 @@ export interface CameraRuntimeDeps {
   saveStatus(status: CameraStatus, reason: string | null): void;
   live: LiveEventsPublisher;
   encoder: LiveFrameEncoder;
+  /** Alerts: the runtime owns this camera's AlertEngine and hands its events here. Absent = no alerting. */
+  alerts?: AlertEventSink;
   /**
    * The density model (FIDT head counting, in its own thread), run at most once per `density.intervalMs` on a
    * processed frame. Absent = tracked count only. Head points are in source-frame pixels.
@@ -82,7 +87,7 @@ export interface CameraMetricsRow {
 export interface FrameSourceHandle {
   start(): Promise<void> | void;
   stop(): Promise<void>;
-  stats(): { framesDecoded: number; restarts: number; lastFrameAt: number | null };
+  stats(): { framesDecoded: number; restarts: number; lastFrameAt: number | null; bytesRead?: number; decodeErrors?: number; skippedFrames?: number };
 }
 
 export interface CameraRuntimeOptions {
@@ -107,6 +112,15 @@ export interface CameraRuntimeOptions {
    * Omitted = DEFAULT_RISK_CONFIG; invalid = the defaults, with the reason warned.
    */
   risk?: unknown;
+  /** True when `risk` is the camera record's own settings.risk (the settings API's changes then leave it alone). */
+  ownRisk?: boolean;
+  /** Alert engine options (cooldown, all-clear delay, thresholds, id factory) and the snapshot JPEG size. */
+  alerting?: CameraAlertingOptions;
+}
+
+export interface CameraAlertingOptions {
+  engine?: AlertEngineOptions;
+  snapshot?: { maxWidth: number; quality: number };
 }
 
 export interface CameraDensityOptions {
@@ -230,6 +244,7 @@ export class CameraRuntime {
   private staleFrames = 0;
   private inferenceErrors = 0;
   private framesProcessed = 0;
+  private latestRaw: RawFrame | null = null;
   private lastError?: string;
   private last: CameraSnapshot = { count: null, countAt: null, detections: [], estimate: null, tracks: [] };
   private readonly counter: PeopleCounter;
@@ -257,6 +272,13 @@ export class CameraRuntime {
   private analyticsIdBase = 0;
   private analyticsMaxId = 0;
   private readonly risk: CameraRisk;
+  /** This camera's alert lifecycle (null without deps.alerts); bounded by the engine (active alerts + cooldowns). */
+  private readonly alertEngine: AlertEngine | null;
+  /** The last processed frame (one buffer), for alert snapshots. */
+  private lastFrame: RawFrame | null = null;
+  /** Latest time fed to the alert engine (updates must be in time order). */
+  private alertAt = -Infinity;
+  private inferenceErrorsSeen = 0;
 
   constructor(
     readonly options: CameraRuntimeOptions,
@@ -278,6 +300,7 @@ export class CameraRuntime {
     this.analyticsSetup = resolveCameraAnalytics(options.analytics ?? {});
     this.initAnalytics();
     this.risk = new CameraRisk(options.cameraId, options.risk, deps.warn, new Date(this.now()));
+    this.alertEngine = deps.alerts ? new AlertEngine({ maxResolvedHistory: 200, ...options.alerting?.engine }) : null;
   }
 
   /** Builds the analyzer from the validated setup; an invalid one turns analytics off (warned, never thrown). */
@@ -383,11 +406,32 @@ export class CameraRuntime {
       restarts: s?.restarts ?? 0,
       framesDecoded: s?.framesDecoded ?? 0,
       framesProcessed: this.framesProcessed,
+      skippedFrames: s?.skippedFrames ?? 0,
+      bytesRead: s?.bytesRead ?? 0,
+      decodeErrors: s?.decodeErrors ?? 0,
     };
   }
 
   snapshot(): CameraSnapshot {
     return this.last;
+  }
+
+  // ---- settings / analytics APIs (A2) ----
+  /** Applies new risk settings (RiskSettings) from the next second on; invalid = unchanged, warned, false. */
+  setRiskSettings(raw: unknown): boolean {
+    const r = this.risk.setSettings(raw, new Date(this.now()));
+    if (!r.ok) this.deps.warn?.(`camera ${this.cameraId}: risk settings not applied (kept the previous ones): ${r.reason}`);
+    return r.ok;
+  }
+
+  /** The risk config in force now (after per-camera overrides, profile and schedules). */
+  riskConfig(): RiskConfig {
+    return this.risk.effectiveConfig(new Date(this.now()));
+  }
+
+  /** The crowd analyzer (live occupancy heatmap, busy hours), or null when analytics is off or uncalibrated. */
+  crowdAnalyzer(): CrowdAnalyzer | null {
+    return this.analyzer;
   }
 
   get errors(): { inferenceErrors: number; lastError?: string } {
@@ -405,8 +449,14 @@ export class CameraRuntime {
     return { resets: this.trackerResets, trackIds: s.confirmedTotal, tracked: s.tracked, tentative: s.tentative, lost: s.lost };
   }
 
+  /** The latest decoded frame (the camera API's snapshot), or null before the first one. One frame per camera. */
+  latestFrame(): RawFrame | null {
+    return this.latestRaw;
+  }
+
   private onFrame(frame: RawFrame): void {
     if (this.stopped) return;
+    this.latestRaw = frame;
     this.inRate.mark(this.now());
     this.buffer.push(frame); // when full the oldest frame is dropped and counted by the buffer
     void this.pump();
@@ -462,6 +512,7 @@ export class CameraRuntime {
     const estimate = this.options.density ? reportedEstimate(result.count, this.density, frame.capturedAt, this.densityMaxAgeMs(this.options.density)) : result.count;
     const count = estimate.count;
     this.last = { count, countAt: frame.capturedAt, detections, estimate, tracks: result.tracks };
+    this.lastFrame = frame;
     const densityCount = estimate.method === 'fused' ? this.density?.estimate.count : undefined;
     const step = this.analyzeFrame(frame, result.tracks);
     if (this.aggregator.add(frame.capturedAt, count)) this.addSecondExtras(frame.capturedAt, estimate, densityCount, step);
@@ -531,7 +582,11 @@ export class CameraRuntime {
   private tick(nowMs = this.now()): void {
     const lateness = this.options.metricsLatenessMs ?? 1500;
     const done = this.aggregator.flush(nowMs, Number.isFinite(nowMs) ? lateness : 0);
-    if (!done.length) return;
+    if (!done.length) {
+      // No closed second (offline, connecting, stalled, inference failing): status still feeds camera_offline etc.
+      if (Number.isFinite(nowMs)) this.feedAlertStatus(nowMs - lateness - 1000);
+      return;
+    }
     const health = this.health();
     let method: CountMethod = 'detection';
     let analytics: LiveAnalytics | null = null;
@@ -545,6 +600,7 @@ export class CameraRuntime {
       analytics = this.secondAnalytics(extras);
       const r = this.risk.second(sec.time, analytics);
       risk = r.live;
+      this.feedAlerts(this.metricsUpdateOf(sec.time.getTime(), sec.count, r.riskLevel, r.riskScore, analytics));
       this.deps.writeMetrics({
         cameraId: this.cameraId,
         time: sec.time,
@@ -580,6 +636,101 @@ export class CameraRuntime {
       analytics,
       risk,
     });
+  }
+
+  // ---- alerts ------------------------------------------------------------------------------------------------
+
+  private metricsUpdateOf(at: number, count: number, level: RiskLevel | null, score: number | null, analytics: LiveAnalytics | null): MetricsUpdate {
+    const on = analytics?.status === 'on' ? analytics : null;
+    const capacity = this.analyticsSetup.state === 'on' ? (this.analyticsSetup.capacity ?? null) : (this.options.analytics?.capacity ?? null);
+    return {
+      cameraId: this.cameraId,
+      at,
+      level,
+      score: score ?? Number.NaN,
+      density: on?.density ?? Number.NaN,
+      surge: on?.surge ?? Number.NaN,
+      velocity: on?.velocity ?? Number.NaN,
+      count,
+      capacity: typeof capacity === 'number' ? capacity : null,
+      cameraStatus: this.status,
+      systemError: this.systemError(),
+    };
+  }
+
+  /** A pipeline failure worth an alert: inference failing since the last tick with nothing processed. */
+  private systemError(): string | null {
+    const failing = this.inferenceErrors > this.inferenceErrorsSeen;
+    this.inferenceErrorsSeen = this.inferenceErrors;
+    return failing ? `inference failing: ${this.lastError ?? 'unknown error'}` : null;
+  }
+
+  /** A status-only update (no closed second): metric conditions are unknown, status and errors still count. */
+  private feedAlertStatus(at: number): void {
+    if (!this.alertEngine) return;
+    const u = this.metricsUpdateOf(Math.max(at, this.alertAt), Number.NaN, null, null, null);
+    this.feedAlerts(u);
+  }
+
+  /**
+   * The per-second alert entry point: tick() calls it with every closed second (and a status-only update when none
+   * closed). Updates older than the last one are clamped to it (the engine needs time order). Never throws.
+   */
+  feedAlerts(u: MetricsUpdate): void {
+    const engine = this.alertEngine;
+    const sink = this.deps.alerts;
+    if (!engine || !sink) return;
+    if (u.at < this.alertAt) u = { ...u, at: this.alertAt };
+    this.alertAt = u.at;
+    let events;
+    try {
+      events = engine.update(u);
+    } catch (err) {
+      this.deps.warn?.(`camera ${this.cameraId}: alert engine failed: ${String(err)}`);
+      return;
+    }
+    if (!events.length) return;
+    const context: AlertEventContext = { snapshot: this.snapshotSource() };
+    for (const ev of events) void sink.handle(ev, context);
+  }
+
+  /** Lazily renders the current frame with its overlay (captured now, rendered only if a snapshot is saved). */
+  private snapshotSource(): () => Promise<Buffer | null> {
+    const frame = this.lastFrame;
+    const { detections, tracks } = this.last;
+    const roi = this.roi;
+    const setup = this.analyticsSetup;
+    const opts = this.options.alerting?.snapshot ?? { maxWidth: 1280, quality: 80 };
+    let rendered: Promise<Buffer | null> | null = null;
+    return () => {
+      if (!frame) return Promise.resolve(null);
+      rendered ??= (async () => {
+        const sx = setup.state === 'on' ? frame.width / setup.calibration.frame.width : 1;
+        const sy = setup.state === 'on' ? frame.height / setup.calibration.frame.height : 1;
+        const zones = setup.state === 'on' ? setup.zones.map((z) => ({ name: z.name, polygon: z.polygon.map(([x, y]) => [x * sx, y * sy] as const) })) : [];
+        return renderAlertSnapshot(frame, { detections, tracks: tracks ?? [], roi, zones }, opts);
+      })();
+      return rendered;
+    };
+  }
+
+  /**
+   * Operator acknowledges / resolves one of this camera's alerts through its engine (the single truth). On success
+   * the event goes to the sink; `persisted` settles when it is written and published. null: no engine here.
+   */
+  alertAction(kind: 'acknowledge' | 'resolve', alertId: string, user: string, actorId: string | null, notes?: string): (ActionResult & { persisted?: Promise<void> }) | null {
+    const engine = this.alertEngine;
+    const sink = this.deps.alerts;
+    if (!engine || !sink) return null;
+    const at = this.now();
+    const res = kind === 'acknowledge' ? engine.acknowledge(alertId, user, at, notes) : engine.resolve(alertId, user, at, notes);
+    if (!res.ok) return res;
+    return { ...res, persisted: sink.handle(res.event, { actorId }) };
+  }
+
+  /** Active alerts and engine sizes (monitoring, tests). */
+  alertStats(): { cameras: number; slots: number; activeAlerts: number; resolvedIds: number } | null {
+    return this.alertEngine?.stats() ?? null;
   }
 
   /** The compact analytics of a closed second: null when uncalibrated, 'off' with the reason when disabled. */

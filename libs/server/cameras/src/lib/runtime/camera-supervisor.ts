@@ -1,24 +1,35 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
-import { LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
+import { AlertEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
 import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
+import { SettingsService } from '@crowdsafe/server-settings';
+import type { Subscription } from 'rxjs';
 import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
-import { FfmpegFrameSource, type SourceInput } from '../ingest';
+import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
 import type { CameraAnalyticsInput } from './camera-analytics';
 import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
 import { LiveFrameEncoder } from './live-frame-encoder';
 
-/** Turns a stored camera into an ffmpeg input. Later issues add rtsp/http/hls/usb/rtmp validation. */
+/**
+ * Turns a stored camera into an ffmpeg input, checking scheme and shape per sourceType (throws SourceInputError).
+ * File paths are confined to the media directories at every connect (see CameraSupervisor.beforeConnect).
+ */
 export function sourceInputOf(camera: Pick<CameraRecord, 'sourceType' | 'sourceUrl' | 'sourceOptions'>): SourceInput {
-  if (camera.sourceType === 'file') {
-    const loop = (camera.sourceOptions as { loop?: unknown } | null)?.loop;
-    return { kind: 'file', path: camera.sourceUrl, loop: loop === undefined ? true : Boolean(loop) };
+  return cameraSourceInput(camera.sourceType, camera.sourceUrl, camera.sourceOptions);
+}
+
+/** The every-N-th-frame rate of a camera: sourceOptions.frameSkip, else CAMERA_FRAME_SKIP. */
+export function frameSkipOf(camera: Pick<CameraRecord, 'sourceOptions'>, defaultSkip: number): number {
+  try {
+    return parseSourceOptions(camera.sourceOptions).frameSkip ?? defaultSkip;
+  } catch {
+    return defaultSkip;
   }
-  return { kind: 'url', url: camera.sourceUrl };
 }
 
 /**
@@ -66,6 +77,12 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('Cameras');
   private readonly runtimes = new Map<string, CameraRuntime>();
   private readonly encoder: LiveFrameEncoder;
+  /** SSRF guard for network sources (CAMERA_ALLOWED_NETWORKS), checked before every connect and by the camera API. */
+  readonly guard: NetworkGuard;
+  /** Per-camera start/stop/restart chains, so API calls on one camera never interleave. */
+  private readonly lifecycle = new Map<string, Promise<unknown>>();
+  /** Settings API (A2): live risk settings for cameras without their own settings.risk. */
+  private riskSubscription?: Subscription;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -75,8 +92,11 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     private readonly metrics: MetricsWriter,
     private readonly live: LiveEventsPublisher,
     @Optional() @Inject(DENSITY_COUNTER) private readonly density: DensityCounter | null = null,
+    @Optional() @Inject(AlertEventSink) private readonly alerts: AlertEventSink | null = null,
+    @Optional() @Inject(SettingsService) private readonly settings: SettingsService | null = null,
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
+    this.guard = new NetworkGuard(config.cameras.allowedNetworks);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -85,17 +105,22 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     await this.seedSampleCamera();
+    this.riskSubscription = this.settings?.changes$.subscribe((c) => {
+      if (c.category !== 'risk' || c.key !== 'thresholds') return;
+      for (const r of this.runtimes.values()) if (!r.options.ownRisk) r.setRiskSettings(c.value);
+    });
     for (const camera of await this.cameras.findActive()) {
       try {
         await this.startCamera(camera);
       } catch (err) {
         // A camera with bad settings stays down (status 'error', reason saved); the others start.
-        if (!(err instanceof DetectionSettingsError)) throw err;
+        if (!(err instanceof DetectionSettingsError || err instanceof SourceInputError)) throw err;
       }
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.riskSubscription?.unsubscribe();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop()));
     this.runtimes.clear();
     await this.density?.close().catch((err: unknown) => this.logger.warn(`could not close the density model: ${String(err)}`));
@@ -110,10 +135,15 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     if (existing) return existing;
     const cfg = this.config.cameras;
     let detection: Pick<CameraRuntimeOptions, 'detect' | 'counting'>;
+    let input: SourceInput;
+    const frameSkip = frameSkipOf(camera, cfg.frameSkip);
     try {
       detection = runtimeDetectionOf(camera, this.config);
+      // The tracker runs at the rate frames are processed: fps / frameSkip.
+      if (frameSkip > 1 && detection.counting) detection = { ...detection, counting: { ...detection.counting, fps: detection.counting.fps / frameSkip } };
+      input = sourceInputOf(camera);
     } catch (err) {
-      if (err instanceof DetectionSettingsError) {
+      if (err instanceof DetectionSettingsError || err instanceof SourceInputError) {
         this.logger.error(`camera "${camera.name}" (${camera.id}) not started: ${err.message}`);
         await this.cameras.setStatus(camera.id, 'error', err.message).catch((e: unknown) => this.logger.warn(`could not save status of camera ${camera.id}: ${String(e)}`));
       }
@@ -126,20 +156,34 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         frameMaxAgeMs: cfg.frameMaxAgeMs,
         ...detection,
         analytics: analyticsInputOf(camera),
-        risk: (camera.settings as { risk?: unknown } | null)?.risk,
+        ...riskOptionsOf(camera, this.settings),
         ...(this.density ? { density: { intervalMs: this.config.dense.intervalMs } } : {}),
+        alerting: {
+          engine: {
+            cooldownMs: this.config.alerts.cooldownMs,
+            allClearMs: this.config.alerts.allClearMs,
+            thresholds: { offlineGraceMs: this.config.alerts.offlineGraceMs },
+            newId: randomUUID,
+          },
+          snapshot: { maxWidth: Math.max(cfg.liveMaxWidth, 1280), quality: 80 },
+        },
       },
       {
         createSource: (handlers) => {
           const source = new FfmpegFrameSource({
             cameraId: camera.id,
-            input: sourceInputOf(camera),
+            input,
             fps: camera.targetFps || cfg.defaultFps,
             maxWidth: camera.resolutionWidth ?? cfg.defaultWidth,
+            maxHeight: camera.resolutionHeight,
+            frameSkip,
             ffmpegPath: cfg.ffmpegPath,
             ffprobePath: cfg.ffprobePath,
-            stallTimeoutMs: 10_000,
-            backoff: { initialMs: 500, maxMs: 30_000 },
+            stallTimeoutMs: cfg.stallTimeoutMs,
+            probeTimeoutMs: cfg.probeTimeoutMs,
+            backoff: cfg.backoff,
+            beforeConnect: () => this.beforeConnect(input),
+            logger: { warn: (m) => this.logger.warn(m) },
           });
           source.onFrame((f: RawFrame) => handlers.onFrame(f));
           source.onStatus((s: { status: CameraStatus; reason?: string }) => handlers.onStatus(s.status, s.reason));
@@ -152,6 +196,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         },
         live: this.live,
         encoder: this.encoder,
+        ...(this.alerts ? { alerts: this.alerts } : {}),
         ...(this.density ? { countDensity: densityCountOf(this.density, this.config.dense.maxSide) } : {}),
         warn: (message) => this.logger.warn(message),
       },
@@ -168,6 +213,56 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     await runtime?.stop();
   }
 
+  // ---- camera API lifecycle (helper C) ----
+  /** Ids of the cameras running in this process. */
+  runningIds(): string[] {
+    return [...this.runtimes.keys()];
+  }
+
+  /**
+   * Brings a camera's runtime in line with its stored record: stopped when inactive (or ingestion is disabled in this
+   * process), (re)started cleanly when active (`restart` = the source or pipeline settings changed). Serialised per
+   * camera. A camera whose settings are invalid stays down with status 'error' and the reason (not thrown).
+   */
+  applyCamera(camera: CameraRecord, restart = false): Promise<void> {
+    return this.serialise(camera.id, async () => {
+      const running = this.runtimes.has(camera.id);
+      if (!camera.isActive || !this.config.cameras.enabled) {
+        if (running) await this.stopCamera(camera.id);
+        return;
+      }
+      if (running && !restart) return;
+      if (running) await this.stopCamera(camera.id);
+      try {
+        await this.startCamera(camera);
+      } catch (err) {
+        if (!(err instanceof DetectionSettingsError || err instanceof SourceInputError)) throw err;
+      }
+    });
+  }
+
+  /** Stops a camera's runtime (e.g. before deleting it); serialised with applyCamera. */
+  removeCamera(cameraId: string): Promise<void> {
+    return this.serialise(cameraId, () => this.stopCamera(cameraId));
+  }
+
+  private serialise(cameraId: string, fn: () => Promise<void>): Promise<void> {
+    const prev = this.lifecycle.get(cameraId) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(fn);
+    this.lifecycle.set(cameraId, next);
+    const cleanup = () => {
+      if (this.lifecycle.get(cameraId) === next) this.lifecycle.delete(cameraId);
+    };
+    next.then(cleanup, cleanup);
+    return next;
+  }
+
+  /** Before every (re)connect: the SSRF guard re-resolves network hosts; files must still be inside the media dirs. */
+  private async beforeConnect(input: SourceInput): Promise<void> {
+    if (input.kind === 'url') await this.guard.checkSource(input);
+    else if (input.kind === 'file') await resolveMediaFile(input.path, this.config.cameras.mediaDirs, [this.config.cameras.sampleVideo]);
+  }
+
   /** The embedded quickstart: with no camera configured, create one on the bundled sample video. */
   private async seedSampleCamera(): Promise<void> {
     if (!this.config.cameras.sampleCamera || (await this.cameras.count()) > 0) return;
@@ -181,4 +276,15 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     await this.cameras.create({ name: 'Sample camera', location: 'Bundled sample video', sourceType: 'file', sourceUrl: path, sourceOptions: { loop: true }, targetFps: this.config.cameras.defaultFps });
     this.logger.log(`created the sample camera on ${path}`);
   }
+}
+
+/**
+ * A camera's risk settings: its own `settings.risk` when the record has one (it then ignores the settings API),
+ * else the global risk settings (GET/PUT /api/settings/risk/thresholds, with per-camera overrides by id), which
+ * follow every change live.
+ */
+export function riskOptionsOf(camera: Pick<CameraRecord, 'settings'>, settings: Pick<SettingsService, 'get'> | null): Pick<CameraRuntimeOptions, 'risk' | 'ownRisk'> {
+  const own = (camera.settings as { risk?: unknown } | null)?.risk;
+  if (own !== undefined && own !== null) return { risk: own, ownRisk: true };
+  return { risk: settings?.get('risk', 'thresholds') };
 }

@@ -5,6 +5,16 @@
 export interface CameraHealthDto {
 
   /**
+   * Raw video bytes read from ffmpeg since start
+   */
+  bytesRead: number;
+
+  /**
+   * Error lines ffmpeg logged while decoding
+   */
+  decodeErrors: number;
+
+  /**
    * Frames dropped because the bounded buffer was full
    */
   droppedFrames: number;
@@ -26,7 +36,16 @@ export interface CameraHealthDto {
    */
   lastFrameAgeMs: number | null;
   reason?: string;
+
+  /**
+   * ffmpeg restarts (reconnects) since start
+   */
   restarts: number;
+
+  /**
+   * Decoded frames skipped by the every-N-th-frame rate (sourceOptions.frameSkip)
+   */
+  skippedFrames: number;
 
   /**
    * Frames discarded as older than FRAME_MAX_AGE_MS

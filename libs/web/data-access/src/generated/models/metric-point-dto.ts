@@ -44,7 +44,7 @@ export interface MetricPointDto {
   riskLevel?: RiskLevel | null;
 
   /**
-   * Risk score 0..1 (bucket: max)
+   * Risk score 0..100 (bucket: max)
    */
   riskScore?: number | null;
 

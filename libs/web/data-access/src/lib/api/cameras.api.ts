@@ -1,13 +1,172 @@
+import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
+import type { CameraSourceType } from '@crowdsafe/contracts';
 import { type Observable, map } from 'rxjs';
 import { Api, getCamera, listCameras } from '../../generated';
 import { toCamera } from './mappers';
 import type { Camera } from './models';
 
-/** Cameras REST facade (wraps the generated client; errors are `ApiError`). */
+/** A camera source (POST /api/cameras/test, create, update). Credentials travel inside the URL (user:pass@host). */
+export interface CameraSourceInput {
+  sourceType: CameraSourceType;
+  /** URL, file path (inside the media dir) or device id, depending on `sourceType`. Redacted URLs sent back unchanged keep the stored credentials. */
+  sourceUrl: string;
+  sourceOptions?: { loop?: boolean; transport?: 'tcp' | 'udp'; frameSkip?: number };
+}
+
+export type Vec2 = [number, number];
+
+export interface CalibrationPoint {
+  image: Vec2;
+  world: Vec2;
+}
+
+/** Raw calibration inputs as the analytics lib accepts them (validated by the server's calibrate endpoint). */
+export interface CalibrationInput {
+  frame: { width: number; height: number };
+  points?: CalibrationPoint[];
+  scale?: { a: Vec2; b: Vec2; distanceM: number };
+  manual?: { floorAreaM2: number };
+  floorPolygon?: Vec2[];
+}
+
+export interface CameraZone {
+  id: string;
+  name: string;
+  /** Image pixels of the calibration frame. */
+  polygon: Vec2[];
+  capacity?: number;
+  areaM2?: number;
+}
+
+export interface CountingLine {
+  id: string;
+  name: string;
+  a: Vec2;
+  b: Vec2;
+  inDirection: 'left' | 'right';
+  widthM: number;
+}
+
+export interface CameraInput extends CameraSourceInput {
+  name: string;
+  location?: string | null;
+  isActive?: boolean;
+  targetFps?: number;
+  resolutionWidth?: number | null;
+  resolutionHeight?: number | null;
+  capacity?: number | null;
+  areaM2?: number | null;
+  calibrationData?: CalibrationInput | Record<string, unknown> | null;
+  zones?: CameraZone[];
+  settings?: Record<string, unknown>;
+}
+
+/** One camera with the editable fields (GET /api/cameras/:id). */
+export interface CameraDetail extends Camera {
+  /** Redacted (no credentials). */
+  sourceUrl: string;
+  hasCredentials: boolean;
+  resolutionWidth: number | null;
+  resolutionHeight: number | null;
+  capacity: number | null;
+  areaM2: number | null;
+  calibrationData: Record<string, unknown> | null;
+  zones: CameraZone[];
+  settings: Record<string, unknown>;
+  sourceOptions: Record<string, unknown>;
+}
+
+export interface SourceTestResult {
+  ok: boolean;
+  codec: string | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  /** data: URL of a JPEG snapshot, or a URL to fetch it from. */
+  snapshotUrl: string | null;
+  error: string | null;
+  snapshotError?: string | null;
+}
+
+export interface CalibrateResult {
+  /** Floor area covered by the calibration, m². */
+  areaM2: number | null;
+  /** Area per zone id, m². */
+  zoneAreas: Record<string, number>;
+  warnings: string[];
+  raw: Record<string, unknown>;
+}
+
+export interface BulkResult {
+  ok: string[];
+  failed: { id: string; message: string }[];
+}
+
+type Json = Record<string, unknown>;
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+
+export function toCameraDetail(raw: unknown): CameraDetail {
+  const r = obj(raw);
+  const base = toCamera(r as unknown as Parameters<typeof toCamera>[0]);
+  return {
+    ...base,
+    sourceUrl: str(r['sourceUrl']) ?? '',
+    hasCredentials: r['hasCredentials'] === true,
+    resolutionWidth: num(r['resolutionWidth']),
+    resolutionHeight: num(r['resolutionHeight']),
+    capacity: num(r['capacity']),
+    areaM2: num(r['areaM2']),
+    calibrationData: r['calibrationData'] ? obj(r['calibrationData']) : null,
+    zones: Array.isArray(r['zones']) ? (r['zones'] as CameraZone[]) : [],
+    settings: obj(r['settings']),
+    sourceOptions: obj(r['sourceOptions']),
+  };
+}
+
+export function toSourceTestResult(raw: unknown): SourceTestResult {
+  const r = obj(raw);
+  const res = obj(r['resolution']);
+  const snap = str(r['snapshotJpegBase64']) ?? str(r['snapshotUrl']) ?? str(r['snapshot']) ?? str(r['snapshotBase64']);
+  return {
+    ok: r['ok'] !== false && !r['error'],
+    codec: str(r['codec']),
+    width: num(r['width']) ?? num(res['width']),
+    height: num(r['height']) ?? num(res['height']),
+    fps: num(r['fps']),
+    snapshotUrl: snap ? (snap.startsWith('data:') || snap.startsWith('/') || snap.startsWith('http') ? snap : `data:image/jpeg;base64,${snap}`) : null,
+    error: str(r['error']) ?? str(r['message']),
+    snapshotError: str(r['snapshotError']),
+  };
+}
+
+export function toCalibrateResult(raw: unknown): CalibrateResult {
+  const r = obj(raw);
+  const zoneAreas: Record<string, number> = {};
+  const zones = r['zones'];
+  if (Array.isArray(zones)) {
+    for (const z of zones) {
+      const zo = obj(z);
+      const a = num(zo['areaM2']);
+      if (typeof zo['id'] === 'string' && a !== null) zoneAreas[zo['id']] = a;
+    }
+  } else {
+    for (const [k, v] of Object.entries(obj(r['zoneAreas']))) if (num(v) !== null) zoneAreas[k] = v as number;
+  }
+  const warnings = Array.isArray(r['warnings'])
+    ? (r['warnings'] as unknown[]).map((w) => (typeof w === 'string' ? w : (str(obj(w)['message']) ?? JSON.stringify(w))))
+    : [];
+  return { areaM2: num(r['areaM2']) ?? num(r['floorAreaM2']), zoneAreas, warnings, raw: r };
+}
+
+/** Cameras REST facade (errors are `ApiError`; field messages are in `ApiError.details`). */
 @Injectable({ providedIn: 'root' })
 export class CamerasApi {
   private readonly api = inject(Api);
+  private readonly http = inject(HttpClient);
 
   list(): Observable<Camera[]> {
     return this.api.invoke(listCameras).pipe(map((cams) => cams.map(toCamera)));
@@ -16,5 +175,75 @@ export class CamerasApi {
   /** Errors with `ApiError` status 404 for an unknown id. */
   get(id: string): Observable<Camera> {
     return this.api.invoke(getCamera, { id }).pipe(map(toCamera));
+  }
+
+  detail(id: string): Observable<CameraDetail> {
+    return this.http.get<unknown>(`/api/cameras/${encodeURIComponent(id)}`).pipe(map(toCameraDetail));
+  }
+
+  create(input: CameraInput): Observable<CameraDetail> {
+    return this.http.post<unknown>('/api/cameras', input).pipe(map(toCameraDetail));
+  }
+
+  update(id: string, patch: Partial<CameraInput>): Observable<CameraDetail> {
+    return this.http.patch<unknown>(`/api/cameras/${encodeURIComponent(id)}`, patch).pipe(map(toCameraDetail));
+  }
+
+  delete(id: string): Observable<void> {
+    return this.http.delete<void>(`/api/cameras/${encodeURIComponent(id)}`);
+  }
+
+  /** Probe a source before saving it. */
+  testSource(source: CameraSourceInput): Observable<SourceTestResult> {
+    return this.http.post<unknown>('/api/cameras/test', source).pipe(map(toSourceTestResult));
+  }
+
+  /** Probe a saved camera's source. */
+  test(id: string): Observable<SourceTestResult> {
+    return this.http.post<unknown>(`/api/cameras/${encodeURIComponent(id)}/test`, {}).pipe(map(toSourceTestResult));
+  }
+
+  calibrate(
+    id: string,
+    body: { calibrationData: CalibrationInput; zones?: CameraZone[]; lines?: CountingLine[]; save?: boolean },
+  ): Observable<CalibrateResult> {
+    return this.http.post<unknown>(`/api/cameras/${encodeURIComponent(id)}/calibrate`, body).pipe(map(toCalibrateResult));
+  }
+
+  start(id: string): Observable<unknown> {
+    return this.http.post<unknown>(`/api/cameras/${encodeURIComponent(id)}/start`, {});
+  }
+
+  stop(id: string): Observable<unknown> {
+    return this.http.post<unknown>(`/api/cameras/${encodeURIComponent(id)}/stop`, {});
+  }
+
+  /** Copies settings/zones/calibration to a new camera (inactive unless `isActive`). */
+  clone(id: string, body: { name: string; sourceType?: CameraSourceType; sourceUrl: string; location?: string | null; isActive?: boolean }): Observable<CameraDetail> {
+    return this.http.post<unknown>(`/api/cameras/${encodeURIComponent(id)}/clone`, body).pipe(map(toCameraDetail));
+  }
+
+  bulk(action: 'activate' | 'deactivate' | 'delete', ids: string[]): Observable<BulkResult> {
+    return this.http.post<unknown>(`/api/cameras/bulk/${action}`, { ids }).pipe(
+      map((raw) => {
+        const r = obj(raw);
+        const ok = Array.isArray(r['ids']) ? (r['ids'] as string[]) : ids;
+        const failed = Array.isArray(r['notFound']) ? (r['notFound'] as string[]).map((id) => ({ id, message: 'no such camera' })) : [];
+        return { ok, failed };
+      }),
+    );
+  }
+
+  /** URL of the camera's current frame as JPEG (cache-busted). */
+  snapshotUrl(id: string, annotated = false): string {
+    return `/api/cameras/${encodeURIComponent(id)}/snapshot?annotated=${annotated}&t=${Date.now()}`;
+  }
+
+  /** The current frame as a Blob (goes through the auth interceptor, unlike an <img src>). */
+  snapshot(id: string, annotated = false): Observable<Blob> {
+    return this.http.get(`/api/cameras/${encodeURIComponent(id)}/snapshot`, {
+      params: { annotated: String(annotated) },
+      responseType: 'blob',
+    });
   }
 }

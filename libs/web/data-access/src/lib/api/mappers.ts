@@ -14,6 +14,9 @@ export function toCameraHealth(dto: CameraHealthDto): CameraHealth {
     restarts: dto.restarts,
     framesDecoded: dto.framesDecoded,
     framesProcessed: dto.framesProcessed,
+    skippedFrames: dto.skippedFrames ?? 0,
+    bytesRead: dto.bytesRead ?? 0,
+    decodeErrors: dto.decodeErrors ?? 0,
   };
 }
 

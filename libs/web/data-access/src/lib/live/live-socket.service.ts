@@ -1,5 +1,7 @@
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import {
+  type AlertCommandAck,
+  type AlertLiveEvent,
   type CameraStatusEvent,
   type ClientToServerEvents,
   type LiveFrameEvent,
@@ -8,7 +10,9 @@ import {
   type SubscribeAck,
   WsEvent,
 } from '@crowdsafe/contracts';
+import { type Observable, Subject } from 'rxjs';
 import { type Socket, io } from 'socket.io-client';
+import { AuthService } from '../auth/auth.service';
 import { LIVE_SOCKET_OPTIONS } from './live-socket.options';
 
 /** `idle`: never asked to connect; `reconnecting`: lost (or never got) the connection and retrying with backoff. */
@@ -46,6 +50,15 @@ type ById<T> = Readonly<Record<string, T>>;
 @Injectable({ providedIn: 'root' })
 export class LiveSocket {
   private readonly opts = inject(LIVE_SOCKET_OPTIONS);
+  private readonly auth = inject(AuthService);
+  private readonly alertSubject = new Subject<AlertLiveEvent>();
+  /** The token the current connection was opened with (a refresh makes it reconnect with the new one). */
+  private connectedToken: string | null = null;
+  /** True while we close the socket on purpose (re-authentication, logout): no manual retry then. */
+  private closingOnPurpose = false;
+  private authRefreshPending = false;
+  /** Last token the session effect saw (undefined before its first run). */
+  private seenToken: string | null | undefined = undefined;
 
   private socket: LiveSocketIo | null = null;
   private readonly rooms = new Map<string, number>();
@@ -76,14 +89,92 @@ export class LiveSocket {
   /** Latest `camera_status` per camera id. */
   readonly statuses = this._statuses.asReadonly();
 
+  /** Every `alert` event (lifecycle change of any alert; broadcast to every connected client). */
+  readonly alerts$: Observable<AlertLiveEvent> = this.alertSubject.asObservable();
+
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
+    // Authentication: connect only with a session; a refreshed token reconnects (rooms are re-joined on `connect`);
+    // losing the session closes the socket but keeps the rooms for the next sign-in.
+    effect(() => {
+      const loggedIn = this.auth.isLoggedIn();
+      const token = this.auth.token();
+      untracked(() => this.onSessionChange(loggedIn, token));
+    });
+  }
+
+  /** Acknowledges an alert over the socket (operator/admin). Resolves with the server's answer, or a timeout. */
+  acknowledgeAlert(alertId: string, notes?: string, timeoutMs = 10_000): Promise<AlertCommandAck> {
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.resolve({ ok: false, error: 'no live connection' });
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (ack: AlertCommandAck) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(ack);
+      };
+      const timer = setTimeout(() => finish({ ok: false, error: 'the server did not answer in time' }), timeoutMs);
+      socket.emit(WsEvent.AcknowledgeAlert, notes ? { alertId, notes } : { alertId }, (ack) =>
+        finish(ack ?? { ok: false, error: 'no answer' }),
+      );
+    });
+  }
+
+  private onSessionChange(loggedIn: boolean, token: string | null): void {
+    const first = this.seenToken === undefined;
+    const changed = token !== this.seenToken;
+    this.seenToken = token;
+    const socket = this.socket;
+    if (!socket) return;
+    if (!loggedIn) {
+      this.closeOnPurpose(socket);
+      this._state.set('idle');
+      return;
+    }
+    if (!socket.connected && !socket.active) {
+      this._state.set('connecting');
+      socket.connect();
+      return;
+    }
+    // A new token (refresh, new sign-in) that the open connection was not made with: reconnect with it.
+    if (changed && !first && token !== this.connectedToken) {
+      this.closeOnPurpose(socket);
+      this._state.set('connecting');
+      socket.connect();
+    }
+  }
+
+  private closeOnPurpose(socket: LiveSocketIo): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (!socket.connected && !socket.active) return;
+    this.closingOnPurpose = true;
+    socket.disconnect();
+    this.closingOnPurpose = false;
+  }
+
+  /** The server refused the handshake token: refresh once (shared) and let the token effect reconnect. */
+  private onUnauthorized(): void {
+    if (this.authRefreshPending) return;
+    this.authRefreshPending = true;
+    this.auth.refresh().subscribe({
+      // The new token reaches the session effect, which reconnects; the heartbeat retries if it did not change.
+      next: () => (this.authRefreshPending = false),
+      error: (err: unknown) => {
+        this.authRefreshPending = false;
+        const status = (err as { status?: number } | null)?.status;
+        if (status === 0) this.scheduleManualRetry('unauthorized (cannot refresh the session: server unreachable)');
+        else this.auth.sessionLost('Your session ended; please sign in again');
+      },
+    });
   }
 
   /** Opens the connection if not open yet (idempotent). */
   connect(): void {
     if (this.socket) {
-      if (!this.socket.connected && !this.socket.active) this.socket.connect();
+      if (!this.socket.connected && !this.socket.active && this.auth.isLoggedIn()) this.socket.connect();
       return;
     }
     const origin = this.opts.origin ?? globalThis.location?.origin ?? '';
@@ -97,11 +188,18 @@ export class LiveSocket {
       randomizationFactor: 0.5,
       timeout: this.opts.connectTimeoutMs,
       autoConnect: false,
+      // Called on every (re)connect attempt, so reconnects always use the current access token.
+      auth: (cb: (data: object) => void) => {
+        this.connectedToken = this.auth.token();
+        cb({ token: this.connectedToken ?? '' });
+      },
     });
     this.socket = socket;
     this.wire(socket);
-    this._state.set('connecting');
-    socket.connect();
+    if (this.auth.isLoggedIn()) {
+      this._state.set('connecting');
+      socket.connect();
+    }
     this.heartbeatTimer = setInterval(() => this.heartbeat(), this.opts.heartbeatMs);
   }
 
@@ -166,6 +264,7 @@ export class LiveSocket {
     });
 
     socket.on('disconnect', (reason) => {
+      if (this.closingOnPurpose) return;
       this._state.set('reconnecting');
       // socket.io does not retry by itself after a server-side disconnect: retry with our own backoff.
       if (!socket.active) this.scheduleManualRetry(`disconnected by the server (${reason})`);
@@ -174,7 +273,16 @@ export class LiveSocket {
     socket.on('connect_error', (err) => {
       this._lastError.set(err.message || 'connection failed');
       this._state.set('reconnecting');
+      if (/unauthori[sz]ed/i.test(err.message ?? '') && this.auth.status() === 'authenticated') {
+        this.onUnauthorized();
+        return;
+      }
       if (!socket.active) this.scheduleManualRetry(err.message);
+    });
+
+    socket.on(WsEvent.Alert, (event) => {
+      if (!event || typeof event !== 'object' || !event.alert || typeof event.alert.id !== 'string') return;
+      this.alertSubject.next(event);
     });
 
     socket.on(WsEvent.MetricsUpdate, (event) => {
@@ -208,7 +316,7 @@ export class LiveSocket {
         // Closing the transport makes the manager reconnect with backoff (and re-join rooms on `connect`).
         socket.io.engine?.close();
       }
-    } else if (!socket.active && !this.retryTimer) {
+    } else if (!socket.active && !this.retryTimer && this.auth.isLoggedIn() && !this.authRefreshPending) {
       socket.connect();
     }
   }
@@ -220,7 +328,7 @@ export class LiveSocket {
     const delay = base * (0.5 + Math.random());
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (this.socket && !this.socket.connected && !this.socket.active) this.socket.connect();
+      if (this.socket && !this.socket.connected && !this.socket.active && this.auth.isLoggedIn()) this.socket.connect();
     }, delay);
   }
 

@@ -24,7 +24,7 @@ export interface GetMetrics$Params {
   end?: string;
 
 /**
- * Bucket width in seconds. Default: the smallest whole number of seconds giving at most 1000 buckets.
+ * Bucket width in seconds. Default by range: raw seconds up to 1 h, 10 s up to 6 h, 1 min up to 3 days, 5 min up to 2 weeks, then 1 h (or more, keeping <= 5000 buckets).
  */
   interval?: number;
 }

@@ -1,0 +1,440 @@
+import { stat } from 'node:fs/promises';
+import { connect } from 'node:net';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import type { CameraSourceType } from '@crowdsafe/contracts';
+import { zoneArea, type Zone } from '@crowdsafe/analytics';
+import { validateRiskConfig } from '@crowdsafe/risk';
+import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
+import { redactUrl } from '@crowdsafe/server-core';
+import { type CameraRecord, CameraRepository, type CreateCameraInput, DuplicateError, type JsonObject, type UpdateCameraPatch } from '@crowdsafe/server-database';
+import { DetectionSettingsError, parseDetectionSettings } from '@crowdsafe/vision';
+import {
+  cameraSourceInput,
+  computeOutputSize,
+  grabJpeg,
+  probeSource,
+  ProbeError,
+  resolveMediaFile,
+  SourceInputError,
+  SourceRefusedError,
+  type SourceInput,
+} from '../ingest';
+import { renderAlertSnapshot } from '../runtime/alert-snapshot';
+import { analyticsInputOf, CameraSupervisor } from '../runtime/camera-supervisor';
+import { calibrationOf, resolveCameraAnalytics } from '../runtime/camera-analytics';
+import {
+  type BulkResultDto,
+  type CalibrateCameraDto,
+  type CalibrationResultDto,
+  CAMERA_LIMITS,
+  type CameraDto,
+  type CameraSourceOptionsDto,
+  type CloneCameraDto,
+  type CreateCameraDto,
+  type SourceTestResultDto,
+  type TestSourceDto,
+  type UpdateCameraDto,
+} from './camera.dto';
+
+/** Default ports for the reachability check at create/update. */
+const DEFAULT_PORTS: Record<string, number> = { 'rtsp:': 554, 'rtsps:': 322, 'http:': 80, 'https:': 443, 'rtmp:': 1935, 'rtmps:': 443 };
+const CONNECT_CHECK_MS = 3000;
+/** Fields whose change restarts a running camera (source, decode or pipeline settings). */
+const RESTART_FIELDS: readonly (keyof UpdateCameraPatch)[] = [
+  'sourceType', 'sourceUrl', 'sourceOptions', 'targetFps', 'resolutionWidth', 'resolutionHeight', 'zones', 'calibrationData', 'settings', 'capacity',
+];
+
+const bad = (message: string): BadRequestException => new BadRequestException(message);
+const userinfoOf = (url: string): string | null => /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/i.exec(url)?.[1] ?? null;
+
+/**
+ * The camera API's logic: every input checked before anything is saved (400 with the reason), then the stored
+ * record is applied to the running camera (started, stopped or restarted cleanly by the supervisor).
+ */
+@Injectable()
+export class CamerasService {
+  private readonly logger = new Logger('CamerasApi');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cameras: CameraRepository,
+    private readonly supervisor: CameraSupervisor,
+  ) {}
+
+  async list(): Promise<CameraDto[]> {
+    return (await this.cameras.list()).map((c) => this.toDto(c));
+  }
+
+  async get(id: string): Promise<CameraDto> {
+    return this.toDto(await this.find(id));
+  }
+
+  async create(dto: CreateCameraDto, createdBy?: string | null): Promise<CameraDto> {
+    const source = await this.checkSource(dto.sourceType, dto.sourceUrl, dto.sourceOptions);
+    const input: CreateCameraInput = {
+      name: dto.name,
+      location: dto.location ?? null,
+      sourceType: dto.sourceType,
+      sourceUrl: source.storedUrl,
+      sourceOptions: { ...(dto.sourceOptions ?? {}) } as JsonObject,
+      isActive: dto.isActive ?? true,
+      targetFps: dto.targetFps ?? this.config.cameras.defaultFps,
+      resolutionWidth: dto.resolutionWidth ?? null,
+      resolutionHeight: dto.resolutionHeight ?? null,
+      capacity: dto.capacity ?? null,
+      areaM2: dto.areaM2 ?? null,
+      calibrationData: (dto.calibrationData ?? null) as JsonObject | null,
+      zones: (dto.zones ?? []) as JsonObject[],
+      settings: (dto.settings ?? {}) as JsonObject,
+      ...(createdBy ? { createdBy } : {}),
+    };
+    const areaM2 = this.checkPipeline(input);
+    if (input.areaM2 === null && areaM2 !== null) input.areaM2 = areaM2;
+    const record = await this.saving(() => this.cameras.create(input));
+    await this.supervisor.applyCamera(record);
+    return this.toDto(record);
+  }
+
+  async update(id: string, dto: UpdateCameraDto): Promise<CameraDto> {
+    const current = await this.find(id);
+    const patch: UpdateCameraPatch = {};
+    const sourceChanged = dto.sourceType !== undefined || dto.sourceUrl !== undefined || dto.sourceOptions !== undefined;
+    if (sourceChanged) {
+      const type = dto.sourceType ?? current.sourceType;
+      let url = dto.sourceUrl ?? current.sourceUrl;
+      // The API shows 'scheme://***@host/...': sent back unchanged, it keeps the stored credentials.
+      const stored = userinfoOf(current.sourceUrl);
+      if (dto.sourceUrl !== undefined && userinfoOf(url) === '***' && stored) url = url.replace('***@', `${stored}@`);
+      const options = dto.sourceOptions ?? (current.sourceOptions as CameraSourceOptionsDto);
+      const source = await this.checkSource(type, url, options);
+      Object.assign(patch, { sourceType: type, sourceUrl: source.storedUrl, sourceOptions: { ...options } as JsonObject });
+    }
+    for (const key of ['name', 'location', 'isActive', 'targetFps', 'resolutionWidth', 'resolutionHeight', 'capacity', 'areaM2', 'calibrationData', 'zones', 'settings'] as const) {
+      if (dto[key] !== undefined) (patch as Record<string, unknown>)[key] = dto[key];
+    }
+    const merged = { ...current, ...patch } as CameraRecord;
+    const areaM2 = this.checkPipeline(merged);
+    if (patch.calibrationData !== undefined && dto.areaM2 === undefined) patch.areaM2 = areaM2;
+    const record = await this.saving(() => this.cameras.update(id, patch));
+    if (!record) throw new NotFoundException(`Camera ${id} not found`);
+    const restart = RESTART_FIELDS.some((k) => patch[k] !== undefined && JSON.stringify(patch[k]) !== JSON.stringify(current[k as keyof CameraRecord]));
+    await this.supervisor.applyCamera(record, restart);
+    return this.toDto(record);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.find(id);
+    await this.supervisor.removeCamera(id);
+    await this.cameras.delete(id);
+  }
+
+  async setActive(id: string, isActive: boolean): Promise<CameraDto> {
+    await this.find(id);
+    const record = await this.cameras.update(id, { isActive });
+    if (!record) throw new NotFoundException(`Camera ${id} not found`);
+    await this.supervisor.applyCamera(record);
+    return this.toDto(record);
+  }
+
+  async clone(id: string, dto: CloneCameraDto, createdBy?: string | null): Promise<CameraDto> {
+    const original = await this.find(id);
+    const sourceOptions = dto.sourceOptions ?? (original.sourceOptions as CameraSourceOptionsDto);
+    return this.create(
+      {
+        name: dto.name,
+        location: dto.location === undefined ? original.location : dto.location,
+        sourceType: dto.sourceType ?? original.sourceType,
+        sourceUrl: dto.sourceUrl,
+        sourceOptions,
+        isActive: dto.isActive ?? false,
+        targetFps: original.targetFps,
+        resolutionWidth: original.resolutionWidth,
+        resolutionHeight: original.resolutionHeight,
+        capacity: original.capacity,
+        areaM2: original.areaM2,
+        calibrationData: original.calibrationData as Record<string, unknown> | null,
+        zones: original.zones as Record<string, unknown>[],
+        settings: original.settings as Record<string, unknown>,
+      },
+      createdBy,
+    );
+  }
+
+  async bulkSetActive(ids: string[], isActive: boolean): Promise<BulkResultDto> {
+    const updated = await this.cameras.setActiveMany(ids, isActive);
+    for (const record of updated) await this.supervisor.applyCamera(record);
+    const found = new Set(updated.map((c) => c.id));
+    return { ids: updated.map((c) => c.id), notFound: ids.filter((id) => !found.has(id)) };
+  }
+
+  async bulkDelete(ids: string[]): Promise<BulkResultDto> {
+    const existing = await this.cameras.findByIds(ids);
+    for (const c of existing) await this.supervisor.removeCamera(c.id);
+    const deleted = await this.cameras.deleteMany(existing.map((c) => c.id));
+    const gone = new Set(deleted);
+    return { ids: deleted, notFound: ids.filter((id) => !gone.has(id)) };
+  }
+
+  /** Probes a source before it is saved: codec, size, fps and one JPEG frame, within the timeout. */
+  async testSource(dto: TestSourceDto): Promise<SourceTestResultDto> {
+    const source = await this.checkSource(dto.sourceType, dto.sourceUrl, dto.sourceOptions, { connectCheck: false });
+    return this.probe(source.input, dto.timeoutMs, null, null);
+  }
+
+  async testCamera(id: string, timeoutMs?: number): Promise<SourceTestResultDto> {
+    const c = await this.find(id);
+    const source = await this.checkSource(c.sourceType, c.sourceUrl, c.sourceOptions, { connectCheck: false });
+    return this.probe(source.input, timeoutMs, c.resolutionWidth, c.resolutionHeight);
+  }
+
+  /** Validates a calibration (and zones/lines) with the analytics lib; stores it unless save=false. */
+  async calibrate(id: string, dto: CalibrateCameraDto): Promise<CalibrationResultDto> {
+    const current = await this.find(id);
+    this.checkJsonSize('calibrationData', dto.calibrationData);
+    const cal = calibrationOf(dto.calibrationData);
+    if (!cal.ok) throw bad(issuesText(cal.issues));
+    const calibration = cal.value;
+    if (!(calibration.floorAreaM2 > 0) || !Number.isFinite(calibration.floorAreaM2)) {
+      throw bad(`calibrationData: the calibrated floor area must be greater than 0 m² (got ${calibration.floorAreaM2})`);
+    }
+    const zones = dto.zones ?? (current.zones as Record<string, unknown>[]);
+    const currentLines = ((current.settings as { analytics?: { lines?: unknown } }).analytics?.lines ?? []) as Record<string, unknown>[];
+    const lines = dto.lines ?? currentLines;
+    const setup = resolveCameraAnalytics({ calibrationData: dto.calibrationData, zones, lines, capacity: current.capacity });
+    if (setup.state === 'off') throw bad(setup.reason);
+    const zoneAreas = (zones as unknown as Zone[]).map((z) => ({ id: z.id, name: z.name, areaM2: round(zoneArea(calibration, z).areaM2, 3) }));
+    const bad0 = zoneAreas.find((z) => !(z.areaM2 > 0));
+    if (bad0) throw bad(`zones[${bad0.id}]: the zone's floor area must be greater than 0 m² (no ground mapping and no areaM2?)`);
+    const save = dto.save ?? true;
+    if (save) {
+      const settings = { ...current.settings, analytics: { ...((current.settings as { analytics?: object }).analytics ?? {}), lines } } as JsonObject;
+      const record = await this.cameras.update(id, {
+        calibrationData: dto.calibrationData as JsonObject,
+        zones: zones as JsonObject[],
+        settings,
+        areaM2: round(calibration.floorAreaM2, 3),
+      });
+      if (!record) throw new NotFoundException(`Camera ${id} not found`);
+      await this.supervisor.applyCamera(record, true);
+    }
+    return {
+      kind: calibration.kind,
+      areaM2: round(calibration.floorAreaM2, 3),
+      approximate: calibration.approximate,
+      rmsErrorPx: calibration.rmsErrorPx,
+      rmsErrorM: calibration.rmsErrorM,
+      warnings: setup.state === 'on' ? setup.warnings : [],
+      zones: zoneAreas,
+      calibration: calibration as unknown as Record<string, unknown>,
+      saved: save,
+    };
+  }
+
+  /** The current frame as a JPEG (annotated: person boxes / track ids of the last processed frame). */
+  async snapshot(id: string, annotated: boolean): Promise<Buffer> {
+    await this.find(id);
+    const runtime = this.supervisor.runtime(id);
+    const frame = runtime?.latestFrame() ?? null;
+    if (!runtime || !frame) throw new ConflictException(`Camera ${id} has no current frame (not running in this process or not connected yet)`);
+    const last = runtime.snapshot();
+    return renderAlertSnapshot(
+      frame,
+      { detections: annotated ? last.detections : [], tracks: annotated ? (last.tracks ?? []) : [], roi: null, zones: [] },
+      { maxWidth: Math.max(this.config.cameras.liveMaxWidth, 1280), quality: 85 },
+    );
+  }
+
+  toDto(c: CameraRecord): CameraDto {
+    const runtime = this.supervisor.runtime(c.id);
+    const health = runtime?.health() ?? null;
+    return {
+      id: c.id,
+      name: c.name,
+      location: c.location ?? null,
+      sourceType: c.sourceType,
+      // Never the credentials: 'rtsp://***@host/...'.
+      sourceUrl: redactUrl(c.sourceUrl),
+      hasCredentials: userinfoOf(c.sourceUrl) !== null,
+      sourceOptions: (c.sourceOptions ?? {}) as CameraSourceOptionsDto,
+      isActive: c.isActive,
+      status: health?.status ?? c.status,
+      statusReason: health ? (health.reason ?? null) : (c.statusReason ?? null),
+      targetFps: c.targetFps,
+      resolutionWidth: c.resolutionWidth ?? null,
+      resolutionHeight: c.resolutionHeight ?? null,
+      areaM2: c.areaM2 ?? null,
+      capacity: c.capacity ?? null,
+      calibrationData: (c.calibrationData ?? null) as Record<string, unknown> | null,
+      zones: (c.zones ?? []) as Record<string, unknown>[],
+      settings: (c.settings ?? {}) as Record<string, unknown>,
+      running: runtime !== undefined,
+      health,
+      currentCount: runtime?.snapshot().count ?? null,
+      createdAt: new Date(c.createdAt).toISOString(),
+      updatedAt: new Date(c.updatedAt).toISOString(),
+    };
+  }
+
+  // ---- checks ----
+
+  private async find(id: string): Promise<CameraRecord> {
+    const camera = await this.cameras.findById(id);
+    if (!camera) throw new NotFoundException(`Camera ${id} not found`);
+    return camera;
+  }
+
+  /**
+   * Scheme/shape per type, file confinement (realpath inside a media dir), device presence, SSRF guard and (for
+   * create/update) a TCP reachability check. Returns the input to open and the URL/path to store.
+   */
+  async checkSource(
+    type: CameraSourceType,
+    url: string,
+    options: unknown,
+    opts: { connectCheck: boolean } = { connectCheck: true },
+  ): Promise<{ input: SourceInput; storedUrl: string }> {
+    let input: SourceInput;
+    try {
+      input = cameraSourceInput(type, url, options ?? {});
+      switch (input.kind) {
+        case 'file': {
+          const real = await resolveMediaFile(input.path, this.config.cameras.mediaDirs, [this.config.cameras.sampleVideo]);
+          input = { ...input, path: real };
+          return { input, storedUrl: real };
+        }
+        case 'device': {
+          const st = await stat(input.device).catch(() => null);
+          if (!st || !st.isCharacterDevice()) throw new SourceInputError(`capture device ${input.device} not found`);
+          return { input, storedUrl: input.device };
+        }
+        case 'url': {
+          const u = new URL(input.url);
+          const addresses = await this.supervisor.guard.checkHost(u.hostname);
+          if (opts.connectCheck) await tcpReachable(addresses[0], Number(u.port || DEFAULT_PORTS[u.protocol] || 0), u.hostname);
+          return { input, storedUrl: input.url };
+        }
+      }
+    } catch (err) {
+      if (err instanceof SourceInputError || err instanceof SourceRefusedError) throw bad(err.message);
+      throw err;
+    }
+  }
+
+  /** Settings, calibration, zones and lines of a camera-to-be; returns the calibrated floor area (or null). */
+  private checkPipeline(c: {
+    settings?: JsonObject;
+    calibrationData?: JsonObject | null;
+    zones?: JsonObject[];
+    capacity?: number | null;
+    areaM2?: number | null;
+  }): number | null {
+    this.checkJsonSize('settings', c.settings);
+    this.checkJsonSize('calibrationData', c.calibrationData);
+    this.checkJsonSize('zones', c.zones);
+    if (c.areaM2 !== null && c.areaM2 !== undefined && !(c.areaM2 > 0)) throw bad('areaM2 must be greater than 0');
+    const settings = (c.settings ?? {}) as Record<string, unknown>;
+    try {
+      parseDetectionSettings(settings['detection'], 'settings.detection');
+    } catch (err) {
+      if (err instanceof DetectionSettingsError) throw bad(err.message);
+      throw err;
+    }
+    if (settings['risk'] !== undefined) {
+      const v = validateRiskConfig(settings['risk']);
+      if (!v.ok) throw bad(v.issues.map((i) => `settings.risk${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; '));
+    }
+    const hasCalibration = c.calibrationData !== null && c.calibrationData !== undefined && Object.keys(c.calibrationData).length > 0;
+    // Zones/lines without a calibration are kept (analytics stays off until the camera is calibrated).
+    if (!hasCalibration) return null;
+    const setup = resolveCameraAnalytics(analyticsInputOf({ calibrationData: c.calibrationData ?? null, zones: c.zones ?? [], capacity: c.capacity ?? null, settings: c.settings ?? {} }));
+    if (setup.state === 'off') throw bad(setup.reason);
+    if (setup.state !== 'on') return null;
+    const area = setup.calibration.floorAreaM2;
+    if (!(area > 0) || !Number.isFinite(area)) throw bad(`calibrationData: the calibrated floor area must be greater than 0 m² (got ${area})`);
+    return round(area, 3);
+  }
+
+  private checkJsonSize(field: string, value: unknown): void {
+    if (value === undefined || value === null) return;
+    const bytes = Buffer.byteLength(JSON.stringify(value));
+    if (bytes > CAMERA_LIMITS.jsonMaxBytes) throw bad(`${field} is too large (${bytes} bytes, at most ${CAMERA_LIMITS.jsonMaxBytes})`);
+  }
+
+  private async saving<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (err instanceof DuplicateError) throw new ConflictException(err.message);
+      throw err;
+    }
+  }
+
+  private async probe(input: SourceInput, timeoutMs: number | undefined, maxWidth: number | null, maxHeight: number | null): Promise<SourceTestResultDto> {
+    const cfg = this.config.cameras;
+    const limit = timeoutMs ?? cfg.probeTimeoutMs;
+    const t0 = Date.now();
+    let probe;
+    try {
+      probe = await probeSource(input, { ffprobePath: cfg.ffprobePath, timeoutMs: limit });
+    } catch (err) {
+      if (err instanceof ProbeError) throw bad(`source test failed (${err.code}): ${err.message}`);
+      throw err;
+    }
+    const out = computeOutputSize(probe, maxWidth ?? cfg.defaultWidth, maxHeight);
+    let snapshot: string | null = null;
+    let snapshotError: string | null = null;
+    try {
+      snapshot = (await grabJpeg(input, { ffmpegPath: cfg.ffmpegPath, timeoutMs: limit, maxWidth: Math.min(out.width, 1280) })).toString('base64');
+    } catch (err) {
+      snapshotError = err instanceof Error ? err.message : String(err);
+      this.logger.warn(`source test: no snapshot: ${snapshotError}`);
+    }
+    return {
+      codec: probe.codec,
+      width: probe.width,
+      height: probe.height,
+      fps: probe.fps === null ? null : round(probe.fps, 3),
+      durationS: probe.durationS,
+      outputWidth: out.width,
+      outputHeight: out.height,
+      snapshotJpegBase64: snapshot,
+      snapshotError,
+      elapsedMs: Date.now() - t0,
+    };
+  }
+}
+
+function issuesText(issues: ReadonlyArray<{ severity: string; message: string; path?: string }>): string {
+  const errors = issues.filter((i) => i.severity === 'error');
+  return (errors.length ? errors : issues).map((i) => `${i.path ? `${i.path}: ` : ''}${i.message}`).join('; ');
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** A TCP connection to the source's host and port can be opened within CONNECT_CHECK_MS (400 otherwise). */
+function tcpReachable(address: string | undefined, port: number, host: string): Promise<void> {
+  if (!address || !(port > 0)) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const socket = connect({ host: address, port });
+    const fail = (why: string) => {
+      socket.destroy();
+      reject(bad(`host ${host} port ${port} is unreachable (${why})`));
+    };
+    socket.setTimeout(CONNECT_CHECK_MS, () => fail(`no answer within ${CONNECT_CHECK_MS} ms`));
+    socket.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+  });
+}

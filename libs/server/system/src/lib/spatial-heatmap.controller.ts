@@ -1,0 +1,93 @@
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query, Res, ValidationPipe } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import type { Response } from 'express';
+import { CameraSupervisor } from '@crowdsafe/server-cameras';
+import { ViewerAccess } from '@crowdsafe/server-core';
+import { CameraRepository } from '@crowdsafe/server-database';
+
+export class SpatialHeatmapQueryDto {
+  @ApiPropertyOptional({ enum: ['json', 'png'], default: 'json' })
+  @IsOptional()
+  @IsIn(['json', 'png'], { message: 'format must be json or png' })
+  format?: 'json' | 'png';
+
+  @ApiPropertyOptional({ enum: ['live', 'total'], default: 'live', description: 'live: decaying average occupancy; total: person-seconds since the camera started' })
+  @IsOptional()
+  @IsIn(['live', 'total'], { message: 'layer must be live or total' })
+  layer?: 'live' | 'total';
+}
+
+export class SpatialHeatmapDto {
+  @ApiProperty({ format: 'uuid' }) cameraId!: string;
+  @ApiProperty({ enum: ['live', 'total'] }) layer!: 'live' | 'total';
+  @ApiProperty({ enum: ['ground', 'image'], description: 'ground: metres on the floor plan; image: pixels of the calibration frame' }) space!: 'ground' | 'image';
+  @ApiProperty() originX!: number;
+  @ApiProperty() originY!: number;
+  @ApiProperty({ description: 'Cell edge, metres (ground) or px (image)' }) cell!: number;
+  @ApiProperty() cols!: number;
+  @ApiProperty() rows!: number;
+  @ApiProperty({ description: 'Half-life of the live layer, ms' }) halfLifeMs!: number;
+  @ApiProperty({ description: 'Highest cell value' }) max!: number;
+  @ApiProperty({ type: [Number], description: 'rows x cols values, row-major (index j * cols + i), 4 decimals: people/m² (ground) or people per cell (image); person-seconds for total' })
+  values!: number[];
+}
+
+const strict = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
+
+/**
+ * The spatial occupancy heatmap a running camera's CrowdAnalyzer keeps (in memory, bounded grid). Served by the api
+ * process that runs the camera; 404 when the camera is not running here or has no calibration (no analytics).
+ */
+@ApiTags('analytics')
+@ViewerAccess()
+@Controller('analytics')
+export class SpatialHeatmapController {
+  constructor(
+    private readonly cameras: CameraRepository,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  @Get('heatmap/:cameraId/spatial')
+  @ApiOperation({ operationId: 'getSpatialHeatmap', summary: "A running camera's occupancy heatmap: grid JSON or PNG (blue -> red)" })
+  @ApiParam({ name: 'cameraId', format: 'uuid' })
+  @ApiProduces('application/json', 'image/png')
+  @ApiOkResponse({ type: SpatialHeatmapDto, description: 'JSON grid (format=json) or image/png (format=png)' })
+  @ApiBadRequestResponse({ description: 'Malformed id, unknown format or layer' })
+  @ApiNotFoundResponse({ description: 'No camera with this id, camera not running in this process, or no crowd analytics (uncalibrated)' })
+  async spatial(
+    @Param('cameraId', new ParseUUIDPipe()) cameraId: string,
+    @Query(strict) q: SpatialHeatmapQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SpatialHeatmapDto | Buffer> {
+    if (!(await this.cameras.findById(cameraId))) throw new NotFoundException(`Camera ${cameraId} not found`);
+    let supervisor: CameraSupervisor | null = null;
+    try {
+      supervisor = this.moduleRef.get(CameraSupervisor, { strict: false });
+    } catch {
+      supervisor = null;
+    }
+    const runtime = supervisor?.runtime(cameraId);
+    if (!runtime) throw new NotFoundException(`Camera ${cameraId} is not running in this process: no live heatmap`);
+    const analyzer = runtime.crowdAnalyzer();
+    if (!analyzer) {
+      const st = runtime.analyticsStatus();
+      throw new NotFoundException(`Camera ${cameraId} has no crowd analytics (${st.state}${st.reason ? `: ${st.reason}` : ''})`);
+    }
+    const layer = q.layer ?? 'live';
+    if (q.format === 'png') {
+      res.setHeader('Content-Type', 'image/png');
+      res.setHeader('Cache-Control', 'no-store');
+      return Buffer.from(analyzer.heatmapPng({ layer }));
+    }
+    const h = analyzer.heatmap();
+    const src = layer === 'total' ? h.totalPersonSeconds : h.live;
+    let max = 0;
+    const values = Array.from(src, (v) => {
+      if (v > max) max = v;
+      return Math.round(v * 1e4) / 1e4;
+    });
+    return { cameraId, layer, ...h.grid, halfLifeMs: h.halfLifeMs, max: Math.round(max * 1e4) / 1e4, values };
+  }
+}
