@@ -4,7 +4,7 @@
 // Needs: npm run build:server, nx run web:build, models/yolo11n.onnx and media/sample.mp4 (./crowdsafe setup).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -37,6 +37,8 @@ env.RATE_LIMIT_ENABLED ??= 'false';
 // Auth (D1): a known initial admin for the browser suite (e2e/support/console.ts reads E2E_ADMIN_*).
 env.INITIAL_ADMIN_USERNAME ??= 'admin';
 env.INITIAL_ADMIN_PASSWORD ??= `e2e-harbour-${randomBytes(8).toString('hex')}`;
+// The suite's secrets-scan stage (tools/test-all.mjs) checks that none of these reach a log.
+writeFileSync(join(artifacts, 'secrets.json'), JSON.stringify({ SECRETS_KEY: env.SECRETS_KEY, INITIAL_ADMIN_PASSWORD: env.INITIAL_ADMIN_PASSWORD }));
 delete env.DATABASE_URL;
 delete env.REDIS_URL;
 const log = createWriteStream(join(artifacts, 'api.log'));

@@ -3,8 +3,8 @@
 // unit specs, medium specs (real PostgreSQL, Redis, ffmpeg, ONNX, a separate BullMQ worker process) and the
 // Playwright e2e in Chromium against the running app. Ends with one line "N passed, N failed".
 //   ./crowdsafe test [--only lint,unit,medium,e2e,...]
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -20,16 +20,24 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
-function run(cmd, args, extraEnv = {}) {
+/** Runs a command, echoing its output live and keeping a copy in tmp/test-results/logs (scanned for secrets at the end). */
+let logSeq = 0;
+async function run(cmd, args, extraEnv = {}) {
   console.log(`\n$ ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
-  return r.status === 0;
+  mkdirSync(join(out, 'logs'), { recursive: true });
+  const log = createWriteStream(join(out, 'logs', `${String(++logSeq).padStart(2, '0')}-${args.slice(0, 3).join('_').replace(/[^\w.-]+/g, '_')}.log`));
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...extraEnv } });
+  child.stdout.on('data', (d) => { process.stdout.write(d); log.write(d); });
+  child.stderr.on('data', (d) => { process.stderr.write(d); log.write(d); });
+  const code = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
+  await new Promise((resolve) => log.end(resolve));
+  return code === 0;
 }
 
 /** A check that is one pass/fail (lint, build, drift). */
-function check(name, cmd, args, extraEnv) {
+async function check(name, cmd, args, extraEnv) {
   if (only && !only.has(name)) return true;
-  const ok = run(cmd, args, extraEnv);
+  const ok = await run(cmd, args, extraEnv);
   if (ok) passed++;
   else failed++;
   lines.push(`${ok ? 'PASS' : 'FAIL'} ${name}`);
@@ -37,10 +45,10 @@ function check(name, cmd, args, extraEnv) {
 }
 
 /** A jest tier: every test case counts. */
-function jestTier(name, extra) {
+async function jestTier(name, extra) {
   if (only && !only.has(name)) return;
   const file = join(out, `${name}.json`);
-  const ok = run('npx', ['jest', '-c', 'jest.config.js', '--selectProjects', name, '--json', `--outputFile=${file}`, ...extra]);
+  const ok = await run('npx', ['jest', '-c', 'jest.config.js', '--selectProjects', name, '--json', `--outputFile=${file}`, ...extra]);
   if (!existsSync(file)) {
     failed++;
     lines.push(`FAIL ${name}: jest produced no report`);
@@ -54,11 +62,11 @@ function jestTier(name, extra) {
   lines.push(`${ok ? 'PASS' : 'FAIL'} ${name}: ${r.numPassedTests} passed, ${r.numFailedTests + brokenSuites} failed, ${r.numPendingTests} skipped (${r.numTotalTestSuites} files)`);
 }
 
-function e2e() {
+async function e2e() {
   if (only && !only.has('e2e')) return;
   const file = join(root, 'e2e', 'artifacts', 'report.json');
   rmSync(file, { force: true });
-  const ok = run('node', ['e2e/run.mjs']);
+  const ok = await run('node', ['e2e/run.mjs']);
   if (!existsSync(file)) {
     failed++;
     lines.push('FAIL e2e: no Playwright report');
@@ -74,15 +82,54 @@ function e2e() {
 }
 
 // @nx/enforce-module-boundaries silently skips itself when no project graph is cached (a fresh clone): build it first.
-check('project-graph', 'npx', ['nx', 'show', 'projects']);
-check('lint', 'npx', ['eslint', '.', '--cache', '--cache-location', 'tmp/.eslintcache']);
-check('build', 'npm', ['run', '-s', 'build:server']);
-check('typecheck-tests', 'npx', ['tsc', '-p', 'tsconfig.spec.json']);
-check('openapi', 'node', ['tools/openapi.mjs', '--check']);
-jestTier('unit', []);
-jestTier('medium', ['--runInBand', '--testTimeout=120000']);
-if (!only || only.has('e2e')) check('build-web', 'npx', ['nx', 'run', 'web:build', '--skip-nx-cache']);
-e2e();
+await check('project-graph', 'npx', ['nx', 'show', 'projects']);
+await check('lint', 'npx', ['eslint', '.', '--cache', '--cache-location', 'tmp/.eslintcache']);
+await check('build', 'npm', ['run', '-s', 'build:server']);
+await check('typecheck-tests', 'npx', ['tsc', '-p', 'tsconfig.spec.json']);
+await check('openapi', 'node', ['tools/openapi.mjs', '--check']);
+await jestTier('unit', []);
+await jestTier('medium', ['--runInBand', '--testTimeout=120000']);
+if (!only || only.has('e2e')) await check('build-web', 'npx', ['nx', 'run', 'web:build', '--skip-nx-cache']);
+await e2e();
+secretsScan();
+
+/**
+ * No secret in any log line the suite wrote: every stage's captured output plus the e2e api log. Scans for the known
+ * test secrets (the fixed ones in apps/api/src/testing/auth.test-util.ts and those e2e/run.mjs generated) and for
+ * secret shapes: JWTs, Bearer headers, URL passwords, PEM private keys.
+ */
+function secretsScan() {
+  if (only && !only.has('secrets-scan')) return;
+  const known = new Set();
+  const util = readFileSync(join(root, 'apps/api/src/testing/auth.test-util.ts'), 'utf8');
+  for (const m of util.matchAll(/(?:password|JWT_SECRET)['"]?\s*[:=]\s*['"]([^'"]{12,})['"]/gi)) known.add(m[1]);
+  const e2eSecrets = join(root, 'e2e', 'artifacts', 'secrets.json');
+  if (existsSync(e2eSecrets)) for (const v of Object.values(JSON.parse(readFileSync(e2eSecrets, 'utf8')))) if (typeof v === 'string' && v.length >= 12) known.add(v);
+  const shapes = [
+    ['a JWT', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
+    ['a Bearer token', /\bBearer\s+[A-Za-z0-9._~+/-]{20,}/],
+    ['a URL password', /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'*]+:(?!\*)[^\s/@"']+@/i],
+    ['a private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ];
+  const files = readdirSync(join(out, 'logs')).map((f) => join(out, 'logs', f));
+  const apiLog = join(root, 'e2e', 'artifacts', 'api.log');
+  if (existsSync(apiLog)) files.push(apiLog);
+  const hits = [];
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    for (const v of known) if (text.includes(v)) hits.push(`${f}: a known test secret (${v.slice(0, 3)}…)`);
+    for (const [what, re] of shapes) {
+      const m = re.exec(text);
+      if (m) hits.push(`${f}: ${what} near "${text.slice(Math.max(0, m.index - 60), m.index).replace(/\s+/g, ' ')}"`);
+    }
+  }
+  const ok = hits.length === 0;
+  if (ok) passed++;
+  else failed++;
+  console.log(`\nsecrets scan: ${files.length} logs, ${known.size} known secrets, ${hits.length} hit(s)`);
+  for (const h of hits.slice(0, 20)) console.log(`  ${h}`);
+  lines.push(`${ok ? 'PASS' : 'FAIL'} secrets-scan: ${files.length} logs`);
+}
 
 console.log('\n' + lines.join('\n'));
 console.log(`${passed} passed, ${failed} failed`);
