@@ -223,6 +223,67 @@ describe('AlertEngine', () => {
     });
   });
 
+  describe('setTiming (settings alerts.cooldownS / allClearS, live)', () => {
+    // Each case: an engine with cooldown 60 s / all-clear 5 s, a WARNING alert opened at 0 s and cleared from 1 s;
+    // `before` updates run, then setTiming(change), then `after` updates run.
+    it.each([
+      { name: 'no change: the old timing holds', change: {}, before: [m(1 * S, 'SAFE'), m(6 * S, 'SAFE')], after: [m(20 * S, 'WARNING'), m(66 * S, 'WARNING')], expected: ['6s all_clear risk_level WARNING', '66s opened risk_level WARNING'] },
+      {
+        name: 'a shorter cooldown applies to an alert resolved after the change',
+        change: { cooldownMs: 10 * S },
+        before: [],
+        after: [m(1 * S, 'SAFE'), m(6 * S, 'SAFE'), m(15 * S, 'WARNING'), m(16 * S, 'WARNING')],
+        expected: ['6s all_clear risk_level WARNING', '16s opened risk_level WARNING'],
+      },
+      {
+        name: 'a shorter cooldown cuts a running one (counted from the resolution)',
+        change: { cooldownMs: 10 * S },
+        before: [m(1 * S, 'SAFE'), m(6 * S, 'SAFE'), m(10 * S, 'WARNING')],
+        after: [m(15 * S, 'WARNING'), m(16 * S, 'WARNING')],
+        expected: ['6s all_clear risk_level WARNING', '16s opened risk_level WARNING'],
+      },
+      {
+        name: 'a longer cooldown does not extend a running one, but applies to the next resolution',
+        change: { cooldownMs: 120 * S },
+        before: [m(1 * S, 'SAFE'), m(6 * S, 'SAFE')],
+        after: [m(66 * S, 'WARNING'), m(67 * S, 'SAFE'), m(72 * S, 'SAFE'), m(191 * S, 'WARNING'), m(192 * S, 'WARNING')],
+        expected: ['6s all_clear risk_level WARNING', '66s opened risk_level WARNING', '72s all_clear risk_level WARNING', '192s opened risk_level WARNING'],
+      },
+      {
+        name: 'a longer all-clear delay keeps a clearing alert open',
+        change: { allClearMs: 30 * S },
+        before: [m(1 * S, 'SAFE')],
+        after: [m(6 * S, 'SAFE'), m(30 * S, 'SAFE'), m(31 * S, 'SAFE')],
+        expected: ['31s all_clear risk_level WARNING'],
+      },
+      {
+        name: 'a shorter all-clear delay resolves at the next update when already clear long enough',
+        change: { allClearMs: 0 },
+        before: [m(1 * S, 'SAFE')],
+        after: [m(2 * S, 'SAFE')],
+        expected: ['2s all_clear risk_level WARNING'],
+      },
+    ])('$name', ({ change, before, after, expected }) => {
+      const engine = new AlertEngine({ cooldownMs: 60 * S, allClearMs: 5 * S });
+      const evs = play(engine, [m(0, 'WARNING'), ...before]);
+      engine.setTiming(change);
+      evs.push(...play(engine, after));
+      expect(summary(evs.slice(1))).toEqual(expected);
+      expect(engine.timing()).toEqual({ cooldownMs: 60 * S, allClearMs: 5 * S, ...change });
+    });
+
+    it.each([
+      { name: 'negative cooldown', change: { cooldownMs: -1 }, message: 'cooldownMs must be a finite number >= 0 (got -1)' },
+      { name: 'NaN all-clear', change: { allClearMs: Number.NaN }, message: 'allClearMs must be a finite number >= 0 (got NaN)' },
+      { name: 'one good, one bad: neither applies', change: { cooldownMs: 1000, allClearMs: Number.POSITIVE_INFINITY }, message: 'allClearMs must be a finite number >= 0 (got Infinity)' },
+    ])('rejects $name and changes nothing', ({ change, message }) => {
+      const engine = new AlertEngine({ cooldownMs: 60 * S, allClearMs: 5 * S });
+      expect(() => engine.setTiming(change)).toThrow(new RangeError(message));
+      expect(engine.timing()).toEqual({ cooldownMs: 60 * S, allClearMs: 5 * S });
+      expect([engine.cooldownMs, engine.allClearMs]).toEqual([60 * S, 5 * S]);
+    });
+  });
+
   it('keeps state bounded: many cameras and alerts are pruned after resolution and cooldown', () => {
     const engine = new AlertEngine({ cooldownMs: 10 * S, allClearMs: 0, maxResolvedHistory: 50 });
     const cams = Array.from({ length: 500 }, (_, i) => `cam-${i}`);

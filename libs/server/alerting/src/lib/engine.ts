@@ -36,6 +36,8 @@ interface Slot {
   alert: Alert | null;
   /** No new alert before this (ms) unless the level exceeds resolvedLevel. */
   cooldownUntil: number;
+  /** When the last alert of this slot resolved (ms; -Infinity = never): a shortened cooldown is re-applied from here. */
+  resolvedAt: number;
   resolvedLevel: RiskLevel | null;
   /** First update since which the condition has been clear. */
   clearSince: number | null;
@@ -79,9 +81,15 @@ function changedMeaningfully(prev: number | string | null, next: number | string
  * Pure alert lifecycle (spec 4.1 - 4.4): per (camera, condition) none -> open -> acknowledged -> resolved.
  * Feed it metrics updates in time order per camera; it returns the events to persist / notify and does no I/O.
  */
+/** The engine's timing, changeable while it runs (settings `alerts.cooldownS` / `alerts.allClearS`). */
+export interface AlertTiming {
+  cooldownMs: number;
+  allClearMs: number;
+}
+
 export class AlertEngine {
-  readonly cooldownMs: number;
-  readonly allClearMs: number;
+  private cooldown: number;
+  private allClear: number;
   private readonly updateRelativeDelta: number;
   private readonly minUpdateIntervalMs: number;
   private readonly maxResolvedHistory: number;
@@ -95,8 +103,8 @@ export class AlertEngine {
   private readonly resolvedIds = new Set<string>();
 
   constructor(options: AlertEngineOptions = {}) {
-    this.cooldownMs = nonNegative(options.cooldownMs, 60_000, 'cooldownMs');
-    this.allClearMs = nonNegative(options.allClearMs, 30_000, 'allClearMs');
+    this.cooldown = nonNegative(options.cooldownMs, 60_000, 'cooldownMs');
+    this.allClear = nonNegative(options.allClearMs, 30_000, 'allClearMs');
     this.updateRelativeDelta = nonNegative(options.updateRelativeDelta, 0.2, 'updateRelativeDelta');
     this.minUpdateIntervalMs = nonNegative(options.minUpdateIntervalMs, 10_000, 'minUpdateIntervalMs');
     this.maxResolvedHistory = nonNegative(options.maxResolvedHistory, 1000, 'maxResolvedHistory');
@@ -107,6 +115,38 @@ export class AlertEngine {
 
   setRecipients(recipients: readonly AlertRecipient[]): void {
     this.recipients = [...recipients];
+  }
+
+  /** After an alert resolves, the same camera+condition opens no new alert for this long unless the level is higher. */
+  get cooldownMs(): number {
+    return this.cooldown;
+  }
+
+  /** A condition cleared for this long resolves its alert. */
+  get allClearMs(): number {
+    return this.allClear;
+  }
+
+  timing(): AlertTiming {
+    return { cooldownMs: this.cooldown, allClearMs: this.allClear };
+  }
+
+  /**
+   * Changes the timing live; omitted fields keep their value, a bad value throws RangeError and changes nothing.
+   * All-clear: every later update is judged by the new delay (a condition already clear for at least the new delay
+   * resolves at its next update). Cooldown: applies to alerts resolved from now on; running cooldowns are cut to
+   * the new one when it is shorter (never lengthened, so nothing already allowed to re-alert is suppressed again).
+   */
+  setTiming(timing: Partial<AlertTiming>): void {
+    const cooldown = nonNegative(timing.cooldownMs, this.cooldown, 'cooldownMs');
+    const allClear = nonNegative(timing.allClearMs, this.allClear, 'allClearMs');
+    if (cooldown < this.cooldown) {
+      for (const cam of this.cameras.values()) {
+        for (const s of cam.slots.values()) s.cooldownUntil = Math.min(s.cooldownUntil, s.resolvedAt + cooldown);
+      }
+    }
+    this.cooldown = cooldown;
+    this.allClear = allClear;
   }
 
   /** Process one metrics update; returns the events in condition order. Out-of-order updates are ignored. */
@@ -132,7 +172,7 @@ export class AlertEngine {
         if (ev) events.push(ev);
       } else if (c.state === 'clear' && slot?.alert) {
         slot.clearSince ??= u.at;
-        if (u.at - slot.clearSince >= this.allClearMs) events.push(this.close(slot, 'all_clear', 'system', u.at, null));
+        if (u.at - slot.clearSince >= this.allClear) events.push(this.close(slot, 'all_clear', 'system', u.at, null));
       }
     }
     this.pruneCamera(u.cameraId, cam, u.at);
@@ -200,7 +240,7 @@ export class AlertEngine {
   // --- internals -------------------------------------------------------------------------------------------------
 
   private newSlot(): Slot {
-    return { alert: null, cooldownUntil: -Infinity, resolvedLevel: null, clearSince: null, lastKey: null, lastEventAt: -Infinity };
+    return { alert: null, cooldownUntil: -Infinity, resolvedAt: -Infinity, resolvedLevel: null, clearSince: null, lastKey: null, lastEventAt: -Infinity };
   }
 
   private onTrigger(slot: Slot, t: Trigger): AlertEvent | null {
@@ -285,7 +325,8 @@ export class AlertEngine {
     const ev = this.event(type, at, alert, undefined, type === 'all_clear');
     slot.alert = null;
     slot.clearSince = null;
-    slot.cooldownUntil = at + this.cooldownMs;
+    slot.cooldownUntil = at + this.cooldown;
+    slot.resolvedAt = at;
     slot.resolvedLevel = alert.level;
     this.alertIndex.delete(alert.id);
     this.resolvedIds.add(alert.id);

@@ -1,4 +1,4 @@
-import { AlertEngine, type ActionResult, type AlertEngineOptions, type MetricsUpdate } from '@crowdsafe/alerting';
+import { AlertEngine, type ActionResult, type AlertEngineOptions, type AlertTiming, type MetricsUpdate } from '@crowdsafe/alerting';
 import { AnalyticsConfigError, CrowdAnalyzer, type FrameAnalytics, type TrackInput } from '@crowdsafe/analytics';
 import type {
   CameraHealth,
@@ -726,6 +726,26 @@ export class CameraRuntime {
     const res = kind === 'acknowledge' ? engine.acknowledge(alertId, user, at, notes) : engine.resolve(alertId, user, at, notes);
     if (!res.ok) return res;
     return { ...res, persisted: sink.handle(res.event, { actorId }) };
+  }
+
+  /**
+   * Alert timing from the settings API (alerts.cooldownS / allClearS), applied live (see AlertEngine.setTiming).
+   * No engine (no alert sink) or a bad value: nothing changes, false (a bad value is warned).
+   */
+  setAlertTiming(timing: Partial<AlertTiming>): boolean {
+    if (!this.alertEngine) return false;
+    try {
+      this.alertEngine.setTiming(timing);
+      return true;
+    } catch (err) {
+      this.deps.warn?.(`camera ${this.cameraId}: alert timing not applied (kept the previous one): ${String(err)}`);
+      return false;
+    }
+  }
+
+  /** The alert engine's cooldown and all-clear delay in force (null without alerting). */
+  alertTiming(): AlertTiming | null {
+    return this.alertEngine?.timing() ?? null;
   }
 
   /** Active alerts and engine sizes (monitoring, tests). */

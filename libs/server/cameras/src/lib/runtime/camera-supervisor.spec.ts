@@ -1,5 +1,5 @@
 import type { AppConfig } from '@crowdsafe/server-config';
-import { densityCountOf, runtimeDetectionOf } from './camera-supervisor';
+import { alertTimingOf, densityCountOf, runtimeDetectionOf } from './camera-supervisor';
 
 const config = {
   inference: { confidence: 0.5, iou: 0.7, maxDetections: 1000 },
@@ -46,5 +46,22 @@ describe('densityCountOf', () => {
     const r = await run({ cameraId: 'c', seq: 1, capturedAt: 0, width: 8, height: 8, data: new Uint8Array(192) });
     expect(calls).toEqual([[8, { maxSide: 640 }]]);
     expect(r).toEqual({ estimate: { count: 2, method: 'density-model', low: 1, high: 3 }, points: [{ x: 1, y: 2 }, { x: 3, y: 4 }] });
+  });
+});
+
+describe('alertTimingOf', () => {
+  const alertsConfig = { alerts: { cooldownMs: 5000, allClearMs: 0 } } as Pick<AppConfig, 'alerts'>;
+  /** A settings store holding `saved` (key -> seconds, version 1); unsaved keys show their clamped default at version 0. */
+  const store = (saved: Partial<Record<'cooldownS' | 'allClearS', number>>) => ({
+    get: ((_c: string, k: 'cooldownS' | 'allClearS') => saved[k] ?? { cooldownS: 10, allClearS: 0 }[k]) as never,
+    view: ((_c: string, k: 'cooldownS' | 'allClearS') => ({ version: saved[k] === undefined ? 0 : 1 })) as never,
+  });
+  it.each([
+    { name: 'no settings service: the configuration', settings: null, expected: { cooldownMs: 5000, allClearMs: 0 } },
+    { name: 'nothing saved: the configuration verbatim (not the clamped default)', settings: store({}), expected: { cooldownMs: 5000, allClearMs: 0 } },
+    { name: 'cooldown saved', settings: store({ cooldownS: 120 }), expected: { cooldownMs: 120_000, allClearMs: 0 } },
+    { name: 'both saved', settings: store({ cooldownS: 30, allClearS: 45 }), expected: { cooldownMs: 30_000, allClearMs: 45_000 } },
+  ])('$name', ({ settings, expected }) => {
+    expect(alertTimingOf(alertsConfig, settings)).toEqual(expected);
   });
 });

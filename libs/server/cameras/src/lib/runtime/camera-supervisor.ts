@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { AlertTiming } from '@crowdsafe/alerting';
 import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { AlertEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
@@ -83,6 +84,8 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   private readonly lifecycle = new Map<string, Promise<unknown>>();
   /** Settings API (A2): live risk settings for cameras without their own settings.risk. */
   private riskSubscription?: Subscription;
+  /** Settings API: live alert cooldown / all-clear delay for every running camera's AlertEngine. */
+  private alertTimingSubscription?: Subscription;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -109,6 +112,12 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
       if (c.category !== 'risk' || c.key !== 'thresholds') return;
       for (const r of this.runtimes.values()) if (!r.options.ownRisk) r.setRiskSettings(c.value);
     });
+    // Alert timing (alerts.cooldownS / allClearS) follows the settings API live, on every running engine.
+    this.alertTimingSubscription = this.settings?.changes$.subscribe((c) => {
+      if (c.category !== 'alerts' || (c.key !== 'cooldownS' && c.key !== 'allClearS')) return;
+      const timing = alertTimingOf(this.config, this.settings);
+      for (const r of this.runtimes.values()) r.setAlertTiming(timing);
+    });
     for (const camera of await this.cameras.findActive()) {
       try {
         await this.startCamera(camera);
@@ -121,6 +130,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     this.riskSubscription?.unsubscribe();
+    this.alertTimingSubscription?.unsubscribe();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop()));
     this.runtimes.clear();
     await this.density?.close().catch((err: unknown) => this.logger.warn(`could not close the density model: ${String(err)}`));
@@ -160,8 +170,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         ...(this.density ? { density: { intervalMs: this.config.dense.intervalMs } } : {}),
         alerting: {
           engine: {
-            cooldownMs: this.config.alerts.cooldownMs,
-            allClearMs: this.config.alerts.allClearMs,
+            ...alertTimingOf(this.config, this.settings),
             thresholds: { offlineGraceMs: this.config.alerts.offlineGraceMs },
             newId: randomUUID,
           },
@@ -287,4 +296,17 @@ export function riskOptionsOf(camera: Pick<CameraRecord, 'settings'>, settings: 
   const own = (camera.settings as { risk?: unknown } | null)?.risk;
   if (own !== undefined && own !== null) return { risk: own, ownRisk: true };
   return { risk: settings?.get('risk', 'thresholds') };
+}
+
+/**
+ * The alert cooldown and all-clear delay (ms) for cameras' AlertEngines: the stored settings alerts.cooldownS /
+ * alerts.allClearS once saved through the settings API, else ALERT_COOLDOWN_S / ALERT_ALL_CLEAR_S verbatim (the
+ * settings' shown defaults clamp those to the API's bounds; an unsaved setting must not change the configured value).
+ */
+export function alertTimingOf(config: Pick<AppConfig, 'alerts'>, settings: Pick<SettingsService, 'get' | 'view'> | null): AlertTiming {
+  const saved = (key: 'cooldownS' | 'allClearS') => settings !== null && settings.view('alerts', key).version > 0;
+  return {
+    cooldownMs: settings && saved('cooldownS') ? settings.get('alerts', 'cooldownS') * 1000 : config.alerts.cooldownMs,
+    allClearMs: settings && saved('allClearS') ? settings.get('alerts', 'allClearS') * 1000 : config.alerts.allClearMs,
+  };
 }

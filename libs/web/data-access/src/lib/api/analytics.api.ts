@@ -1,6 +1,18 @@
-import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { type Observable, map } from 'rxjs';
+import {
+  Api,
+  type AlertStatisticsDto,
+  type BusyHoursDto,
+  type CompareResultDto,
+  type MetricsSummaryDto,
+  type SpatialHeatmapDto,
+  alertStatistics,
+  compareCameras,
+  getBusyHours,
+  getMetricsSummary,
+  getSpatialHeatmap,
+} from '../../generated';
 
 export type CompareMetric = 'count' | 'density' | 'velocity' | 'risk_score';
 
@@ -42,138 +54,85 @@ export interface AlertStatistics {
   medianResponseS: number | null;
 }
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const pick = (r: Json, ...keys: string[]): number | null => {
-  for (const k of keys) {
-    const v = num(r[k]);
-    if (v !== null) return v;
-  }
-  return null;
-};
 const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : d);
 
-export function toSummary(raw: unknown): MetricsSummary {
-  const r = obj(raw);
-  const count = obj(r['count']);
-  const density = obj(r['density']);
-  const risk = obj(r['risk']);
-  const flow = obj(r['flow']);
-  const tal = obj(r['timeAtLevel'] ?? risk['timeAtLevel']);
+export function toSummary(dto: MetricsSummaryDto): MetricsSummary {
+  const timeAtLevel: Record<string, number> = {};
+  for (const [k, v] of Object.entries(dto.secondsAtLevel ?? {})) if (typeof v === 'number' && Number.isFinite(v)) timeAtLevel[k] = v;
   return {
-    avgCount: pick(r, 'avgCount', 'averageCount') ?? pick(count, 'avg', 'average', 'mean'),
-    peakCount: pick(r, 'peakCount', 'maxCount') ?? pick(count, 'peak', 'max'),
-    peakDensity: pick(r, 'peakDensity', 'maxDensity') ?? pick(density, 'peak', 'max'),
-    peakDensityAt: (typeof r['peakDensityAt'] === 'string' ? r['peakDensityAt'] : typeof density['peakAt'] === 'string' ? density['peakAt'] : null) as string | null,
-    avgRisk: pick(r, 'avgRisk', 'averageRisk', 'avgRiskScore') ?? pick(risk, 'avg', 'average', 'mean'),
-    uptimePct: pick(r, 'uptimePct', 'uptimePercent', 'uptime'),
-    flowIn: pick(r, 'flowIn', 'flowInTotal') ?? pick(flow, 'in'),
-    flowOut: pick(r, 'flowOut', 'flowOutTotal') ?? pick(flow, 'out'),
-    timeAtLevel: Object.fromEntries(Object.entries(tal).filter(([, v]) => num(v) !== null)) as Record<string, number>,
+    avgCount: dto.countAvg ?? null,
+    peakCount: dto.countPeak ?? null,
+    peakDensity: dto.densityPeak ?? null,
+    peakDensityAt: dto.densityPeakAt ?? null,
+    avgRisk: dto.riskScoreAvg ?? null,
+    uptimePct: dto.uptimePercent,
+    flowIn: dto.flowIn ?? null,
+    flowOut: dto.flowOut ?? null,
+    timeAtLevel,
   };
 }
 
-export function toCompare(raw: unknown): CompareSeries[] {
-  const r = obj(raw);
-  const series = Array.isArray(raw) ? raw : Array.isArray(r['series']) ? (r['series'] as unknown[]) : [];
-  const times = Array.isArray(r['times']) ? (r['times'] as string[]) : null;
-  return series.map((s) => {
-    const so = obj(s);
-    const pts = Array.isArray(so['points']) ? (so['points'] as unknown[]) : Array.isArray(so['values']) ? (so['values'] as unknown[]) : [];
-    return {
-      cameraId: String(so['cameraId'] ?? ''),
-      points: pts.map((p, i) => {
-        if (typeof p === 'number' || p === null) return { time: times?.[i] ?? String(i), value: p as number | null };
-        const po = obj(p);
-        return { time: String(po['time'] ?? po['t'] ?? times?.[i] ?? i), value: num(po['value'] ?? po['v']) };
-      }),
-    };
-  });
+export function toCompare(dto: CompareResultDto): CompareSeries[] {
+  return dto.series.map((s) => ({
+    cameraId: s.cameraId,
+    points: s.values.map((value, i) => ({ time: dto.times[i] ?? String(i), value: value ?? null })),
+  }));
 }
 
-export function toBusyHours(raw: unknown, metric: string): BusyHours {
-  const r = obj(raw);
+export function toBusyHours(dto: BusyHoursDto): BusyHours {
   const grid: (number | null)[][] = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => null));
-  const g = r['grid'] ?? r['matrix'];
-  if (Array.isArray(g)) {
-    g.slice(0, 7).forEach((row, d) => {
-      if (Array.isArray(row)) row.slice(0, 24).forEach((v, h) => (grid[d][h] = num(v)));
-    });
-  } else {
-    const cells = Array.isArray(raw) ? raw : Array.isArray(r['cells']) ? (r['cells'] as unknown[]) : [];
-    for (const c of cells) {
-      const co = obj(c);
-      const d = num(co['weekday'] ?? co['dow']);
-      const h = num(co['hour']);
-      if (d !== null && h !== null && d >= 0 && d < 7 && h >= 0 && h < 24) grid[d][h] = num(co['value'] ?? co['avg'] ?? co['average']);
-    }
+  for (const c of dto.cells) {
+    if (c.weekday >= 0 && c.weekday < 7 && c.hour >= 0 && c.hour < 24) grid[c.weekday][c.hour] = c.avg ?? null;
   }
-  return { grid, metric };
+  return { grid, metric: dto.metric };
 }
 
-export function toSpatial(raw: unknown): SpatialHeatmap | null {
-  const r = obj(raw);
-  const width = num(r['width'] ?? r['cols']);
-  const height = num(r['height'] ?? r['rows']);
-  const cells = Array.isArray(r['cells']) ? r['cells'] : Array.isArray(r['grid']) ? (r['grid'] as unknown[]).flat() : null;
-  if (width === null || height === null || !cells) return null;
-  const vals = (cells as unknown[]).map((v) => num(v) ?? 0);
-  const max = Math.max(1e-9, ...vals);
+export function toSpatial(dto: SpatialHeatmapDto): SpatialHeatmap | null {
+  if (!dto.cols || !dto.rows || dto.values.length < dto.cols * dto.rows) return null;
+  const max = Math.max(1e-9, dto.max, ...dto.values);
+  return { width: dto.cols, height: dto.rows, cells: dto.values.map((v) => (Number.isFinite(v) ? v / max : 0)), updatedAt: null };
+}
+
+export function toAlertStatistics(dto: AlertStatisticsDto): AlertStatistics {
+  const ms = (v: number | null | undefined): number | null => (typeof v === 'number' ? v / 1000 : null);
   return {
-    width,
-    height,
-    cells: vals.map((v) => v / max),
-    updatedAt: typeof r['updatedAt'] === 'string' ? r['updatedAt'] : typeof r['time'] === 'string' ? r['time'] : null,
+    total: dto.total,
+    byLevel: { ...dto.byLevel },
+    meanResponseS: ms(dto.responseTime?.meanMs),
+    medianResponseS: ms(dto.responseTime?.medianMs),
   };
 }
 
-export function toAlertStatistics(raw: unknown): AlertStatistics {
-  const r = obj(raw);
-  const byLevel = Object.fromEntries(Object.entries(obj(r['byLevel'])).filter(([, v]) => num(v) !== null)) as Record<string, number>;
-  const total = pick(r, 'total') ?? Object.values(byLevel).reduce((a, b) => a + b, 0);
-  const resp = obj(r['responseTime']);
-  const ms = (v: number | null): number | null => (v === null ? null : v / 1000);
-  return {
-    total,
-    byLevel,
-    meanResponseS: pick(r, 'meanResponseS') ?? pick(resp, 'meanS') ?? ms(pick(resp, 'meanMs')),
-    medianResponseS: pick(r, 'medianResponseS') ?? pick(resp, 'medianS') ?? ms(pick(resp, 'medianMs')),
-  };
-}
-
-/** Analytics REST facade: summaries, camera comparison, heatmaps, alert statistics. */
+/** Analytics REST facade over the generated client: summaries, camera comparison, heatmaps, alert statistics. */
 @Injectable({ providedIn: 'root' })
 export class AnalyticsApi {
-  private readonly http = inject(HttpClient);
+  private readonly api = inject(Api);
 
   summary(cameraId: string, from: Date | string, to: Date | string): Observable<MetricsSummary> {
-    return this.http
-      .get<unknown>(`/api/metrics/${encodeURIComponent(cameraId)}/summary`, { params: { from: iso(from), to: iso(to) } })
-      .pipe(map(toSummary));
+    return this.api.invoke(getMetricsSummary, { cameraId, from: iso(from), to: iso(to) }).pipe(map(toSummary));
   }
 
   compare(cameraIds: string[], metric: CompareMetric, from: Date | string, to: Date | string, intervalS?: number): Observable<CompareSeries[]> {
-    const params: Record<string, string> = { cameraIds: cameraIds.join(','), metric, from: iso(from), to: iso(to) };
-    if (intervalS) params['interval'] = String(Math.max(1, Math.round(intervalS)));
-    return this.http.get<unknown>('/api/analytics/compare', { params }).pipe(map(toCompare));
+    return this.api
+      .invoke(compareCameras, {
+        cameraIds,
+        metric,
+        from: iso(from),
+        to: iso(to),
+        interval: intervalS ? Math.max(1, Math.round(intervalS)) : undefined,
+      })
+      .pipe(map(toCompare));
   }
 
   busyHours(cameraId: string, metric: 'count' | 'density', from: Date | string, to: Date | string): Observable<BusyHours> {
-    return this.http
-      .get<unknown>(`/api/analytics/heatmap/${encodeURIComponent(cameraId)}`, {
-        params: { type: 'busy-hours', metric, from: iso(from), to: iso(to) },
-      })
-      .pipe(map((r) => toBusyHours(r, metric)));
+    return this.api.invoke(getBusyHours, { cameraId, metric, from: iso(from), to: iso(to) }).pipe(map(toBusyHours));
   }
 
   spatial(cameraId: string): Observable<SpatialHeatmap | null> {
-    return this.http
-      .get<unknown>(`/api/analytics/heatmap/${encodeURIComponent(cameraId)}`, { params: { type: 'spatial', format: 'json' } })
-      .pipe(map(toSpatial));
+    return this.api.invoke(getSpatialHeatmap, { cameraId, format: 'json' }).pipe(map(toSpatial));
   }
 
   alertStatistics(from: Date | string, to: Date | string): Observable<AlertStatistics> {
-    return this.http.get<unknown>('/api/alerts/statistics', { params: { from: iso(from), to: iso(to) } }).pipe(map(toAlertStatistics));
+    return this.api.invoke(alertStatistics, { from: iso(from), to: iso(to) }).pipe(map(toAlertStatistics));
   }
 }

@@ -1,8 +1,28 @@
-import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type { CameraSourceType } from '@crowdsafe/contracts';
 import { type Observable, map } from 'rxjs';
-import { Api, getCamera, listCameras } from '../../generated';
+import {
+  Api,
+  type BulkResultDto,
+  type CalibrateCameraDto,
+  type CreateCameraDto,
+  type UpdateCameraDto,
+  bulkActivateCameras,
+  bulkDeactivateCameras,
+  bulkDeleteCameras,
+  calibrateCamera,
+  cloneCamera,
+  createCamera,
+  deleteCamera,
+  getCamera,
+  getCameraSnapshot,
+  listCameras,
+  startCamera,
+  stopCamera,
+  testCamera,
+  testCameraSource,
+  updateCamera,
+} from '../../generated';
 import { toCamera } from './mappers';
 import type { Camera } from './models';
 
@@ -162,11 +182,10 @@ export function toCalibrateResult(raw: unknown): CalibrateResult {
   return { areaM2: num(r['areaM2']) ?? num(r['floorAreaM2']), zoneAreas, warnings, raw: r };
 }
 
-/** Cameras REST facade (errors are `ApiError`; field messages are in `ApiError.details`). */
+/** Cameras REST facade over the generated client (errors are `ApiError`; field messages are in `ApiError.details`). */
 @Injectable({ providedIn: 'root' })
 export class CamerasApi {
   private readonly api = inject(Api);
-  private readonly http = inject(HttpClient);
 
   list(): Observable<Camera[]> {
     return this.api.invoke(listCameras).pipe(map((cams) => cams.map(toCamera)));
@@ -178,72 +197,65 @@ export class CamerasApi {
   }
 
   detail(id: string): Observable<CameraDetail> {
-    return this.http.get<unknown>(`/api/cameras/${encodeURIComponent(id)}`).pipe(map(toCameraDetail));
+    return this.api.invoke(getCamera, { id }).pipe(map(toCameraDetail));
   }
 
   create(input: CameraInput): Observable<CameraDetail> {
-    return this.http.post<unknown>('/api/cameras', input).pipe(map(toCameraDetail));
+    return this.api.invoke(createCamera, { body: input as CreateCameraDto }).pipe(map(toCameraDetail));
   }
 
   update(id: string, patch: Partial<CameraInput>): Observable<CameraDetail> {
-    return this.http.patch<unknown>(`/api/cameras/${encodeURIComponent(id)}`, patch).pipe(map(toCameraDetail));
+    return this.api.invoke(updateCamera, { id, body: patch as UpdateCameraDto }).pipe(map(toCameraDetail));
   }
 
   delete(id: string): Observable<void> {
-    return this.http.delete<void>(`/api/cameras/${encodeURIComponent(id)}`);
+    return this.api.invoke(deleteCamera, { id });
   }
 
   /** Probe a source before saving it. */
   testSource(source: CameraSourceInput): Observable<SourceTestResult> {
-    return this.http.post<unknown>('/api/cameras/test', source).pipe(map(toSourceTestResult));
+    return this.api.invoke(testCameraSource, { body: source }).pipe(map(toSourceTestResult));
   }
 
   /** Probe a saved camera's source. */
   test(id: string): Observable<SourceTestResult> {
-    return this.http.post<unknown>(`/api/cameras/${encodeURIComponent(id)}/test`, {}).pipe(map(toSourceTestResult));
+    return this.api.invoke(testCamera, { id, body: {} }).pipe(map(toSourceTestResult));
   }
 
   calibrate(
     id: string,
     body: { calibrationData: CalibrationInput; zones?: CameraZone[]; lines?: CountingLine[]; save?: boolean },
   ): Observable<CalibrateResult> {
-    return this.http.post<unknown>(`/api/cameras/${encodeURIComponent(id)}/calibrate`, body).pipe(map(toCalibrateResult));
+    return this.api.invoke(calibrateCamera, { id, body: body as CalibrateCameraDto }).pipe(map(toCalibrateResult));
   }
 
-  start(id: string): Observable<unknown> {
-    return this.http.post<unknown>(`/api/cameras/${encodeURIComponent(id)}/start`, {});
+  start(id: string): Observable<Camera> {
+    return this.api.invoke(startCamera, { id }).pipe(map(toCamera));
   }
 
-  stop(id: string): Observable<unknown> {
-    return this.http.post<unknown>(`/api/cameras/${encodeURIComponent(id)}/stop`, {});
+  stop(id: string): Observable<Camera> {
+    return this.api.invoke(stopCamera, { id }).pipe(map(toCamera));
   }
 
   /** Copies settings/zones/calibration to a new camera (inactive unless `isActive`). */
   clone(id: string, body: { name: string; sourceType?: CameraSourceType; sourceUrl: string; location?: string | null; isActive?: boolean }): Observable<CameraDetail> {
-    return this.http.post<unknown>(`/api/cameras/${encodeURIComponent(id)}/clone`, body).pipe(map(toCameraDetail));
+    return this.api.invoke(cloneCamera, { id, body }).pipe(map(toCameraDetail));
   }
 
   bulk(action: 'activate' | 'deactivate' | 'delete', ids: string[]): Observable<BulkResult> {
-    return this.http.post<unknown>(`/api/cameras/bulk/${action}`, { ids }).pipe(
-      map((raw) => {
-        const r = obj(raw);
-        const ok = Array.isArray(r['ids']) ? (r['ids'] as string[]) : ids;
-        const failed = Array.isArray(r['notFound']) ? (r['notFound'] as string[]).map((id) => ({ id, message: 'no such camera' })) : [];
-        return { ok, failed };
-      }),
+    const fn = action === 'activate' ? bulkActivateCameras : action === 'deactivate' ? bulkDeactivateCameras : bulkDeleteCameras;
+    return this.api.invoke(fn, { body: { ids } }).pipe(
+      map((r: BulkResultDto) => ({ ok: r.ids, failed: r.notFound.map((nf) => ({ id: nf, message: 'no such camera' })) })),
     );
   }
 
   /** URL of the camera's current frame as JPEG (cache-busted). */
   snapshotUrl(id: string, annotated = false): string {
-    return `/api/cameras/${encodeURIComponent(id)}/snapshot?annotated=${annotated}&t=${Date.now()}`;
+    return `${this.api.rootUrl}${getCameraSnapshot.PATH.replace('{id}', encodeURIComponent(id))}?annotated=${annotated}&t=${Date.now()}`;
   }
 
   /** The current frame as a Blob (goes through the auth interceptor, unlike an <img src>). */
   snapshot(id: string, annotated = false): Observable<Blob> {
-    return this.http.get(`/api/cameras/${encodeURIComponent(id)}/snapshot`, {
-      params: { annotated: String(annotated) },
-      responseType: 'blob',
-    });
+    return this.api.invoke(getCameraSnapshot, { id, annotated });
   }
 }
