@@ -57,6 +57,21 @@ export default [
     },
   },
   {
+    // Server DI under jest's SWC transform: a union-typed (`X | null`) constructor parameter has `Object` as its
+    // design type, so `@Optional()` without an explicit `@Inject(X)` token is silently injected as undefined.
+    files: ['libs/server/**/*.ts', 'apps/api/**/*.ts', 'apps/worker/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MethodDefinition[kind='constructor'] :matches(TSParameterProperty, Identifier):has(> Decorator[expression.callee.name='Optional']):not(:has(> Decorator[expression.callee.name='Inject']))",
+          message: 'Give an @Optional() constructor parameter an explicit @Inject(Token): under SWC its type metadata may be Object and it is silently injected as undefined.',
+        },
+      ],
+    },
+  },
+  {
     // The one place allowed to read process.env, and tooling/test files that set up child processes.
     files: ['libs/server/config/src/**/*.ts', '**/*.medium-spec.ts', '**/*.spec.ts', '**/*.test-util.ts', 'e2e/**', 'tools/**', '*.js', '*.mjs'],
     rules: { 'no-restricted-properties': 'off' },

@@ -2,9 +2,10 @@ import { expect, test } from '@playwright/test';
 import { apiHeaders, screenshot, signIn } from '../support/console';
 
 /**
- * An alert arriving live, sounding and being acknowledged. The alert is produced by the real server: a camera whose
- * RTSP source cannot be reached goes offline/error, and after ALERT_OFFLINE_GRACE_S (set it low in e2e/run.mjs,
- * e.g. 2) the alert engine raises `camera_offline` (WARNING), broadcast as an `alert` event.
+ * An alert arriving live, sounding and being acknowledged. The alert is produced by the real server from the sample
+ * camera's live metrics: its capacity is set (PATCH /api/cameras/:id) far below the people the sample video shows,
+ * so the alert engine raises `capacity` (WARNING/CRITICAL), broadcast as an `alert` event. The capacity is restored
+ * and the alert resolved afterwards.
  */
 test('an alert sounds, flashes and is acknowledged', async ({ page, request }, testInfo) => {
   test.setTimeout(180_000);
@@ -21,16 +22,19 @@ test('an alert sounds, flashes and is acknowledged', async ({ page, request }, t
   const tonesBefore = Number(await audio.getAttribute('data-tones'));
 
   const headers = await apiHeaders(request);
-  const created = await request.post('/api/cameras', {
-    headers,
-    data: { name: `E2E unreachable ${Date.now()}`, sourceType: 'rtsp', sourceUrl: 'rtsp://127.0.0.1:9/e2e-unreachable' },
-  });
-  expect(created.status(), await created.text()).toBe(201);
-  const cameraId = ((await created.json()) as { id: string }).id;
+  const cameras = await request.get('/api/cameras', { headers });
+  expect(cameras.status(), await cameras.text()).toBe(200);
+  const sample = ((await cameras.json()) as { id: string; capacity: number | null; isActive: boolean }[]).find((c) => c.isActive);
+  if (!sample) throw new Error('no active camera (the sample camera) to raise an alert on');
+  const { id: cameraId, capacity: capacityBefore } = sample;
+  const patched = await request.patch(`/api/cameras/${cameraId}`, { headers, data: { capacity: 1 } });
+  expect(patched.status(), await patched.text()).toBe(200);
 
+  let alertId: string | null = null;
   try {
     const item = page.locator(`[data-testid="alert-item"][data-status="open"][data-camera-id="${cameraId}"]`);
-    await expect(item.first()).toBeVisible({ timeout: 120_000 });
+    await expect(item.first()).toBeVisible({ timeout: 60_000 });
+    alertId = await item.first().getAttribute('data-alert-id');
     await expect(page.getByTestId('alarm-banner')).toHaveAttribute('data-level', /WARNING|CRITICAL/);
     await expect.poll(async () => Number(await audio.getAttribute('data-tones')), { timeout: 10_000 }).toBeGreaterThan(tonesBefore);
     await expect(page.getByTestId('alert-count')).not.toHaveText('0');
@@ -40,7 +44,9 @@ test('an alert sounds, flashes and is acknowledged', async ({ page, request }, t
     const acked = page.locator(`[data-testid="alert-item"][data-status="acknowledged"][data-camera-id="${cameraId}"]`);
     await expect(acked.first()).toBeVisible({ timeout: 15_000 });
   } finally {
-    await request.delete(`/api/cameras/${cameraId}`, { headers });
+    const restored = await request.patch(`/api/cameras/${cameraId}`, { headers, data: { capacity: capacityBefore } });
+    expect(restored.status(), await restored.text()).toBe(200);
+    if (alertId) await request.post(`/api/alerts/${alertId}/resolve`, { headers, data: {} });
   }
   expect(errors).toEqual([]);
 });

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { signIn } from '../support/console';
 
 /**
  * The live page against the real api playing the sample video: a live integer count, frames that keep arriving
@@ -10,8 +11,9 @@ test('live page shows a live count and annotated video', async ({ page }, testIn
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
 
-  await page.goto('/');
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  // Auth is on: sign in through the login page (the console asks for it), then the dashboard shows.
+  await signIn(page, '/');
+  await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
 
   const count = page.getByTestId('live-count');
   const frame = page.getByTestId('live-frame');

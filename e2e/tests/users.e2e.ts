@@ -20,7 +20,7 @@ test('admin creates a user and resets the password', async ({ page }, testInfo) 
   await page.getByTestId('user-save').click();
   await expect(dialog.getByText(/Username: 1–64/)).toBeVisible();
   await page.getByTestId('user-username').fill(username);
-  await page.getByTestId('user-role').selectOption('operator');
+  await dialog.getByTestId('user-role').selectOption('operator');
   await page.getByTestId('user-save').click();
 
   // No password given: the temporary one is shown once.

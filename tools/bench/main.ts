@@ -8,6 +8,9 @@
 //   5. alerts (tools/bench/alerts.ts): trigger -> WebSocket `alert` and trigger -> SMTP accepted, p50/p95 over
 //      --triggers N (default 250); `./crowdsafe bench alerts [--triggers N]` runs only this.
 // Options: --seconds N (end-to-end measuring window, default 20), --frames N (raw frames, default 30).
+// `./crowdsafe bench live [--seconds N] [--fps N]`: live-view glass-to-glass latency, socket.io frames vs MJPEG, with
+// the api's CPU and bytes/s at 1 and 4 viewers (tools/bench/live.ts).
+// `./crowdsafe bench web [--runs N]`: console load time from the api on loopback in Chromium (tools/bench/web.ts).
 // `./crowdsafe bench analytics [--runs N] [--days D]`: analytics query latency on a week of 1 Hz data in a scratch
 // PostgreSQL database instead (tools/bench/analytics.ts).
 // INFERENCE_THREADS=N (env) sets onnxruntime's intra-op threads for both measurements (0/unset = ORT default).
@@ -24,6 +27,8 @@ import { loadConfig } from '@crowdsafe/server-config';
 import { createApp } from '../../apps/api/src/app/bootstrap';
 import { printAlertsBench } from './alerts';
 import { analyticsBench } from './analytics';
+import { liveBench } from './live';
+import { webBench } from './web';
 import { visionBench } from './vision';
 
 const arg = (name: string, dflt: number) => {
@@ -100,6 +105,8 @@ async function endToEnd(seconds: number): Promise<{ fps: number; fpsIn: number; 
 async function main(): Promise<void> {
   if (process.argv[2] === 'analytics') return analyticsBench();
   if (process.argv[2] === 'alerts') return printAlertsBench(arg('triggers', 250));
+  if (process.argv[2] === 'live') return liveBench();
+  if (process.argv[2] === 'web') return webBench();
   for (const f of [model, video]) if (!existsSync(f)) throw new Error(`${f} is missing; run ./crowdsafe setup`);
   const seconds = arg('seconds', 20);
   console.log(`CrowdSafe bench — ${process.arch}, ${require('node:os').cpus().length} cores, node ${process.version}`);

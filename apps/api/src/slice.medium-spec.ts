@@ -101,10 +101,16 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
     }
     // The hall video shows ~20 people; YOLO11n at conf 0.25 finds 16-26 per frame.
     expect(Math.max(...updates.map((u) => u.count))).toBeGreaterThanOrEqual(8);
-    const f = frames[frames.length - 1];
-    const jpeg = Buffer.from(f.jpeg as ArrayBuffer);
-    expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
-    // No ROI on the sample camera: the count is the confirmed tracks matched in this frame, a subset of detections.
+    // Live frames are encoded as they are decoded (before detection); each carries the latest processed frame's
+    // overlay and its capture time (boxes are left out once the overlay is older than FRAME_MAX_AGE_MS).
+    for (const fr of frames) {
+      expect(Buffer.from(fr.jpeg as ArrayBuffer).subarray(0, 2).toString('hex')).toBe('ffd8');
+      if (fr.overlayCapturedAt === undefined) continue;
+      expect(fr.overlayAgeMs).toBe(fr.capturedAt - fr.overlayCapturedAt);
+      expect(fr.overlayAgeMs).toBeGreaterThanOrEqual(0);
+    }
+    const f = await waitUntil(() => frames.filter((fr) => fr.detections.length > 0).at(-1), 30_000, 'a live frame with an overlay');
+    // No ROI on the sample camera: the count is the confirmed tracks matched in the overlay's frame, a subset of its detections.
     expect(f.count).toBeLessThanOrEqual(f.detections.length);
     if (f.tracks?.length) {
       expect(f.tracks).toHaveLength(f.count);

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { intraOpThreads, ThreadedPersonDetector } from '@crowdsafe/server-ai';
 import { loadConfig } from '@crowdsafe/server-config';
+import type { DetectOptions } from '@crowdsafe/contracts';
 import { resolveDetectOptions } from '@crowdsafe/vision';
 import { openFrames } from './analyze/frame-reader';
 import { resolveCameraAnalytics } from '@crowdsafe/server-cameras';
-import { parseAnalyzeArgs, parseCameraConfigFile, USAGE } from './analyze/options';
-import { type AnalyticsSummary, runAnalysis, toMotLines, writeOutput } from './analyze/run-analysis';
+import { type AnalyzeArgs, parseAnalyzeArgs, parseCameraConfigFile, USAGE } from './analyze/options';
+import { type AnalysisResult, type AnalyticsSummary, runAnalysis, toMotLines, writeOutput } from './analyze/run-analysis';
 
 export const summary = 'run the detector + tracking/counting pipeline offline over a video or image directory (MOT + JSON out)';
 
@@ -16,6 +17,34 @@ export async function run(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  const { result, detect } = await analyzeInput(args);
+  if (args.mot) writeOutput(resolve(args.mot), toMotLines(result.frames));
+  if (args.json) writeOutput(resolve(args.json), `${JSON.stringify(result)}\n`);
+
+  const s = result.summary;
+  const src = result.source;
+  const methods = Object.entries(s.methods).map(([m, n]) => `${m} ${n}`).join(', ');
+  const roi = result.roi ? `ROI of ${result.roi.length} points` : 'whole frame';
+  console.log(
+    `Analyzed ${args.input} (${src.kind}, ${src.width}x${src.height} at ${r2(src.fps)} fps, decoded at ${src.decoded.width}x${src.decoded.height}): ` +
+      `${s.frames} of ${s.sourceFrames} frames processed at ${r2(result.processingFps)} fps with confidence ${detect.confidence}, IoU ${detect.iou}` +
+      `${detect.tiling ? `, tiling ${detect.tiling}` : ''}, ${roi}. People count mean ${s.meanCount} (min ${s.minCount}, max ${s.maxCount}; ` +
+      `range mean ${s.meanLow}-${s.meanHigh}; methods: ${methods}); ${s.meanDetections} detections per frame; ${s.trackIds} track ids. ` +
+      `Throughput ${s.fps} frames/s (detect ${s.meanTimingsMs.detect} ms, inference ${s.meanTimingsMs.inference} ms, track ${s.meanTimingsMs.track} ms per frame).` +
+      `${analyticsLine(result.analytics)}` +
+      `${args.mot ? ` MOT: ${resolve(args.mot)}.` : ''}${args.json ? ` JSON: ${resolve(args.json)}.` : ''}`,
+  );
+}
+
+/** What `analyzeInput` needs: `crowdsafe analyze`'s options (input, --model, --config, --fps, --max-frames). */
+export type AnalyzeInputOptions = Pick<AnalyzeArgs, 'input' | 'model' | 'config' | 'fps' | 'maxFrames'>;
+
+/**
+ * One offline run of the product's pipeline (the analyze command without its output): validated config, the
+ * product's threaded detector, PeopleCounter and, with a calibration in --config, CrowdAnalyzer. Reused by
+ * `crowdsafe eval-forecast`.
+ */
+export async function analyzeInput(args: AnalyzeInputOptions): Promise<{ result: AnalysisResult; detect: DetectOptions }> {
   const config = loadConfig();
   const file = args.config ? parseCameraConfigFile(readConfigFile(args.config), args.config) : { detection: {}, analytics: null };
   const settings = file.detection;
@@ -41,28 +70,12 @@ export async function run(argv: string[]): Promise<void> {
     maxBatch: config.inference.batchSize,
     logger: { warn: (m) => console.error(`warning: ${m}`) },
   });
-  let result;
   try {
-    result = await runAnalysis({ reader, detector, detect, settings, fps: args.fps, maxFrames: args.maxFrames, modelPath, analytics });
+    const result = await runAnalysis({ reader, detector, detect, settings, fps: args.fps, maxFrames: args.maxFrames, modelPath, analytics });
+    return { result, detect };
   } finally {
     await detector.close();
   }
-  if (args.mot) writeOutput(resolve(args.mot), toMotLines(result.frames));
-  if (args.json) writeOutput(resolve(args.json), `${JSON.stringify(result)}\n`);
-
-  const s = result.summary;
-  const src = result.source;
-  const methods = Object.entries(s.methods).map(([m, n]) => `${m} ${n}`).join(', ');
-  const roi = result.roi ? `ROI of ${result.roi.length} points` : 'whole frame';
-  console.log(
-    `Analyzed ${args.input} (${src.kind}, ${src.width}x${src.height} at ${r2(src.fps)} fps, decoded at ${src.decoded.width}x${src.decoded.height}): ` +
-      `${s.frames} of ${s.sourceFrames} frames processed at ${r2(result.processingFps)} fps with confidence ${detect.confidence}, IoU ${detect.iou}` +
-      `${detect.tiling ? `, tiling ${detect.tiling}` : ''}, ${roi}. People count mean ${s.meanCount} (min ${s.minCount}, max ${s.maxCount}; ` +
-      `range mean ${s.meanLow}-${s.meanHigh}; methods: ${methods}); ${s.meanDetections} detections per frame; ${s.trackIds} track ids. ` +
-      `Throughput ${s.fps} frames/s (detect ${s.meanTimingsMs.detect} ms, inference ${s.meanTimingsMs.inference} ms, track ${s.meanTimingsMs.track} ms per frame).` +
-      `${analyticsLine(result.analytics)}` +
-      `${args.mot ? ` MOT: ${resolve(args.mot)}.` : ''}${args.json ? ` JSON: ${resolve(args.json)}.` : ''}`,
-  );
 }
 
 function readConfigFile(path: string): string {

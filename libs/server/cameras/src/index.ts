@@ -6,3 +6,6 @@ export * from './lib/runtime/camera-supervisor';
 export * from './lib/runtime/live-frame-encoder';
 export * from './lib/ingest';
 export * from './lib/runtime/camera-analytics';
+export * from './lib/api/live-mjpeg.service';
+export * from './lib/api/live-ticket.service';
+export * from './lib/api/live.controller';

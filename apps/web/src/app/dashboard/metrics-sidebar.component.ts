@@ -30,7 +30,9 @@ interface Sample {
     :host { display: block; }
     dl { font-variant-numeric: tabular-nums; }
     dd { font-weight: 600; }
-    .stale { opacity: 0.55; }
+    /* Stale metrics: struck through and marked, without opacity (labels and values stay AA). */
+    dl.stale { border-left: 3px solid #ffc107; padding-left: 0.5rem; }
+    dl.stale dd { color: var(--bs-secondary-color); text-decoration: line-through; }
   `,
 })
 export class MetricsSidebarComponent {

@@ -22,15 +22,9 @@ import { WsGuardBinder } from './ws-guard.binder';
 
 function createSessionStore(config: AppConfig): SessionStore {
   if (!config.queue.redisUrl) return new MemorySessionStore(config.auth.maxSessions);
-  const logger = new Logger('Auth');
   const redis = new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 5000 });
-  let lastError = 0;
-  redis.on('error', (err: Error) => {
-    if (Date.now() - lastError < 30_000) return;
-    lastError = Date.now();
-    logger.error(`session store (Redis ${redactUrl(config.queue.redisUrl ?? '')}): ${err.message}`);
-  });
-  return new RedisSessionStore(redis, `${config.queue.prefix}:auth:`);
+  // The store logs an outage once when it starts and once when it ends; meanwhile requests answer 503.
+  return new RedisSessionStore(redis, `${config.queue.prefix}:auth:`, true, new Logger('Auth'), `Redis ${redactUrl(config.queue.redisUrl)}`);
 }
 
 /**

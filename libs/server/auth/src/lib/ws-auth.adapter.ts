@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, ServiceUnavailableException } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
@@ -100,7 +100,10 @@ export class WsAuthAdapter extends IoAdapter {
           s.disconnect(true);
           continue;
         }
-        await sessions.authenticate(claims, false).catch(() => s.disconnect(true));
+        // A session store outage (503) is not a revoked session: keep the operator's live view until it recovers.
+        await sessions.authenticate(claims, false).catch((err: unknown) => {
+          if (!(err instanceof ServiceUnavailableException)) s.disconnect(true);
+        });
       }
     } finally {
       this.sweeping = false;

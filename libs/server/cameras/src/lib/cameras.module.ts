@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { MetricsModule } from '@crowdsafe/server-metrics';
 import { CamerasController } from './api/cameras.controller';
 import { CamerasService } from './api/cameras.service';
+import { LiveController } from './api/live.controller';
+import { LiveMjpegService } from './api/live-mjpeg.service';
+import { LiveTicketService } from './api/live-ticket.service';
+import { LiveFrameSink } from './runtime/live-frame-encoder';
 import { CameraSupervisor } from './runtime/camera-supervisor';
 
 /**
@@ -10,8 +14,8 @@ import { CameraSupervisor } from './runtime/camera-supervisor';
  */
 @Module({
   imports: [MetricsModule],
-  controllers: [CamerasController],
-  providers: [CameraSupervisor, CamerasService],
-  exports: [CameraSupervisor, CamerasService],
+  controllers: [CamerasController, LiveController],
+  providers: [CameraSupervisor, CamerasService, LiveMjpegService, LiveTicketService, { provide: LiveFrameSink, useExisting: LiveMjpegService }],
+  exports: [CameraSupervisor, CamerasService, LiveMjpegService],
 })
 export class CamerasModule {}

@@ -84,4 +84,17 @@ describe('PerSecondAggregator', () => {
     const out = agg.flush(Infinity);
     expect(out.map((s) => s.count)).toEqual(Array.from({ length: open }, (_, i) => seconds - open + i));
   });
+
+  it.each([
+    { name: 'nothing flushed yet: any time is accepted', flushAt: null, at: T - 60_000, accepted: true },
+    { name: 'a frame in a closed second is not', flushAt: T + 3000, at: T + 2999, accepted: false },
+    { name: 'a frame in the first open second is', flushAt: T + 3000, at: T + 3000, accepted: true },
+    { name: 'non-finite times are not', flushAt: null, at: NaN, accepted: false },
+  ])('accepts: $name', ({ flushAt, at, accepted }) => {
+    const agg = new PerSecondAggregator();
+    if (flushAt !== null) agg.flush(flushAt, 0);
+    expect(agg.accepts(at)).toBe(accepted);
+    // accepts() agrees with what add() then does.
+    expect(agg.add(at, 1)).toBe(accepted);
+  });
 });

@@ -50,6 +50,11 @@ export class PerSecondAggregator {
     this.maxOpen = Math.max(1, options.maxOpenSeconds ?? 120);
   }
 
+  /** False when a frame captured at `capturedAtMs` would be ignored as late (its second is already closed). */
+  accepts(capturedAtMs: number): boolean {
+    return Number.isFinite(capturedAtMs) && Math.floor(capturedAtMs / 1000) > this.closedThrough;
+  }
+
   /** Adds one processed frame. Returns false when it was ignored (late or invalid). */
   add(capturedAtMs: number, count: number): boolean {
     if (!Number.isFinite(capturedAtMs) || !Number.isFinite(count) || count < 0) {

@@ -73,8 +73,9 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnect
   async unsubscribe(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
     const cameraId = cameraIdOf(body);
     if (!cameraId) return { ok: false, error: 'cameraId must be a camera id string' };
-    await client.leave(metricsRoom(cameraId));
-    await client.leave(framesRoom(cameraId));
+    // Both rooms in the same tick: with an await between them, a `subscribe`/`watch_frames` sent right after this
+    // event could join between the two leaves and be undone by the second one.
+    await Promise.all([client.leave(metricsRoom(cameraId)), client.leave(framesRoom(cameraId))]);
     return { ok: true };
   }
 

@@ -15,7 +15,10 @@ export interface CameraHealth {
   fpsIn: number;
   /** Frames processed by inference per second (last 5 s). */
   fpsOut: number;
-  /** Frames dropped because the bounded buffer was full (oldest dropped first). */
+  /**
+   * Frames dropped before inference: the bounded buffer was full (oldest dropped first) or, on a live source, a newer
+   * frame was waiting when inference became free (inference always takes the newest).
+   */
   droppedFrames: number;
   /** Frames discarded because they were older than the max frame age when their turn came. */
   staleFrames: number;

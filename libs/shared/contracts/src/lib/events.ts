@@ -118,7 +118,10 @@ export interface LiveAnalytics {
   }>;
 }
 
-/** An annotated live frame: JPEG bytes plus the overlay data for the same frame. */
+/**
+ * A live frame: the newest decoded frame as JPEG bytes (encoded before detection, so it never waits for inference)
+ * plus the overlay data of the latest PROCESSED frame, which is usually a little older (`overlayAgeMs`).
+ */
 export interface LiveFrameEvent {
   cameraId: string;
   seq: number;
@@ -129,7 +132,12 @@ export interface LiveFrameEvent {
   detections: Detection[];
   /** Confirmed tracks in this frame (ids for the overlay), rescaled like `detections`. */
   tracks?: TrackedPerson[];
+  /** The count of the overlay's frame. */
   count: number;
+  /** Capture time (ms epoch) of the processed frame the overlay (detections, tracks, count) comes from; absent before the first one. */
+  overlayCapturedAt?: number;
+  /** capturedAt - overlayCapturedAt: how far the overlay lags the picture (boxes are left out when it exceeds FRAME_MAX_AGE_MS). */
+  overlayAgeMs?: number;
 }
 
 export interface CameraStatusEvent {

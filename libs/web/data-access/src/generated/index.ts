@@ -49,6 +49,7 @@ export type { HealthDto } from './models/health-dto';
 export type { InferenceInfoDto } from './models/inference-info-dto';
 export type { InferenceStatsDto } from './models/inference-stats-dto';
 export type { LatencyDto } from './models/latency-dto';
+export type { LiveTicketDto } from './models/live-ticket-dto';
 export type { LoginDto } from './models/login-dto';
 export type { MeDto } from './models/me-dto';
 export type { MemoryDto } from './models/memory-dto';
@@ -128,6 +129,8 @@ export { startCamera, type StartCamera$Params } from './fn/cameras/start-camera'
 export { stopCamera, type StopCamera$Params } from './fn/cameras/stop-camera';
 export { cloneCamera, type CloneCamera$Params } from './fn/cameras/clone-camera';
 export { getCameraSnapshot, type GetCameraSnapshot$Params } from './fn/cameras/get-camera-snapshot';
+export { createLiveTicket, type CreateLiveTicket$Params } from './fn/cameras/create-live-ticket';
+export { liveMjpeg, type LiveMjpeg$Params } from './fn/cameras/live-mjpeg';
 export { listAlerts, type ListAlerts$Params } from './fn/alerts/list-alerts';
 export { alertStatistics, type AlertStatistics$Params } from './fn/alerts/alert-statistics';
 export { getAlert, type GetAlert$Params } from './fn/alerts/get-alert';

@@ -34,7 +34,8 @@ import { formatAge } from './format-age';
     .age.stale { color: #1a1200; background: #ffc107; display: inline-block; padding: 0.1rem 0.5rem;
       border-radius: 0.375rem; font-weight: 700; }
     :host(.stale) { border-color: #ffc107; }
-    :host(.stale) .value { color: var(--bs-secondary-color); text-decoration: line-through; text-decoration-thickness: 0.06em; opacity: 0.6; }
+    /* Stale: struck through in the secondary text colour (dimmed, but still AA: no opacity). */
+    :host(.stale) .value { color: var(--bs-secondary-color); text-decoration: line-through; text-decoration-thickness: 0.06em; }
   `,
 })
 export class CountTileComponent {

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import type { UserRole } from '@crowdsafe/contracts';
-import type { CheckResult, RevokeReason, RotateResult, SessionInfo, SessionStore } from './session-store';
+import { type CheckResult, type RevokeReason, type RotateResult, type SessionInfo, type SessionStore, SessionStoreUnavailableError } from './session-store';
 
 // Each operation is one Lua script, so check-and-touch and rotate-or-detect-reuse are atomic across api replicas.
 // Session hash fields: uid un role mcp prov cur(last refresh hash) last(activity ms) exp(ms) rev(reason or '').
@@ -61,6 +61,26 @@ return 1`;
 
 type Reply = Array<string | null>;
 
+/** Redis replies that mean "not available right now" rather than a bug in a script. */
+const UNAVAILABLE_REPLY = /^(LOADING|MASTERDOWN|BUSY|READONLY|CLUSTERDOWN|TRYAGAIN|NOAUTH|WRONGPASS)\b/;
+
+/**
+ * True when a Redis command failed because the server cannot be reached or cannot serve now: connection errors,
+ * ioredis's MaxRetriesPerRequestError / "Connection is closed", timeouts, and the replies above. A script error
+ * (ReplyError with any other message) is a bug and stays a 500.
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'ReplyError') return UNAVAILABLE_REPLY.test(err.message);
+  return true;
+}
+
+/** Where the store reports an outage (once, when it starts) and the recovery (once, when it ends). */
+export interface SessionStoreOutageLogger {
+  error(message: string): void;
+  log(message: string): void;
+}
+
 function toResult(r: Reply): RotateResult {
   switch (r[0]) {
     case 'ok':
@@ -83,12 +103,60 @@ function toResult(r: Reply): RotateResult {
  * the user's session keys by name, which Redis Cluster would not allow across slots).
  */
 export class RedisSessionStore implements SessionStore {
+  /** In an outage (a command failed as unavailable, or the connection dropped) until Redis is ready again. */
+  private down = false;
+
   constructor(
     private readonly redis: Redis,
     /** e.g. 'crowdsafe:auth:' */
     private readonly prefix: string,
     private readonly ownsConnection = true,
-  ) {}
+    private readonly outageLog?: SessionStoreOutageLogger,
+    /** How the server is named in the outage log (a redacted URL). */
+    private readonly label = 'Redis',
+  ) {
+    // With its own connection the store also follows the connection's events (which keeps ioredis from reporting an
+    // unhandled 'error' on every failed reconnect); on a shared one, command failures and successes alone tell.
+    if (ownsConnection) {
+      redis.on('error', (err: Error) => this.markDown(err));
+      redis.on('ready', () => this.markUp());
+    }
+  }
+
+  /** Whether the store is in an outage now (for health checks and tests). */
+  get unavailable(): boolean {
+    return this.down;
+  }
+
+  /**
+   * Runs one command. In a known outage, while the connection is not ready, fails at once instead of waiting for
+   * ioredis's reconnect attempts (requests answer 503 quickly); failures that mean "unreachable" become
+   * SessionStoreUnavailableError.
+   */
+  private async run<T>(op: () => Promise<T>): Promise<T> {
+    if (this.down && this.redis.status !== 'ready') throw new SessionStoreUnavailableError(new Error(`connection is ${this.redis.status}`));
+    try {
+      const r = await op();
+      this.markUp();
+      return r;
+    } catch (err) {
+      if (!isRedisUnavailable(err)) throw err;
+      this.markDown(err as Error);
+      throw new SessionStoreUnavailableError(err);
+    }
+  }
+
+  private markDown(err: Error): void {
+    if (this.down) return;
+    this.down = true;
+    this.outageLog?.error(`session store unavailable (${this.label}): ${err.message}; authenticated requests answer 503 until it is back`);
+  }
+
+  private markUp(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.outageLog?.log(`session store available again (${this.label})`);
+  }
 
   private s(sid: string): string {
     return `${this.prefix}s:${sid}`;
@@ -99,21 +167,21 @@ export class RedisSessionStore implements SessionStore {
 
   async create(sid: string, info: SessionInfo, tokenHash: string, now: number, expiresAt: number, perUserCap: number): Promise<string[]> {
     const ttl = Math.max(1, expiresAt - now);
-    return (await this.redis.eval(
+    return (await this.run(() => this.redis.eval(
       CREATE, 2, this.s(sid), this.u(info.userId),
       sid, info.userId, info.username, info.role, info.mustChangePassword ? '1' : '0', info.provider, tokenHash,
       String(now), String(expiresAt), String(ttl), String(perUserCap), `${this.prefix}s:`,
-    )) as string[];
+    ))) as string[];
   }
 
   async check(sid: string, now: number, idleMs: number, touch: boolean): Promise<CheckResult> {
-    const r = toResult((await this.redis.eval(CHECK, 1, this.s(sid), String(now), String(idleMs), touch ? '1' : '0')) as Reply);
+    const r = toResult((await this.run(() => this.redis.eval(CHECK, 1, this.s(sid), String(now), String(idleMs), touch ? '1' : '0'))) as Reply);
     return r.status === 'reuse' ? { status: 'revoked', reason: 'reuse' } : r;
   }
 
   async rotate(sid: string, presentedHash: string, newHash: string, now: number, idleMs: number, newExpiresAt: number): Promise<RotateResult> {
     const ttl = Math.max(1, newExpiresAt - now);
-    return toResult((await this.redis.eval(ROTATE, 1, this.s(sid), String(now), String(idleMs), presentedHash, newHash, String(newExpiresAt), String(ttl))) as Reply);
+    return toResult((await this.run(() => this.redis.eval(ROTATE, 1, this.s(sid), String(now), String(idleMs), presentedHash, newHash, String(newExpiresAt), String(ttl)))) as Reply);
   }
 
   async update(sid: string, patch: Partial<Pick<SessionInfo, 'role' | 'mustChangePassword' | 'username'>>): Promise<void> {
@@ -121,19 +189,19 @@ export class RedisSessionStore implements SessionStore {
     if (patch.role !== undefined) args.push('role', patch.role);
     if (patch.username !== undefined) args.push('un', patch.username);
     if (patch.mustChangePassword !== undefined) args.push('mcp', patch.mustChangePassword ? '1' : '0');
-    if (args.length) await this.redis.eval(UPDATE, 1, this.s(sid), ...args);
+    if (args.length) await this.run(() => this.redis.eval(UPDATE, 1, this.s(sid), ...args));
   }
 
   async revoke(sid: string, reason: RevokeReason): Promise<void> {
-    await this.redis.eval(REVOKE, 1, this.s(sid), reason);
+    await this.run(() => this.redis.eval(REVOKE, 1, this.s(sid), reason));
   }
 
   async revokeUser(userId: string, reason: RevokeReason): Promise<string[]> {
-    return (await this.redis.eval(REVOKE_USER, 1, this.u(userId), `${this.prefix}s:`, reason)) as string[];
+    return (await this.run(() => this.redis.eval(REVOKE_USER, 1, this.u(userId), `${this.prefix}s:`, reason))) as string[];
   }
 
   async setUserFlag(userId: string, mustChangePassword: boolean): Promise<void> {
-    await this.redis.eval(SET_USER_FLAG, 1, this.u(userId), `${this.prefix}s:`, mustChangePassword ? '1' : '0');
+    await this.run(() => this.redis.eval(SET_USER_FLAG, 1, this.u(userId), `${this.prefix}s:`, mustChangePassword ? '1' : '0'));
   }
 
   async close(): Promise<void> {

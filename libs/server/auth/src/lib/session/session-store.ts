@@ -40,3 +40,14 @@ export interface SessionStore {
   setUserFlag(userId: string, mustChangePassword: boolean): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The store cannot be reached (Redis down, refusing connections, loading): the request cannot be authenticated
+ * either way, so the API answers 503 "Session store unavailable" instead of a 500 or a false 401.
+ */
+export class SessionStoreUnavailableError extends Error {
+  constructor(override readonly cause?: unknown) {
+    super(`Session store unavailable${cause instanceof Error ? `: ${cause.message}` : ''}`);
+    this.name = 'SessionStoreUnavailableError';
+  }
+}

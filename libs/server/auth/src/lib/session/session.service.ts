@@ -1,11 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnModuleDestroy, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import type { AuthUser } from '@crowdsafe/server-core';
 import { SystemLogRepository, type UserRecord } from '@crowdsafe/server-database';
 import { UserSessionRevoker } from '@crowdsafe/server-users';
-import type { RevokeReason, SessionInfo, SessionStore } from './session-store';
+import { type RevokeReason, type SessionInfo, type SessionStore, SessionStoreUnavailableError } from './session-store';
 
 export const SESSION_STORE = Symbol('SESSION_STORE');
 export const JWT_ISSUER = 'crowdsafe';
@@ -44,6 +44,9 @@ const MESSAGES: Record<string, string> = {
   logout: 'Session ended (signed out)',
   reuse: 'Session revoked: a refresh token was reused',
 };
+/** The 503 body message while the session store (Redis) cannot be reached. */
+export const SESSION_STORE_UNAVAILABLE = 'Session store unavailable';
+
 export const revokedMessage = (reason: RevokeReason) => MESSAGES[reason] ?? 'Session revoked; sign in again';
 
 type RevocationListener = (sessionIds: string[]) => void;
@@ -82,7 +85,7 @@ export class SessionService extends UserSessionRevoker implements OnModuleDestro
     const secret = randomBytes(32).toString('base64url');
     const now = Date.now();
     const info: SessionInfo = { userId: user.id, username: user.username, role: user.role, mustChangePassword: user.mustChangePassword, provider: user.authProvider };
-    const evicted = await this.store.create(sid, info, hashSecret(secret), now, now + this.config.auth.refreshTokenTtlS * 1000, this.config.auth.sessionsPerUser);
+    const evicted = await this.stored(() => this.store.create(sid, info, hashSecret(secret), now, now + this.config.auth.refreshTokenTtlS * 1000, this.config.auth.sessionsPerUser));
     if (evicted.length) this.emit(evicted);
     return { ...(await this.sign(sid, info)), refreshToken: `${sid}.${secret}`, sessionId: sid };
   }
@@ -97,7 +100,7 @@ export class SessionService extends UserSessionRevoker implements OnModuleDestro
     const [, sid, secret] = m;
     const next = randomBytes(32).toString('base64url');
     const now = Date.now();
-    const r = await this.store.rotate(sid, hashSecret(secret), hashSecret(next), now, this.idleMs, now + this.config.auth.refreshTokenTtlS * 1000);
+    const r = await this.stored(() => this.store.rotate(sid, hashSecret(secret), hashSecret(next), now, this.idleMs, now + this.config.auth.refreshTokenTtlS * 1000));
     if (r.status === 'reuse') {
       this.emit([sid]);
       this.logger.warn(`refresh token reuse detected for session ${sid.slice(0, 8)}: session revoked`);
@@ -111,13 +114,13 @@ export class SessionService extends UserSessionRevoker implements OnModuleDestro
     }
     const user = await loadUser(r.session.userId);
     if (!user || !user.isActive) {
-      await this.store.revoke(sid, 'admin');
+      await this.stored(() => this.store.revoke(sid, 'admin'));
       this.emit([sid]);
       throw new UnauthorizedException('Account disabled or deleted');
     }
     const info: SessionInfo = { ...r.session, role: user.role, username: user.username, mustChangePassword: user.mustChangePassword };
     if (info.role !== r.session.role || info.mustChangePassword !== r.session.mustChangePassword || info.username !== r.session.username) {
-      await this.store.update(sid, { role: info.role, mustChangePassword: info.mustChangePassword, username: info.username });
+      await this.stored(() => this.store.update(sid, { role: info.role, mustChangePassword: info.mustChangePassword, username: info.username }));
     }
     return { ...(await this.sign(sid, info)), refreshToken: `${sid}.${next}`, sessionId: sid, user };
   }
@@ -125,7 +128,7 @@ export class SessionService extends UserSessionRevoker implements OnModuleDestro
   /** Validates an access token's session (and records activity when `touch`). Throws 401 with the reason. */
   async authenticate(claims: AccessClaims, touch = true): Promise<AuthenticatedSession> {
     if (claims.typ !== 'access' || !claims.sid || !claims.sub) throw new UnauthorizedException('Invalid access token');
-    const r = await this.store.check(claims.sid, Date.now(), this.idleMs, touch);
+    const r = await this.stored(() => this.store.check(claims.sid, Date.now(), this.idleMs, touch));
     if (r.status === 'missing') throw new UnauthorizedException('Session not found; sign in again');
     if (r.status === 'revoked') {
       if (r.reason === 'idle') this.emit([claims.sid]);
@@ -152,22 +155,22 @@ export class SessionService extends UserSessionRevoker implements OnModuleDestro
   /** True when the session exists and belongs to `userId` (does not record activity). */
   async ownedBy(sessionId: string, userId: string | undefined): Promise<boolean> {
     if (!userId) return false;
-    const r = await this.store.check(sessionId, Date.now(), this.idleMs, false);
+    const r = await this.stored(() => this.store.check(sessionId, Date.now(), this.idleMs, false));
     return r.status === 'ok' && r.session.userId === userId;
   }
 
   async revoke(sessionId: string, reason: RevokeReason): Promise<void> {
-    await this.store.revoke(sessionId, reason);
+    await this.stored(() => this.store.revoke(sessionId, reason));
     this.emit([sessionId]);
   }
 
   async revokeUser(userId: string, reason: string): Promise<void> {
-    const ids = await this.store.revokeUser(userId, reason);
+    const ids = await this.stored(() => this.store.revokeUser(userId, reason));
     if (ids.length) this.emit(ids);
   }
 
   async setMustChangePassword(userId: string, value: boolean): Promise<void> {
-    await this.store.setUserFlag(userId, value);
+    await this.stored(() => this.store.setUserFlag(userId, value));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -179,6 +182,16 @@ export class SessionService extends UserSessionRevoker implements OnModuleDestro
     const claims: AccessClaims = { sub: info.userId, sid, username: info.username, role: info.role, typ: 'access' };
     const accessToken = await this.jwt.signAsync(claims, { expiresIn, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, algorithm: 'HS256' });
     return { accessToken, expiresIn };
+  }
+
+  /** Runs a store operation; an unreachable store answers 503 (the store logs the outage once). */
+  private async stored<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      if (err instanceof SessionStoreUnavailableError) throw new ServiceUnavailableException(SESSION_STORE_UNAVAILABLE);
+      throw err;
+    }
   }
 
   private emit(ids: string[]): void {

@@ -1,4 +1,4 @@
-import { computeOutputSize, decodeArgs, probeArgs } from './ffmpeg-args';
+import { computeOutputSize, decodeArgs, probeArgs, untimedMjpeg } from './ffmpeg-args';
 import type { SourceInput } from './source-input';
 
 describe('computeOutputSize', () => {
@@ -84,6 +84,21 @@ describe('decodeArgs', () => {
   ])('fps $fps', ({ fps, filter }) => {
     const args = decodeArgs({ kind: 'url', url: 'http://x/' }, { fps, size, ioTimeoutMs: 1 });
     expect(args.outputOptions[args.outputOptions.indexOf('-vf') + 1].startsWith(filter)).toBe(true);
+  });
+});
+
+describe('untimedMjpeg (HTTP MJPEG is stamped with arrival times)', () => {
+  it.each([
+    { url: '', codec: undefined, wallclock: false },
+    { url: 'http://cam/video.cgi', codec: 'mjpeg', wallclock: true },
+    { url: 'HTTPS://cam/mjpg/video.mjpg', codec: 'mjpeg', wallclock: true },
+    { url: 'http://cam/live.m3u8', codec: 'h264', wallclock: false },
+    { url: 'rtsp://cam/stream', codec: 'mjpeg', wallclock: false }, // RTP timestamps
+    { url: 'http://cam/video.cgi', codec: undefined, wallclock: false }, // not probed yet
+  ])('$url $codec -> $wallclock', ({ url, codec, wallclock }) => {
+    expect(untimedMjpeg(url, codec)).toBe(wallclock);
+    const args = decodeArgs({ kind: 'url', url: url || 'http://x/' }, { fps: 5, size: { width: 2, height: 2 }, ioTimeoutMs: 1, ...(codec ? { codec } : {}) });
+    expect(args.inputOptions.includes('-use_wallclock_as_timestamps')).toBe(wallclock && url !== '');
   });
 });
 

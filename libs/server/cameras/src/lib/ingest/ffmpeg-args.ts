@@ -73,7 +73,7 @@ export interface DecodeArgs {
 }
 
 /** ffmpeg arguments that decode the first video stream to packed RGB24 frames of `size` at `fps` on stdout. */
-export function decodeArgs(input: SourceInput, opts: { fps: number; size: FrameSize; ioTimeoutMs: number }): DecodeArgs {
+export function decodeArgs(input: SourceInput, opts: { fps: number; size: FrameSize; ioTimeoutMs: number; codec?: string }): DecodeArgs {
   const common = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
   let pacing: string[];
   switch (input.kind) {
@@ -85,7 +85,7 @@ export function decodeArgs(input: SourceInput, opts: { fps: number; size: FrameS
       pacing = ['-fflags', 'nobuffer', '-thread_queue_size', '64'];
       break;
     case 'url':
-      pacing = ['-fflags', 'nobuffer', '-flags', 'low_delay'];
+      pacing = ['-fflags', 'nobuffer', '-flags', 'low_delay', ...(untimedMjpeg(input.url, opts.codec) ? ['-use_wallclock_as_timestamps', '1'] : [])];
       break;
     default:
       return assertNever(input);
@@ -102,6 +102,15 @@ export function decodeArgs(input: SourceInput, opts: { fps: number; size: FrameS
       '-f', 'rawvideo',
     ],
   };
+}
+
+/**
+ * An MJPEG stream over HTTP (multipart/x-mixed-replace, most IP cameras' "video.cgi") carries no timestamps: ffmpeg
+ * then stamps it at 25 fps, so the fps filter keeps only fps/25 of a slower camera's frames (4 of 10 at 10 fps)
+ * unless frames are stamped with their arrival time. RTSP carries RTP timestamps and keeps them.
+ */
+export function untimedMjpeg(url: string, codec: string | undefined): boolean {
+  return codec === 'mjpeg' && /^https?:/i.test(url);
 }
 
 function formatNumber(n: number): string {

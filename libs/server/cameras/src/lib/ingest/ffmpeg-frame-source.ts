@@ -107,6 +107,8 @@ export class FfmpegFrameSource {
   private skipCounter = 0;
   private lastFrameAt: number | null = null;
   private size: FrameSize | null = null;
+  /** The probed codec (decode options depend on it, see decodeArgs). */
+  private codec: string | undefined;
 
   private started = false;
   private stopRequested = false;
@@ -266,6 +268,7 @@ export class FfmpegFrameSource {
     }
     if (probe === STOPPED) return { kind: 'stopped' };
     this.size = computeOutputSize(probe, this.opts.maxWidth, this.opts.maxHeight);
+    this.codec = probe.codec;
     return this.decode(this.size);
   }
 
@@ -314,7 +317,7 @@ export class FfmpegFrameSource {
         resolve(this.classify(exit, { firstFrameAt, stallReason }));
       };
 
-      const args = decodeArgs(this.opts.input, { fps: this.opts.fps, size, ioTimeoutMs: stallTimeoutMs });
+      const args = decodeArgs(this.opts.input, { fps: this.opts.fps, size, ioTimeoutMs: stallTimeoutMs, ...(this.codec ? { codec: this.codec } : {}) });
       // Note: fluent-ffmpeg keeps the ffmpeg path process-wide; every source passes the same configured path.
       const cmd = ffmpeg({ stdoutLines: STDERR_LINES })
         .setFfmpegPath(this.opts.ffmpegPath)

@@ -2,8 +2,8 @@ import type { CameraStatus, CameraStatusEvent, CountEstimate, DetectOptions, Det
 import { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { calibrateScale } from '@crowdsafe/analytics';
 import { densityModelEstimate } from '@crowdsafe/vision';
-import { CameraRuntime, type CameraMetricsRow, type CameraRuntimeDeps, type CameraRuntimeOptions, densityEstimateInRoi, densityFresh, densityRunDue, reportedEstimate } from './camera-runtime';
-import type { LiveFrameEncoder } from './live-frame-encoder';
+import { CameraRuntime, type CameraMetricsRow, type CameraRuntimeDeps, type CameraRuntimeOptions, densityEstimateInRoi, densityFresh, densityRunDue, liveOverlayOf, type ProcessedOverlay, reportedEstimate } from './camera-runtime';
+import { type LiveFrameEncoder, LiveFrameSink, type LiveOverlay } from './live-frame-encoder';
 
 class RecordingPublisher extends LiveEventsPublisher {
   metrics: MetricsUpdateEvent[] = [];
@@ -14,6 +14,13 @@ class RecordingPublisher extends LiveEventsPublisher {
   publishCameraStatus(e: CameraStatusEvent) { this.statuses.push(e); }
   publishFrame(e: LiveFrameEvent) { this.frames.push(e); }
   wantsFrames() { return this.watching; }
+}
+
+class RecordingSink extends LiveFrameSink {
+  frames: Array<{ seq: number; capturedAt: number; jpeg: Buffer }> = [];
+  watching = false;
+  wantsFrames() { return this.watching; }
+  publish(_cameraId: string, f: { seq: number; capturedAt: number; jpeg: Buffer }) { this.frames.push(f); }
 }
 
 /** Person i of a frame: 40x200 px, 60 px apart (640x360 frames), standing still. */
@@ -37,6 +44,11 @@ function harness(
     density?: FakeDensity;
     analytics?: CameraRuntimeOptions['analytics'];
     risk?: unknown;
+    /** A live source (inference takes the newest queued frame). */
+    live?: boolean;
+    liveFps?: number;
+    /** Live encodes stay pending until `encodes[i].done()`. */
+    manualEncode?: boolean;
   } = {},
 ) {
   let now = 1_000_000;
@@ -48,6 +60,8 @@ function harness(
   const densityCalls: number[] = []; // seq of the frames the density model ran on
   const warnings: string[] = [];
   const density = opts.density;
+  const sink = new RecordingSink();
+  const encodes: Array<{ seq: number; clean: boolean; overlay?: LiveOverlay; done: () => void }> = [];
   const result = (frame: RawFrame): FrameDetections => ({
     key: `k${frame.seq}`, cameraId: frame.cameraId, seq: frame.seq, capturedAt: frame.capturedAt,
     detections: opts.detections?.(frame.seq) ?? Array.from({ length: opts.people?.(frame.seq) ?? 3 }, (_, i) => box(i)),
@@ -74,11 +88,21 @@ function harness(
       : {}),
     warn: (m: string) => warnings.push(m),
     live,
-    encoder: { encode: async (_f: RawFrame, d: Detection[]) => ({ jpeg: Buffer.from([0xff, 0xd8]), width: 64, height: 36, detections: d }) } as unknown as LiveFrameEncoder,
+    encoder: {
+      // The real encoder's contract: detections rescaled (0.1 here: 640x360 -> 64x36), a clean and/or an annotated JPEG.
+      encodeVariants: (f: RawFrame, d: Detection[], want: { clean: boolean; overlay?: LiveOverlay }) =>
+        new Promise((resolve) => {
+          const done = () =>
+            resolve({ width: 64, height: 36, scale: 0.1, detections: d, ...(want.clean ? { jpeg: Buffer.from([0xff, 0xd8]) } : {}), ...(want.overlay ? { annotatedJpeg: Buffer.from([0xff, 0xd9]) } : {}) });
+          encodes.push({ seq: f.seq, clean: want.clean, ...(want.overlay ? { overlay: want.overlay } : {}), done });
+          if (!opts.manualEncode) done();
+        }),
+    } as unknown as LiveFrameEncoder,
+    frameSink: sink,
     now: () => now,
   };
   const runtime = new CameraRuntime(
-    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, detect: {}, counting: opts.counting, analytics: opts.analytics, ...(opts.risk === undefined ? {} : { risk: opts.risk }), ...(density ? { density: { intervalMs: density.intervalMs } } : {}) },
+    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, sourceIsLive: opts.live, ...(opts.liveFps ? { liveFps: opts.liveFps } : {}), detect: {}, counting: opts.counting, analytics: opts.analytics, ...(opts.risk === undefined ? {} : { risk: opts.risk }), ...(density ? { density: { intervalMs: density.intervalMs } } : {}) },
     deps,
   );
   let seq = 0;
@@ -86,7 +110,7 @@ function harness(
   const frame = (): RawFrame => ({ cameraId: 'cam-1', seq: seq++, capturedAt: now, width: 640, height: 360, data: new Uint8Array(0) });
   const flush = () => new Promise((r) => setImmediate(r));
   return {
-    runtime, live, rows, saved, pending, result, densityCalls, warnings,
+    runtime, live, rows, saved, pending, result, densityCalls, warnings, sink, encodes,
     advance: (ms: number) => (now += ms),
     push: () => handlers.onFrame(frame()),
     /** Frames the source decoded but the runtime never saw (dropped upstream). */
@@ -195,16 +219,23 @@ describe('CameraRuntime', () => {
     await h.runtime.stop();
   });
 
-  it('keeps one inference in flight and drops the OLDEST frames when the buffer is full', async () => {
-    const h = harness({ queue: 3, manualDetect: true });
+  it.each([
+    // frame 0 goes to inference, 1..5 queue
+    { name: 'file, buffer of 3: the OLDEST frames are dropped, the oldest kept one is next', live: false, queue: 3, droppedWhileBusy: 2, next: 3, dropped: 2 },
+    { name: 'file, buffer of 30: nothing dropped, frames in order', live: false, queue: 30, droppedWhileBusy: 0, next: 1, dropped: 0 },
+    { name: 'live, buffer of 30: the NEWEST frame is next, the older queued ones are dropped', live: true, queue: 30, droppedWhileBusy: 0, next: 5, dropped: 4 },
+    { name: 'live, buffer of 3: overflow and superseded frames are both counted', live: true, queue: 3, droppedWhileBusy: 2, next: 5, dropped: 4 },
+  ])('keeps one inference in flight; $name', async ({ live, queue, droppedWhileBusy, next, dropped }) => {
+    const h = harness({ queue, live, manualDetect: true });
     await h.runtime.start();
-    for (let i = 0; i < 6; i++) h.push(); // frame 0 goes to inference, 1..5 queue in a buffer of 3
+    for (let i = 0; i < 6; i++) h.push();
     await h.flush();
     expect(h.pending).toHaveLength(1);
-    expect(h.runtime.health().droppedFrames).toBe(2); // frames 1 and 2 dropped
+    expect(h.runtime.health().droppedFrames).toBe(droppedWhileBusy);
     h.pending[0].resolve(h.result(h.pending[0].frame));
     await h.flush();
-    expect(h.pending.map((p) => p.frame.seq)).toEqual([0, 3]); // next processed frame is the oldest kept one
+    expect(h.pending.map((p) => p.frame.seq)).toEqual([0, next]);
+    expect(h.runtime.health().droppedFrames).toBe(dropped);
     await h.runtime.stop();
   });
 
@@ -216,6 +247,22 @@ describe('CameraRuntime', () => {
     h.push();
     await h.flush();
     h.advance(1500); // frames 1 and 2 are now stale
+    h.pending[0].resolve(h.result(h.pending[0].frame));
+    await h.flush();
+    expect(h.pending).toHaveLength(1);
+    expect(h.runtime.health().staleFrames).toBe(2);
+    await h.runtime.stop();
+  });
+
+  it('skips frames whose second is already closed (their count would be late) instead of detecting them', async () => {
+    const h = harness({ manualDetect: true }); // frameMaxAgeMs 3000, metrics lateness 1500
+    await h.runtime.start();
+    h.push();
+    h.push();
+    h.push();
+    await h.flush();
+    h.advance(2600); // younger than frameMaxAgeMs, but past the lateness: the tick closes their second
+    h.tick();
     h.pending[0].resolve(h.result(h.pending[0].frame));
     await h.flush();
     expect(h.pending).toHaveLength(1);
@@ -237,27 +284,94 @@ describe('CameraRuntime', () => {
     await h.runtime.stop();
   });
 
-  it('encodes and publishes live frames only while someone watches', async () => {
+  it('encodes and publishes live frames only while someone watches, with the latest processed overlay', async () => {
     const h = harness({ people: () => 2 });
+    await h.runtime.start();
+    await h.step(120);
+    expect(h.live.frames).toHaveLength(0);
+    expect(h.encodes).toHaveLength(0);
+    h.live.watching = true;
+    await h.step();
+    await h.flush();
+    expect(h.live.frames).toHaveLength(1);
+    // the picture is frame 1; its overlay is frame 0's (processed before frame 1 arrived), 120 ms older
+    expect(h.live.frames[0]).toMatchObject({ cameraId: 'cam-1', seq: 1, count: 2, width: 64, height: 36, overlayAgeMs: 120 });
+    expect(h.live.frames[0].overlayCapturedAt).toBe(h.live.frames[0].capturedAt - 120);
+    expect(h.live.frames[0].detections).toHaveLength(2);
+    expect(h.live.frames[0].tracks).toEqual([]); // not confirmed yet
+    expect(h.sink.frames).toHaveLength(0); // no MJPEG viewer: no annotated variant
+    await h.runtime.stop();
+  });
+
+  it('the live frame does not wait for inference: it is encoded as it arrives, without an overlay before the first result', async () => {
+    const h = harness({ people: () => 2, manualDetect: true });
+    h.live.watching = true;
     await h.runtime.start();
     h.push();
     await h.flush();
-    expect(h.live.frames).toHaveLength(0);
-    h.live.watching = true;
+    expect(h.pending).toHaveLength(1); // detection of frame 0 still running
+    expect(h.live.frames).toHaveLength(1);
+    expect(h.live.frames[0]).toMatchObject({ seq: 0, detections: [], tracks: [], count: 0 });
+    expect(h.live.frames[0].overlayAgeMs).toBeUndefined();
+    h.pending[0].resolve(h.result(h.pending[0].frame));
+    await h.flush();
+    h.advance(300);
     h.push();
     await h.flush();
+    expect(h.live.frames.map((f) => [f.seq, f.detections.length, f.overlayAgeMs])).toEqual([[0, 0, undefined], [1, 2, 300]]);
+    await h.runtime.stop();
+  });
+
+  it('a frame arriving while the previous live encode runs is skipped (no backlog)', async () => {
+    const h = harness({ manualEncode: true });
+    h.live.watching = true;
+    await h.runtime.start();
+    await h.step(); // encode of frame 0 starts and stays pending
+    await h.step(); // frame 1: encoder busy, skipped
+    expect(h.encodes.map((e) => e.seq)).toEqual([0]);
+    h.encodes[0].done();
     await h.flush();
-    expect(h.live.frames).toHaveLength(1);
-    expect(h.live.frames[0]).toMatchObject({ cameraId: 'cam-1', seq: 1, count: 2, width: 64, height: 36 });
-    expect(h.live.frames[0].detections).toHaveLength(2);
-    expect(h.live.frames[0].tracks).toEqual([]); // not confirmed yet
+    await h.step(); // frame 2: encoder free again
+    expect(h.encodes.map((e) => e.seq)).toEqual([0, 2]);
+    expect(h.live.frames.map((f) => f.seq)).toEqual([0]);
+    await h.runtime.stop();
+  });
+
+  it.each([
+    { name: 'no frames', liveFps: 10, gaps: [], encoded: [] },
+    { name: 'frames at the live rate: all encoded', liveFps: 10, gaps: [100, 100, 100], encoded: [0, 1, 2, 3] },
+    { name: 'jitter around the live rate costs no frames', liveFps: 10, gaps: [90, 110, 95, 105], encoded: [0, 1, 2, 3, 4] },
+    { name: 'a source 4x faster than the live rate: the first frame of credit, then every 4th frame', liveFps: 5, gaps: [50, 50, 50, 50, 50, 50, 50, 50], encoded: [0, 1, 4, 8] },
+    { name: 'a burst after a gap: one frame of credit, then the rate holds', liveFps: 10, gaps: [200, 1, 1, 1], encoded: [0, 1, 2] },
+  ])('live encodes are rate-limited to liveFps: $name', async ({ liveFps, gaps, encoded }) => {
+    const h = harness({ liveFps });
+    h.live.watching = true;
+    await h.runtime.start();
+    if (gaps.length) await h.step(gaps[0]);
+    for (let i = 0; i < gaps.length; i++) await h.step(gaps[i + 1] ?? 0);
+    expect(h.encodes.map((e) => e.seq)).toEqual(encoded);
+    await h.runtime.stop();
+  });
+
+  it('one encode serves both transports: clean JPEG to sockets, annotated JPEG (same overlay) to MJPEG viewers', async () => {
+    const h = harness({ people: () => 2 });
+    await h.runtime.start();
+    await h.step();
+    h.sink.watching = true;
+    await h.step(); // MJPEG only: annotated variant, no socket frame
+    h.live.watching = true;
+    await h.step(); // both
+    await h.flush();
+    expect(h.encodes.map((e) => [e.seq, e.clean, e.overlay?.detections.length])).toEqual([[1, false, 2], [2, true, 2]]);
+    expect(h.sink.frames.map((f) => f.seq)).toEqual([1, 2]);
+    expect(h.live.frames.map((f) => f.seq)).toEqual([2]);
     await h.runtime.stop();
   });
 
   it('live frames carry the confirmed tracks, rescaled like the detections', async () => {
     const h = harness({ people: () => 1 });
     await h.runtime.start();
-    for (let i = 0; i < 2; i++) await h.step();
+    for (let i = 0; i < 3; i++) await h.step(); // the track is confirmed by the third processed frame
     h.live.watching = true;
     await h.step();
     await h.flush();
@@ -657,5 +771,22 @@ describe('CameraRuntime risk per second', () => {
     expect(h.warnings.some((w) => w.includes('settings.risk'))).toBe(false);
     for (const r of h.rows) expect(r.riskLevel).toBe('SAFE');
     await h.runtime.stop();
+  });
+});
+
+describe('liveOverlayOf', () => {
+  const processed: ProcessedOverlay = { seq: 4, capturedAt: 10_000, width: 640, height: 360, detections: [box(0), box(1)], tracks: [], count: 2 };
+  const frame = (capturedAt: number, width = 640) => ({ capturedAt, width, height: 360 });
+  it.each([
+    { name: 'nothing processed yet: no boxes, the fallback count, no capture time', o: null, f: frame(10_100), boxes: 0, count: 7, capturedAt: undefined },
+    { name: 'fresh overlay: its boxes, count and capture time', o: processed, f: frame(10_400), boxes: 2, count: 2, capturedAt: 10_000 },
+    { name: 'exactly maxAgeMs old: still drawn', o: processed, f: frame(13_000), boxes: 2, count: 2, capturedAt: 10_000 },
+    { name: 'older than maxAgeMs (detection stalled): no boxes, count and its age kept', o: processed, f: frame(13_001), boxes: 0, count: 2, capturedAt: 10_000 },
+    { name: 'frame size changed (new stream): no boxes', o: processed, f: frame(10_100, 1280), boxes: 0, count: 2, capturedAt: 10_000 },
+  ])('$name', ({ o, f, boxes, count, capturedAt }) => {
+    const r = liveOverlayOf(o, f, 3000, 7);
+    expect(r.detections).toHaveLength(boxes);
+    expect(r.count).toBe(count);
+    expect(r.capturedAt).toBe(capturedAt);
   });
 });

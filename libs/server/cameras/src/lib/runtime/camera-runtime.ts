@@ -36,7 +36,7 @@ import {
 } from './camera-analytics';
 import { renderAlertSnapshot } from './alert-snapshot';
 import { CameraRisk } from './camera-risk';
-import { type LiveFrameEncoder, scaleBox, scalePx } from './live-frame-encoder';
+import { type LiveFrameEncoder, type LiveFrameSink, type LiveOverlay, scaleBox, scalePx } from './live-frame-encoder';
 import { RateMeter } from './rate-meter';
 
 /** What a runtime needs from the outside world; each is an injected edge (ffmpeg, queue, DB, sockets). */
@@ -54,6 +54,8 @@ export interface CameraRuntimeDeps {
   saveStatus(status: CameraStatus, reason: string | null): void;
   live: LiveEventsPublisher;
   encoder: LiveFrameEncoder;
+  /** Annotated live frames for the MJPEG endpoint (encoded only while it has viewers). Absent = socket frames only. */
+  frameSink?: LiveFrameSink;
   /** Alerts: the runtime owns this camera's AlertEngine and hands its events here. Absent = no alerting. */
   alerts?: AlertEventSink;
   /**
@@ -94,6 +96,14 @@ export interface CameraRuntimeOptions {
   cameraId: string;
   frameQueueSize: number;
   frameMaxAgeMs: number;
+  /**
+   * A live source (RTSP/HTTP/device, not a file): inference takes the NEWEST queued frame and drops the older ones
+   * (counted in droppedFrames), so that counts, tracks and alerts are about now, not about a backlog. Files (played in
+   * real time, mostly demos and tests) keep the FIFO: every frame in order while the queue keeps up. Default false.
+   */
+  sourceIsLive?: boolean;
+  /** Live-view frame rate cap (frames encoded per second while watched). Default: the counting fps. */
+  liveFps?: number;
   detect: DetectOptions;
   /** Seconds are closed (aggregated and published) this long after they end, to let in-flight frames land. */
   metricsLatenessMs?: number;
@@ -210,9 +220,11 @@ const UNCALIBRATED_REASON = 'no calibration: counts only (set calibrationData fo
 
 /**
  * The single owner of one camera's live state: its frame source, bounded frame buffer, in-flight inference,
- * tracker, per-second aggregation and live publishing. Frames flow: source -> buffer (drop-oldest) -> detect (one
- * in flight per camera; the inference client batches across cameras) -> PeopleCounter (BoT-SORT + count) ->
- * per-second row + live events.
+ * tracker, per-second aggregation and live publishing. Frames flow: source -> buffer (drop-oldest; a live source's
+ * inference takes the newest queued frame) -> detect (one in flight per camera; the inference client batches across
+ * cameras) -> PeopleCounter (BoT-SORT + count) -> per-second row + live events. Live-view frames branch off at the
+ * source, before the buffer (see encodeLive): the picture never waits for detection, the overlay is the latest
+ * processed frame's.
  *
  * The tracker (one per camera, owned here) advances by the frames' `seq` (a gap = frames dropped or stale, which the
  * tracker predicts through). It is reset, and the count falls back to the detection count while it warms up
@@ -239,6 +251,12 @@ export class CameraRuntime {
   private statusReason?: string;
   private pumping = false;
   private encoding = false;
+  /** Live-view rate limiter: the next frame may be encoded at or after this time. */
+  private liveNextAt = Number.NEGATIVE_INFINITY;
+  /** Overlay of the latest processed frame (one per camera), drawn on the newer live frames. */
+  private overlay: ProcessedOverlay | null = null;
+  /** Live source: queued frames skipped because a newer one was waiting when inference became free. */
+  private supersededFrames = 0;
   private stopped = true;
   private ticker?: NodeJS.Timeout;
   private staleFrames = 0;
@@ -401,7 +419,7 @@ export class CameraRuntime {
       lastFrameAgeMs: s?.lastFrameAt ? Math.max(0, now - s.lastFrameAt) : null,
       fpsIn: this.inRate.rate(now),
       fpsOut: this.outRate.rate(now),
-      droppedFrames: this.buffer.dropped,
+      droppedFrames: this.buffer.dropped + this.supersededFrames,
       staleFrames: this.staleFrames,
       restarts: s?.restarts ?? 0,
       framesDecoded: s?.framesDecoded ?? 0,
@@ -458,8 +476,61 @@ export class CameraRuntime {
     if (this.stopped) return;
     this.latestRaw = frame;
     this.inRate.mark(this.now());
+    this.encodeLive(frame); // before detection: the live view never waits for inference
     this.buffer.push(frame); // when full the oldest frame is dropped and counted by the buffer
     void this.pump();
+  }
+
+  /** The next frame to infer: the oldest one (file sources), or the newest one with the older ones dropped (live). */
+  private nextFrame(): RawFrame | undefined {
+    if (this.options.sourceIsLive)
+      while (this.buffer.size > 1) {
+        this.buffer.shift();
+        this.supersededFrames++;
+      }
+    return this.buffer.shift();
+  }
+
+  /**
+   * Live view (Frigate-style): the newest decoded frame is encoded as it arrives, before and independently of
+   * detection, while someone watches (socket `watch_frames` or an MJPEG viewer), at most `liveFps` a second and never
+   * while the previous encode runs (a frame arriving then is simply not sent: no backlog). One encode serves every
+   * viewer of both transports. The overlay (boxes, tracks, count) is the latest processed frame's, with its capture
+   * time, so a viewer sees how far detection lags; boxes older than frameMaxAgeMs are left out.
+   */
+  private encodeLive(frame: RawFrame): void {
+    if (this.encoding) return;
+    const sockets = this.deps.live.wantsFrames(this.cameraId);
+    const mjpeg = this.deps.frameSink?.wantsFrames(this.cameraId) ?? false;
+    if (!sockets && !mjpeg) return;
+    const now = this.now();
+    if (now < this.liveNextAt) return;
+    // Token bucket of one frame: the average rate stays <= liveFps while the source's jitter costs no frames.
+    const period = 1000 / (this.options.liveFps ?? this.countingFps);
+    this.liveNextAt = Math.max(this.liveNextAt, now - period) + period;
+    const o = liveOverlayOf(this.overlay, frame, this.options.frameMaxAgeMs, this.last.count ?? 0);
+    this.encoding = true;
+    const overlay = mjpeg ? { detections: o.detections, tracks: o.tracks, count: o.count, ...this.zoneOutlines() } : undefined;
+    this.deps.encoder
+      .encodeVariants(frame, o.detections, { clean: sockets, ...(overlay ? { overlay } : {}) })
+      .then((enc) => {
+        if (enc.jpeg)
+          this.deps.live.publishFrame({
+            cameraId: this.cameraId,
+            seq: frame.seq,
+            capturedAt: frame.capturedAt,
+            width: enc.width,
+            height: enc.height,
+            jpeg: enc.jpeg,
+            detections: enc.detections,
+            tracks: rescaleTracks(o.tracks, enc.width / frame.width),
+            count: o.count,
+            ...(o.capturedAt === undefined ? {} : { overlayCapturedAt: o.capturedAt, overlayAgeMs: frame.capturedAt - o.capturedAt }),
+          });
+        if (enc.annotatedJpeg) this.deps.frameSink?.publish(this.cameraId, { seq: frame.seq, capturedAt: frame.capturedAt, jpeg: enc.annotatedJpeg });
+      })
+      .catch((err: unknown) => (this.lastError = `live frame encoding failed: ${String(err)}`))
+      .finally(() => (this.encoding = false));
   }
 
   /** Drains the buffer with at most one inference in flight for this camera. */
@@ -468,8 +539,10 @@ export class CameraRuntime {
     this.pumping = true;
     try {
       let frame: RawFrame | undefined;
-      while (!this.stopped && (frame = this.buffer.shift())) {
-        if (this.now() - frame.capturedAt > this.options.frameMaxAgeMs) {
+      while (!this.stopped && (frame = this.nextFrame())) {
+        // Too old, or its second is already closed (its count would be dropped as late): skip it without paying
+        // for inference, so that an overloaded camera catches up with fresh frames instead of falling behind.
+        if (this.now() - frame.capturedAt > this.options.frameMaxAgeMs || !this.aggregator.accepts(frame.capturedAt)) {
           this.staleFrames++;
           continue;
         }
@@ -517,28 +590,14 @@ export class CameraRuntime {
     const step = this.analyzeFrame(frame, result.tracks);
     if (this.aggregator.add(frame.capturedAt, count)) this.addSecondExtras(frame.capturedAt, estimate, densityCount, step);
     this.maybeRunDensity(frame, now);
-    if (!this.encoding && this.deps.live.wantsFrames(this.cameraId)) {
-      // One encode at a time per camera: frames that arrive meanwhile are simply not sent.
-      this.encoding = true;
-      const tracks = result.tracks;
-      this.deps.encoder
-        .encode(frame, detections)
-        .then((enc) =>
-          this.deps.live.publishFrame({
-            cameraId: this.cameraId,
-            seq: frame.seq,
-            capturedAt: frame.capturedAt,
-            width: enc.width,
-            height: enc.height,
-            jpeg: enc.jpeg,
-            detections: enc.detections,
-            tracks: rescaleTracks(tracks, enc.width / frame.width),
-            count,
-          }),
-        )
-        .catch((err: unknown) => (this.lastError = `live frame encoding failed: ${String(err)}`))
-        .finally(() => (this.encoding = false));
-    }
+    this.overlay = { seq: frame.seq, capturedAt: frame.capturedAt, width: frame.width, height: frame.height, detections, tracks: result.tracks, count };
+  }
+
+  /** Zone outlines for the annotated live frame (calibrated cameras only: zones are in the calibration frame). */
+  private zoneOutlines(): Pick<LiveOverlay, 'zones'> {
+    const setup = this.analyticsSetup;
+    if (setup.state !== 'on' || !setup.zones.length) return {};
+    return { zones: { frame: setup.calibration.frame, polygons: setup.zones.map((z) => ({ name: z.name, polygon: z.polygon })) } };
   }
 
   private densityMaxAgeMs(d: CameraDensityOptions): number {
@@ -786,7 +845,10 @@ export class CameraRuntime {
 
   private setStatus(status: CameraStatus, reason?: string): void {
     // Anything but 'online' means the stream broke (restart, reconnect, end): the next frame starts a new track set.
-    if (status !== 'online') this.resetPending = true;
+    if (status !== 'online') {
+      this.resetPending = true;
+      this.overlay = null; // its boxes belong to the old stream
+    }
     const clean = reason ? redactUrl(reason) : undefined;
     if (status === this.status && clean === this.statusReason) return; // write only on meaningful change
     this.status = status;
@@ -801,6 +863,33 @@ interface FrameAnalyticsStep {
   analytics: FrameAnalytics;
   /** Line crossings since the previous frame (summed over lines). */
   crossed: { in: number; out: number };
+}
+
+/** What the latest processed frame contributes to the live view (source-frame pixels). */
+export interface ProcessedOverlay {
+  seq: number;
+  capturedAt: number;
+  width: number;
+  height: number;
+  detections: Detection[];
+  tracks: TrackedPerson[];
+  count: number;
+}
+
+/**
+ * The overlay drawn on a live frame: the latest processed frame's boxes and tracks while they are at most maxAgeMs
+ * older than the live frame and of the same size (else none: boxes from a stalled detector or an old stream would
+ * mislead), its count (or `fallbackCount` before the first processed frame) and its capture time (absent: none yet).
+ */
+export function liveOverlayOf(
+  o: ProcessedOverlay | null,
+  frame: { capturedAt: number; width: number; height: number },
+  maxAgeMs: number,
+  fallbackCount: number,
+): { detections: Detection[]; tracks: TrackedPerson[]; count: number; capturedAt?: number } {
+  if (!o) return { detections: [], tracks: [], count: fallbackCount };
+  const fresh = frame.capturedAt - o.capturedAt <= maxAgeMs && o.width === frame.width && o.height === frame.height;
+  return { detections: fresh ? o.detections : [], tracks: fresh ? o.tracks : [], count: o.count, capturedAt: o.capturedAt };
 }
 
 /** Tracks rescaled to the encoded live frame, rounded like the encoder's detections. */

@@ -14,7 +14,7 @@ import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, t
 import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
 import type { CameraAnalyticsInput } from './camera-analytics';
 import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
-import { LiveFrameEncoder } from './live-frame-encoder';
+import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 
 /**
  * Turns a stored camera into an ffmpeg input, checking scheme and shape per sourceType (throws SourceInputError).
@@ -97,9 +97,15 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     @Optional() @Inject(DENSITY_COUNTER) private readonly density: DensityCounter | null = null,
     @Optional() @Inject(AlertEventSink) private readonly alerts: AlertEventSink | null = null,
     @Optional() @Inject(SettingsService) private readonly settings: SettingsService | null = null,
+    @Optional() @Inject(LiveFrameSink) private readonly frameSink: LiveFrameSink | null = null,
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
+  }
+
+  /** Live frame encodes so far (one per frame sent to live viewers of either transport): monitoring, tests, bench. */
+  get liveFramesEncoded(): number {
+    return this.encoder.encodes;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -164,6 +170,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         cameraId: camera.id,
         frameQueueSize: cfg.frameQueueSize,
         frameMaxAgeMs: cfg.frameMaxAgeMs,
+        // Live cameras infer the newest frame (no backlog); files keep every frame in order. Live view at camera fps.
+        sourceIsLive: input.kind !== 'file',
+        liveFps: camera.targetFps || cfg.defaultFps,
         ...detection,
         analytics: analyticsInputOf(camera),
         ...riskOptionsOf(camera, this.settings),
@@ -205,6 +214,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         },
         live: this.live,
         encoder: this.encoder,
+        ...(this.frameSink ? { frameSink: this.frameSink } : {}),
         ...(this.alerts ? { alerts: this.alerts } : {}),
         ...(this.density ? { countDensity: densityCountOf(this.density, this.config.dense.maxSide) } : {}),
         warn: (message) => this.logger.warn(message),

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { BBox, Detection, RawFrame } from '@crowdsafe/contracts';
+import type { BBox, Detection, RawFrame, TrackedPerson } from '@crowdsafe/contracts';
 
 export interface EncodedLiveFrame {
   jpeg: Buffer;
@@ -19,20 +19,110 @@ export function scaleBox(b: BBox, scale: number): BBox {
   return { x1: scalePx(b.x1, scale), y1: scalePx(b.y1, scale), x2: scalePx(b.x2, scale), y2: scalePx(b.y2, scale) };
 }
 
+/** What is burnt into an annotated (MJPEG) frame, in SOURCE-frame pixels; zones in their own frame's pixels. */
+export interface LiveOverlay {
+  detections: readonly Detection[];
+  /** Confirmed tracks (boxes + ids); drawn instead of the raw detections when present. */
+  tracks: readonly TrackedPerson[];
+  /** Zone outlines: polygons in the pixels of `frame` (the calibration frame). */
+  zones?: { frame: { width: number; height: number }; polygons: ReadonlyArray<{ name: string; polygon: ReadonlyArray<readonly [number, number]> }> };
+  count: number;
+}
+
+/** The variants of one frame a live encode produced: the clean JPEG (socket viewers draw the overlay themselves) and/or the annotated one (MJPEG). */
+export interface EncodedLiveVariants {
+  width: number;
+  height: number;
+  /** Downscale factor applied to the source frame. */
+  scale: number;
+  jpeg?: Buffer;
+  annotatedJpeg?: Buffer;
+  detections: Detection[];
+}
+
+/**
+ * Where annotated live frames go besides the socket gateway (the MJPEG endpoint). The runtime encodes the annotated
+ * variant only while `wantsFrames` is true, once per frame for all of that camera's viewers.
+ */
+export abstract class LiveFrameSink {
+  abstract wantsFrames(cameraId: string): boolean;
+  abstract publish(cameraId: string, frame: { seq: number; capturedAt: number; jpeg: Buffer }): void;
+}
+
+const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const r1 = (v: number) => Math.round(v * 10) / 10;
+
+/** The overlay as an SVG the size of the encoded frame (boxes with track ids, zone outlines, the count). */
+export function overlaySvg(overlay: LiveOverlay, width: number, height: number, scale: number): string {
+  const parts: string[] = [];
+  const stroke = Math.max(1, Math.round(width / 400));
+  const font = Math.max(10, Math.round(width / 50));
+  for (const z of overlay.zones?.polygons ?? []) {
+    const sx = width / (overlay.zones?.frame.width ?? width);
+    const sy = height / (overlay.zones?.frame.height ?? height);
+    const pts = z.polygon.map(([x, y]) => `${r1(x * sx)},${r1(y * sy)}`).join(' ');
+    parts.push(`<polygon points="${pts}" fill="none" stroke="#ffc107" stroke-width="${stroke}" stroke-dasharray="${stroke * 4},${stroke * 2}"/>`);
+    const [x0, y0] = z.polygon[0] ?? [0, 0];
+    parts.push(`<text x="${r1(x0 * sx + 3)}" y="${r1(y0 * sy + font)}" fill="#ffc107" font-size="${font}" font-family="sans-serif">${xmlEscape(z.name)}</text>`);
+  }
+  const boxes = overlay.tracks.length ? overlay.tracks.map((t) => ({ box: t.box, label: `#${t.id}` })) : overlay.detections.map((d) => ({ box: d.box, label: '' }));
+  for (const { box, label } of boxes) {
+    const b = scaleBox(box, scale);
+    parts.push(`<rect x="${b.x1}" y="${b.y1}" width="${r1(Math.max(0, b.x2 - b.x1))}" height="${r1(Math.max(0, b.y2 - b.y1))}" fill="none" stroke="#20c997" stroke-width="${stroke}"/>`);
+    if (label) parts.push(`<text x="${b.x1}" y="${r1(Math.max(font, b.y1 - 2))}" fill="#20c997" font-size="${font}" font-family="sans-serif">${label}</text>`);
+  }
+  parts.push(`<text x="6" y="${font + 4}" fill="#ffffff" stroke="#000000" stroke-width="0.6" font-size="${font}" font-family="sans-serif">count ${overlay.count}</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
+}
+
 /** Encodes frames for live viewers: downscale to maxWidth and JPEG, boxes rescaled to match. */
 export class LiveFrameEncoder {
+  /** Encodes run (one per frame, whatever the number of viewers or variants): monitoring and tests. */
+  encodes = 0;
+
   constructor(
     private readonly maxWidth: number,
     private readonly quality: number,
   ) {}
 
   async encode(frame: RawFrame, detections: Detection[]): Promise<EncodedLiveFrame> {
+    const v = await this.encodeVariants(frame, detections, { clean: true });
+    return { jpeg: v.jpeg as Buffer, width: v.width, height: v.height, detections: v.detections };
+  }
+
+  /**
+   * One encode of a frame for every live viewer: the frame is downscaled once, then compressed as the clean JPEG
+   * (when `clean`) and/or with the overlay burnt in (when `overlay` is given).
+   */
+  async encodeVariants(frame: RawFrame, detections: Detection[], want: { clean: boolean; overlay?: LiveOverlay }): Promise<EncodedLiveVariants> {
+    this.encodes++;
     const scale = frame.width > this.maxWidth ? this.maxWidth / frame.width : 1;
     const width = Math.round(frame.width * scale);
     const height = Math.round(frame.height * scale);
-    let img = sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } });
-    if (scale !== 1) img = img.resize(width, height);
-    const jpeg = await img.jpeg({ quality: this.quality, mozjpeg: false }).toBuffer();
-    return { jpeg, width, height, detections: detections.map((d) => ({ ...d, box: scaleBox(d.box, scale) })) };
+    const raw = { width: frame.width, height: frame.height, channels: 3 as const };
+    const jpegOpts = { quality: this.quality, mozjpeg: false };
+    let pixels = frame.data;
+    let pixelsRaw = raw;
+    if (scale !== 1 && want.clean && want.overlay) {
+      // Both variants: resize once.
+      pixels = await sharp(frame.data, { raw }).resize(width, height).raw().toBuffer();
+      pixelsRaw = { width, height, channels: 3 };
+    }
+    const base = () => {
+      const img = sharp(pixels, { raw: pixelsRaw });
+      return pixelsRaw.width !== width ? img.resize(width, height) : img;
+    };
+    const [jpeg, annotatedJpeg] = await Promise.all([
+      want.clean ? base().jpeg(jpegOpts).toBuffer() : undefined,
+      want.overlay ? base().composite([{ input: Buffer.from(overlaySvg(want.overlay, width, height, scale)), top: 0, left: 0 }]).jpeg(jpegOpts).toBuffer() : undefined,
+    ]);
+    return {
+      width,
+      height,
+      scale,
+      ...(jpeg ? { jpeg } : {}),
+      ...(annotatedJpeg ? { annotatedJpeg } : {}),
+      detections: detections.map((d) => ({ ...d, box: scaleBox(d.box, scale) })),
+    };
   }
 }

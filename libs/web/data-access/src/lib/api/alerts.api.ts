@@ -1,7 +1,7 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type { AlertStatus, AlertView, RiskLevel } from '@crowdsafe/contracts';
 import { type Observable, map } from 'rxjs';
+import { Api, type AlertCondition, type AlertDto, acknowledgeAlert, listAlerts, resolveAlert } from '../../generated';
 
 export interface AlertsQuery {
   cameraId?: string;
@@ -17,38 +17,41 @@ export interface AlertsQuery {
 
 const iso = (d: Date | string | undefined): string | undefined => (d instanceof Date ? d.toISOString() : d);
 
+/** The generated DTO as the shared contract's view (same fields; metricsSnapshot values are scalars). */
+export function toAlertView(dto: AlertDto): AlertView {
+  return { ...dto, metricsSnapshot: { ...(dto.metricsSnapshot ?? {}) } as AlertView['metricsSnapshot'] };
+}
+
+const blank = <T extends string>(v: T | undefined): T | undefined => (v === undefined || v === '' ? undefined : v);
+
 /**
- * Alerts REST facade: GET /api/alerts (newest first), POST /api/alerts/:id/acknowledge|resolve, snapshot URL.
+ * Alerts REST facade over the generated client: GET /api/alerts (newest first), POST /api/alerts/:id/acknowledge|resolve.
  * Errors are `ApiError` (409 with a message when already acknowledged/resolved).
- * Written against the alerts contract with HttpClient while the endpoints are landing in the committed spec.
  */
 @Injectable({ providedIn: 'root' })
 export class AlertsApi {
-  private readonly http = inject(HttpClient);
+  private readonly api = inject(Api);
 
   list(query: AlertsQuery = {}): Observable<AlertView[]> {
-    let params = new HttpParams();
-    const set = (k: string, v: string | number | undefined) => {
-      if (v !== undefined && v !== '') params = params.set(k, String(v));
-    };
-    set('cameraId', query.cameraId);
-    set('level', query.level);
-    set('status', query.status);
-    set('condition', query.condition);
-    set('from', iso(query.from));
-    set('to', iso(query.to));
-    set('limit', query.limit === undefined ? undefined : Math.min(500, Math.max(1, Math.round(query.limit))));
-    set('offset', query.offset);
-    return this.http
-      .get<AlertView[] | { items?: AlertView[] }>('/api/alerts', { params })
-      .pipe(map((body) => (Array.isArray(body) ? body : (body?.items ?? []))));
+    return this.api
+      .invoke(listAlerts, {
+        cameraId: blank(query.cameraId),
+        level: query.level,
+        status: query.status,
+        condition: blank(query.condition) as AlertCondition | undefined,
+        from: iso(query.from),
+        to: iso(query.to),
+        limit: query.limit === undefined ? undefined : Math.min(500, Math.max(1, Math.round(query.limit))),
+        offset: query.offset,
+      })
+      .pipe(map((page) => page.items.map(toAlertView)));
   }
 
   acknowledge(id: string, notes?: string): Observable<AlertView> {
-    return this.http.post<AlertView>(`/api/alerts/${encodeURIComponent(id)}/acknowledge`, notes ? { notes } : {});
+    return this.api.invoke(acknowledgeAlert, { id, body: notes ? { notes } : {} }).pipe(map(toAlertView));
   }
 
   resolve(id: string, notes?: string): Observable<AlertView> {
-    return this.http.post<AlertView>(`/api/alerts/${encodeURIComponent(id)}/resolve`, notes ? { notes } : {});
+    return this.api.invoke(resolveAlert, { id, body: notes ? { notes } : {} }).pipe(map(toAlertView));
   }
 }

@@ -1,7 +1,8 @@
-import { HttpClient, HttpContext, HttpContextToken, HttpHeaders } from '@angular/common/http';
+import { HttpContext, HttpContextToken } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { type Observable, map } from 'rxjs';
-import { AUTH_PATHS, type AuthProviders, type SessionUser, type TokenResponse } from '../auth/auth.models';
+import { Api, type AuthProvidersDto, type MeDto, type SessionUserDto, type TokenResponseDto, changePassword, getAuthProviders, getMe, login, logout, refreshSession } from '../../generated';
+import { type AuthProviders, type SessionUser, type TokenResponse } from '../auth/auth.models';
 
 /**
  * Marks a request the auth interceptor must leave alone: no Bearer token added by it, no refresh-and-retry on 401
@@ -9,56 +10,50 @@ import { AUTH_PATHS, type AuthProviders, type SessionUser, type TokenResponse } 
  */
 export const SKIP_AUTH = new HttpContextToken<boolean>(() => false);
 
-const skip = (): HttpContext => new HttpContext().set(SKIP_AUTH, true);
+/**
+ * Per-request options of a SKIP_AUTH call, applied by the auth interceptor (the generated client cannot set them):
+ * `withCredentials` sends the httpOnly refresh cookie; `bearer` is an explicit token (logout while the session's
+ * token is being cleared).
+ */
+export const AUTH_REQUEST_OPTIONS = new HttpContextToken<{ withCredentials?: boolean; bearer?: string | null }>(() => ({}));
+
+const skip = (options: { withCredentials?: boolean; bearer?: string | null } = {}): HttpContext =>
+  new HttpContext().set(SKIP_AUTH, true).set(AUTH_REQUEST_OPTIONS, options);
 
 /**
- * Auth REST facade (contract: POST /api/auth/login|refresh|logout|change-password, GET /api/auth/me|providers).
- * Written against the documented contract with HttpClient because the endpoints are not in the committed OpenAPI
- * spec yet; errors are `ApiError` (apiErrorInterceptor).
+ * Auth REST facade over the generated client (contract: POST /api/auth/login|refresh|logout|change-password,
+ * GET /api/auth/me|providers); errors are `ApiError` (apiErrorInterceptor).
  */
 @Injectable({ providedIn: 'root' })
 export class AuthApi {
-  private readonly http = inject(HttpClient);
+  private readonly api = inject(Api);
 
   login(username: string, password: string): Observable<TokenResponse> {
-    return this.http
-      .post<TokenResponse>(AUTH_PATHS.login, { username, password }, { withCredentials: true, context: skip() })
-      .pipe(map(normaliseToken));
+    return this.api.invoke(login, { body: { username, password } }, skip({ withCredentials: true })).pipe(map(normaliseToken));
   }
 
   /** Uses the httpOnly `cs_refresh` cookie; `X-CSRF: 1` is the custom header a cross-site form cannot send. */
   refresh(): Observable<TokenResponse> {
-    return this.http
-      .post<TokenResponse>(AUTH_PATHS.refresh, {}, {
-        withCredentials: true,
-        context: skip(),
-        headers: new HttpHeaders({ 'X-CSRF': '1' }),
-      })
-      .pipe(map(normaliseToken));
+    return this.api.invoke(refreshSession, { 'X-CSRF': '1' }, skip({ withCredentials: true })).pipe(map(normaliseToken));
   }
 
   /** `token` is sent explicitly: logout must work even while the interceptor's token is being cleared. */
   logout(token: string | null): Observable<void> {
-    const headers = token ? new HttpHeaders({ Authorization: `Bearer ${token}` }) : undefined;
-    return this.http
-      .post(AUTH_PATHS.logout, {}, { withCredentials: true, context: skip(), headers, responseType: 'text' })
-      .pipe(map(() => undefined));
+    return this.api.invoke(logout, {}, skip({ withCredentials: true, bearer: token })).pipe(map(() => undefined));
   }
 
   me(): Observable<SessionUser> {
-    return this.http.get<SessionUser>(AUTH_PATHS.me).pipe(map(normaliseUser));
+    return this.api.invoke(getMe).pipe(map(normaliseUser));
   }
 
   changePassword(currentPassword: string, newPassword: string): Observable<void> {
-    return this.http
-      .post(AUTH_PATHS.changePassword, { currentPassword, newPassword }, { responseType: 'text' })
-      .pipe(map(() => undefined));
+    return this.api.invoke(changePassword, { body: { currentPassword, newPassword } }).pipe(map(() => undefined));
   }
 
   providers(): Observable<AuthProviders> {
-    return this.http.get<Partial<AuthProviders>>(AUTH_PATHS.providers, { context: skip() }).pipe(
-      map((p) => ({
-        local: p?.local !== false,
+    return this.api.invoke(getAuthProviders, {}, skip()).pipe(
+      map((p: Partial<AuthProvidersDto> | null) => ({
+        local: (p?.local as boolean | undefined) !== false,
         oidc: {
           enabled: p?.oidc?.enabled === true,
           name: typeof p?.oidc?.name === 'string' && p.oidc.name ? p.oidc.name : null,
@@ -68,7 +63,7 @@ export class AuthApi {
   }
 }
 
-function normaliseUser(u: SessionUser): SessionUser {
+function normaliseUser(u: SessionUser | MeDto | SessionUserDto): SessionUser {
   return {
     id: String(u.id),
     username: String(u.username),
@@ -76,11 +71,11 @@ function normaliseUser(u: SessionUser): SessionUser {
     email: u.email ?? null,
     role: u.role,
     mustChangePassword: u.mustChangePassword === true,
-    authProvider: u.authProvider ?? null,
+    authProvider: ('authProvider' in u ? u.authProvider : null) ?? null,
   };
 }
 
-function normaliseToken(t: TokenResponse): TokenResponse {
+function normaliseToken(t: TokenResponse | TokenResponseDto): TokenResponse {
   if (!t || typeof t.accessToken !== 'string' || !t.accessToken || !t.user) {
     throw new Error('The server sent an invalid sign-in response');
   }

@@ -1,6 +1,15 @@
-import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { type Observable, map } from 'rxjs';
+import {
+  Api,
+  type GetSystemLogs$Params,
+  type SystemHealthDto,
+  type SystemLogDto,
+  type SystemStatsDto,
+  getSystemHealth,
+  getSystemLogs,
+  getSystemStats,
+} from '../../generated';
 
 export interface ComponentStatus {
   name: string;
@@ -58,107 +67,94 @@ export interface LogQuery {
   offset?: number;
 }
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
-
-export function toSystemHealth(raw: unknown): SystemHealth {
-  const r = obj(raw);
-  const cpu = obj(r['cpu']);
-  const mem = obj(r['memory']);
-  const disk = r['disk'] ? obj(r['disk']) : null;
-  const cams = obj(r['cameras']);
-  const inf = r['inference'] ? obj(r['inference']) : null;
+export function toSystemHealth(dto: SystemHealthDto): SystemHealth {
   const components: ComponentStatus[] = [];
-  const db = obj(r['database']);
-  if (r['database']) components.push({ name: 'Database', status: String(db['status'] ?? 'unknown'), latencyMs: num(db['latencyMs']), detail: strOrNull(db['error']) ?? strOrNull(db['type']) });
-  const redis = obj(r['redis']);
-  if (r['redis']) {
+  const db = dto.database;
+  if (db) components.push({ name: 'Database', status: db.status, latencyMs: db.latencyMs ?? null, detail: db.error ?? db.type });
+  const redis = dto.redis;
+  if (redis) {
     components.push({
       name: 'Redis',
-      status: redis['used'] === false ? 'unused' : String(redis['status'] ?? 'unknown'),
-      latencyMs: num(redis['latencyMs']),
-      detail: redis['used'] === false ? 'embedded mode' : strOrNull(redis['error']),
+      status: redis.used === false ? 'unused' : (redis.status ?? 'unknown'),
+      latencyMs: redis.latencyMs ?? null,
+      detail: redis.used === false ? 'embedded mode' : (redis.error ?? null),
     });
   }
-  const q = obj(r['queue']);
-  if (r['queue']) {
-    const waiting = num(q['waiting']);
+  const q = dto.queue;
+  if (q) {
     components.push({
       name: 'Queue',
-      status: String(q['status'] ?? 'unknown'),
-      latencyMs: num(q['latencyMs']),
-      detail: strOrNull(q['error']) ?? `${String(q['type'] ?? '')}${waiting !== null ? ` · ${waiting} waiting` : ''}`,
+      status: q.status,
+      latencyMs: q.latencyMs ?? null,
+      detail: q.error ?? `${q.type}${q.waiting !== null ? ` · ${q.waiting} waiting` : ''}`,
     });
   }
-  const gpus = Array.isArray(r['gpus']) ? (r['gpus'] as unknown[]) : null;
   return {
-    status: String(r['status'] ?? 'unknown'),
-    uptimeS: num(r['uptimeS']),
-    processCpuPct: num(cpu['processPercent']),
-    hostCpuPct: num(cpu['hostPercent']),
-    cores: num(cpu['cores']),
-    load: Array.isArray(cpu['loadAverage']) ? (cpu['loadAverage'] as number[]) : [],
-    processRssBytes: num(mem['processRssBytes']),
-    hostTotalBytes: num(mem['hostTotalBytes']),
-    hostFreeBytes: num(mem['hostFreeBytes']),
-    diskFreeBytes: disk ? num(disk['freeBytes']) : null,
-    diskTotalBytes: disk ? num(disk['totalBytes']) : null,
-    gpus: gpus
-      ? gpus.map((g) => {
-          const go = obj(g);
-          return {
-            name: String(go['name'] ?? 'GPU'),
-            utilPct: num(go['utilizationPercent']),
-            memoryUsedMb: num(go['memoryUsedMiB']),
-            memoryTotalMb: num(go['memoryTotalMiB']),
-            temperatureC: num(go['temperatureC']),
-          };
-        })
+    status: dto.status,
+    uptimeS: dto.uptimeS,
+    processCpuPct: dto.cpu.processPercent,
+    hostCpuPct: dto.cpu.hostPercent,
+    cores: dto.cpu.cores,
+    load: dto.cpu.loadAverage ?? [],
+    processRssBytes: dto.memory.processRssBytes,
+    hostTotalBytes: dto.memory.hostTotalBytes,
+    hostFreeBytes: dto.memory.hostFreeBytes,
+    diskFreeBytes: dto.disk ? dto.disk.freeBytes : null,
+    diskTotalBytes: dto.disk ? dto.disk.totalBytes : null,
+    gpus: dto.gpus
+      ? dto.gpus.map((g) => ({
+          name: g.name,
+          utilPct: g.utilizationPercent,
+          memoryUsedMb: g.memoryUsedMiB,
+          memoryTotalMb: g.memoryTotalMiB,
+          temperatureC: g.temperatureC,
+        }))
       : null,
     components,
-    camerasOnline: num(cams['online']),
-    camerasRunning: num(cams['running']),
-    camerasTotal: num(cams['total']),
-    inference: inf ? { provider: String(inf['provider'] ?? ''), model: String(inf['model'] ?? ''), mode: String(inf['mode'] ?? '') } : null,
+    camerasOnline: dto.cameras.online,
+    camerasRunning: dto.cameras.running,
+    camerasTotal: dto.cameras.total,
+    inference: dto.inference ? { provider: dto.inference.provider, model: dto.inference.model, mode: dto.inference.mode } : null,
   };
 }
 
-export function toLogEntry(raw: unknown, i: number): LogEntry {
-  const r = obj(raw);
+export function toLogEntry(dto: SystemLogDto): LogEntry {
   return {
-    id: String(r['id'] ?? i),
-    time: String(r['time'] ?? r['createdAt'] ?? r['timestamp'] ?? ''),
-    level: String(r['level'] ?? 'info'),
-    category: String(r['category'] ?? ''),
-    action: strOrNull(r['action']),
-    message: String(r['message'] ?? ''),
-    userId: strOrNull(r['userId']),
+    id: dto.id,
+    time: dto.time,
+    level: dto.level,
+    category: dto.category,
+    action: dto.action ?? null,
+    message: dto.message,
+    userId: dto.userId ?? null,
   };
 }
 
-/** System REST facade (health, logs, stats; admin). */
+const blank = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+
+/** System REST facade over the generated client (health, logs, stats; admin). */
 @Injectable({ providedIn: 'root' })
 export class SystemApi {
-  private readonly http = inject(HttpClient);
+  private readonly api = inject(Api);
 
   health(): Observable<SystemHealth> {
-    return this.http.get<unknown>('/api/system/health').pipe(map(toSystemHealth));
+    return this.api.invoke(getSystemHealth).pipe(map(toSystemHealth));
   }
 
   logs(query: LogQuery): Observable<{ items: LogEntry[]; total: number | null }> {
-    const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '' && v !== null) params[k] = String(v);
-    return this.http.get<unknown>('/api/system/logs', { params }).pipe(
-      map((r) => {
-        const list = Array.isArray(r) ? r : ((obj(r)['items'] ?? obj(r)['logs']) as unknown[] | undefined) ?? [];
-        return { items: list.map(toLogEntry), total: num(obj(r)['total']) };
-      }),
-    );
+    const params: GetSystemLogs$Params = {
+      level: blank(query.level) as GetSystemLogs$Params['level'],
+      category: blank(query.category) as GetSystemLogs$Params['category'],
+      from: blank(query.from),
+      to: blank(query.to),
+      search: blank(query.search),
+      limit: query.limit,
+      offset: query.offset,
+    };
+    return this.api.invoke(getSystemLogs, params).pipe(map((page) => ({ items: page.items.map(toLogEntry), total: page.total })));
   }
 
   stats(): Observable<Record<string, unknown>> {
-    return this.http.get<unknown>('/api/system/stats').pipe(map(obj));
+    return this.api.invoke(getSystemStats).pipe(map((s: SystemStatsDto) => ({ ...s }) as Record<string, unknown>));
   }
 }

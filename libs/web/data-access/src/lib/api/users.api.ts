@@ -1,7 +1,19 @@
-import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type { UserRole } from '@crowdsafe/contracts';
 import { type Observable, map } from 'rxjs';
+import {
+  Api,
+  type ActivityEntryDto,
+  type CreatedUserDto,
+  type UserDto,
+  createUser,
+  deleteUser,
+  getUser,
+  getUserActivity,
+  listUsers,
+  resetUserPassword,
+  updateUser,
+} from '../../generated';
 
 export interface User {
   id: string;
@@ -39,74 +51,66 @@ export interface UserActivity {
   ip: string | null;
 }
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const strOrNull = (v: unknown): string | null => (typeof v === 'string' && v.length ? v : null);
+const strOrNull = (v: string | null | undefined): string | null => (typeof v === 'string' && v.length ? v : null);
 
-export function toUser(raw: unknown): User {
-  const r = obj(raw);
+export function toUser(dto: UserDto): User {
   return {
-    id: String(r['id'] ?? ''),
-    username: String(r['username'] ?? ''),
-    fullName: strOrNull(r['fullName']),
-    email: strOrNull(r['email']),
-    role: (r['role'] ?? 'viewer') as UserRole,
-    isActive: r['isActive'] !== false,
-    mustChangePassword: r['mustChangePassword'] === true,
-    lastLoginAt: strOrNull(r['lastLoginAt'] ?? r['lastLogin']),
-    authProvider: strOrNull(r['authProvider']),
+    id: dto.id,
+    username: dto.username,
+    fullName: strOrNull(dto.fullName),
+    email: strOrNull(dto.email),
+    role: dto.role,
+    isActive: dto.isActive,
+    mustChangePassword: dto.mustChangePassword,
+    lastLoginAt: strOrNull(dto.lastLoginAt),
+    authProvider: strOrNull(dto.authProvider),
   };
 }
 
-export function toActivity(raw: unknown): UserActivity {
-  const r = obj(raw);
+export function toActivity(dto: ActivityEntryDto): UserActivity {
   return {
-    time: String(r['time'] ?? r['createdAt'] ?? r['timestamp'] ?? ''),
-    level: String(r['level'] ?? 'info'),
-    category: String(r['category'] ?? ''),
-    action: strOrNull(r['action']),
-    message: String(r['message'] ?? ''),
-    ip: strOrNull(r['ipAddress'] ?? r['ip']),
+    time: dto.time,
+    level: dto.level,
+    category: dto.category,
+    action: strOrNull(dto.action),
+    message: dto.message,
+    ip: strOrNull(dto.ip),
   };
 }
 
-const items = (r: unknown): unknown[] => (Array.isArray(r) ? r : ((obj(r)['items'] ?? obj(r)['data']) as unknown[] | undefined) ?? []);
-
-/** Users REST facade (admin only; see /work/notes/auth-api.md). */
+/** Users REST facade over the generated client (admin only; see /work/notes/auth-api.md). */
 @Injectable({ providedIn: 'root' })
 export class UsersApi {
-  private readonly http = inject(HttpClient);
+  private readonly api = inject(Api);
 
   list(): Observable<User[]> {
-    return this.http.get<unknown>('/api/users').pipe(map((r) => items(r).map(toUser)));
+    return this.api.invoke(listUsers).pipe(map((list) => list.map(toUser)));
   }
 
   get(id: string): Observable<User> {
-    return this.http.get<unknown>(`/api/users/${encodeURIComponent(id)}`).pipe(map(toUser));
+    return this.api.invoke(getUser, { id }).pipe(map(toUser));
   }
 
   create(input: UserCreate): Observable<User & { temporaryPassword: string | null }> {
-    return this.http
-      .post<unknown>('/api/users', input)
-      .pipe(map((r) => ({ ...toUser(r), temporaryPassword: strOrNull(obj(r)['temporaryPassword']) })));
+    return this.api
+      .invoke(createUser, { body: input })
+      .pipe(map((r: CreatedUserDto) => ({ ...toUser(r), temporaryPassword: strOrNull(r.temporaryPassword) })));
   }
 
   update(id: string, patch: UserPatch): Observable<User> {
-    return this.http.patch<unknown>(`/api/users/${encodeURIComponent(id)}`, patch).pipe(map(toUser));
+    return this.api.invoke(updateUser, { id, body: patch }).pipe(map(toUser));
   }
 
   delete(id: string): Observable<void> {
-    return this.http.delete<void>(`/api/users/${encodeURIComponent(id)}`);
+    return this.api.invoke(deleteUser, { id });
   }
 
   /** The temporary password is shown once; the user must change it at the next login. */
   resetPassword(id: string): Observable<string> {
-    return this.http
-      .post<unknown>(`/api/users/${encodeURIComponent(id)}/reset-password`, {})
-      .pipe(map((r) => String(obj(r)['temporaryPassword'] ?? '')));
+    return this.api.invoke(resetUserPassword, { id }).pipe(map((r) => r.temporaryPassword));
   }
 
   activity(id: string): Observable<UserActivity[]> {
-    return this.http.get<unknown>(`/api/users/${encodeURIComponent(id)}/activity`).pipe(map((r) => items(r).map(toActivity)));
+    return this.api.invoke(getUserActivity, { id }).pipe(map((page) => page.items.map(toActivity)));
   }
 }

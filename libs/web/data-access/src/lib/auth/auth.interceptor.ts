@@ -2,7 +2,7 @@ import { HttpErrorResponse, type HttpInterceptorFn, type HttpRequest } from '@an
 import { inject } from '@angular/core';
 import { catchError, switchMap, throwError } from 'rxjs';
 import { ApiError, toApiError } from '../api/api-error';
-import { SKIP_AUTH } from '../api/auth.api';
+import { AUTH_REQUEST_OPTIONS, SKIP_AUTH } from '../api/auth.api';
 import { AuthService } from './auth.service';
 
 function statusOf(err: unknown): number {
@@ -28,7 +28,12 @@ function isApiRequest(req: HttpRequest<unknown>): boolean {
  * Register it before `apiErrorInterceptor`.
  */
 export const authInterceptor: HttpInterceptorFn = (req, next) => {
-  if (req.context.get(SKIP_AUTH) || !isApiRequest(req)) return next(req);
+  if (!isApiRequest(req)) return next(req);
+  if (req.context.get(SKIP_AUTH)) {
+    // The auth facade's own calls (login/refresh/logout/providers): credentials and an explicit token on request.
+    const { withCredentials, bearer } = req.context.get(AUTH_REQUEST_OPTIONS);
+    return next(req.clone({ ...(withCredentials ? { withCredentials: true } : {}), ...(bearer ? { setHeaders: { Authorization: `Bearer ${bearer}` } } : {}) }));
+  }
   const auth = inject(AuthService);
   // Non-GET calls also carry `X-CSRF: 1` (a header a cross-site form cannot send): harmless with a Bearer token,
   // and required by the CSRF middleware when a request goes out without one while the refresh cookie exists.

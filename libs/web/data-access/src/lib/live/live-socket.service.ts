@@ -68,6 +68,14 @@ export class LiveSocket {
   private manualRetries = 0;
   private lastInboundAt = 0;
   private everConnected = false;
+  /**
+   * Room commands per camera, sent one at a time (the next once the server acknowledged the previous): the server
+   * handles events concurrently, so `watch_frames false` + `unsubscribe` + `subscribe` + `watch_frames true` sent in
+   * one burst (leaving one page for another) could otherwise be applied out of order and leave the rooms.
+   */
+  private commandChains = new Map<string, Promise<void>>();
+  /** Bumped on every `connect`: queued commands of an older connection are dropped (the re-join covers them). */
+  private connectionEpoch = 0;
 
   private readonly _state = signal<LiveConnectionState>('idle');
   private readonly _lastError = signal<string | null>(null);
@@ -256,6 +264,8 @@ export class LiveSocket {
       this.manualRetries = 0;
       this._lastError.set(null);
       this._state.set('connected');
+      this.connectionEpoch++;
+      this.commandChains = new Map();
       if (this.everConnected) this._reconnects.update((n) => n + 1);
       this.everConnected = true;
       // Rooms do not survive a reconnect (new server-side socket): join them all again.
@@ -369,18 +379,40 @@ export class LiveSocket {
   // Emits only while connected: socket.io would otherwise buffer them and replay them next to the re-join on
   // `connect`. Whatever is not sent now is sent by the `connect` handler.
   private emitSubscribe(cameraId: string): void {
-    if (!this.socket?.connected) return;
-    this.socket.emit(WsEvent.Subscribe, { cameraId }, (ack) => this.onAck('subscribe', cameraId, ack));
+    this.roomCommand(cameraId, 'subscribe', (s, done) => s.emit(WsEvent.Subscribe, { cameraId }, done));
   }
 
   private emitUnsubscribe(cameraId: string): void {
-    if (!this.socket?.connected) return;
-    this.socket.emit(WsEvent.Unsubscribe, { cameraId });
+    this.roomCommand(cameraId, 'unsubscribe', (s, done) => s.emit(WsEvent.Unsubscribe, { cameraId }, done));
   }
 
   private emitWatch(cameraId: string, enabled: boolean): void {
-    if (!this.socket?.connected) return;
-    this.socket.emit(WsEvent.WatchFrames, { cameraId, enabled }, (ack) => this.onAck('watch_frames', cameraId, ack));
+    this.roomCommand(cameraId, 'watch_frames', (s, done) => s.emit(WsEvent.WatchFrames, { cameraId, enabled }, done));
+  }
+
+  /** Queues a room command behind the camera's previous one (see `commandChains`); waits for its ack or a timeout. */
+  private roomCommand(cameraId: string, what: string, send: (socket: LiveSocketIo, done: (ack?: SubscribeAck) => void) => void): void {
+    const socket = this.socket;
+    if (!socket?.connected) return;
+    const epoch = this.connectionEpoch;
+    const chains = this.commandChains;
+    const run = () =>
+      new Promise<void>((resolve) => {
+        // A reconnect happened meanwhile: the `connect` handler re-sent the current rooms already.
+        if (this.socket !== socket || !socket.connected || this.connectionEpoch !== epoch) return resolve();
+        // No ack (refused by the access guard, connection lost): go on after the timeout.
+        const timer = setTimeout(resolve, this.opts.connectTimeoutMs);
+        send(socket, (ack) => {
+          clearTimeout(timer);
+          this.onAck(what, cameraId, ack);
+          resolve();
+        });
+      });
+    const next = (chains.get(cameraId) ?? Promise.resolve()).then(run);
+    chains.set(cameraId, next);
+    void next.then(() => {
+      if (chains.get(cameraId) === next) chains.delete(cameraId);
+    });
   }
 
   private onAck(what: string, cameraId: string, ack: SubscribeAck | undefined): void {
