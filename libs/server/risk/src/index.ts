@@ -21,6 +21,9 @@ export {
 export {
   forecastDensity,
   forecastWindow,
+  residualLag1,
+  RHO_MAX,
+  RHO_MIN_SAMPLES,
   earlyWarning,
   DensityHistory,
   DEFAULT_FORECAST_OPTIONS,
