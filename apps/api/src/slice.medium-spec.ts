@@ -126,7 +126,7 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
     await pg.connect();
     try {
       const rows = await waitUntil(async () => {
-        const r = await pg.query('SELECT time, count FROM metrics WHERE camera_id = $1 ORDER BY time', [cameraId]);
+        const r = await pg.query('SELECT time, count, density, risk_level FROM metrics WHERE camera_id = $1 ORDER BY time', [cameraId]);
         return r.rowCount && r.rowCount >= 2 ? r.rows : undefined;
       }, 30_000, 'metrics rows');
       // One row per camera per second: times are whole, distinct seconds.
@@ -134,6 +134,9 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
       expect(new Set(times).size).toBe(times.length);
       for (const t of times) expect(t % 1000).toBe(0);
       expect(Math.max(...rows.map((r: { count: number }) => r.count))).toBeGreaterThan(0);
+      // The sample camera carries the hall layout (SAMPLE_CAMERA_LAYOUT): real-unit density and a risk level per second.
+      const calibrated = rows.filter((r: { density: number | null; risk_level: string | null }) => r.density !== null && r.risk_level !== null);
+      expect(calibrated.length).toBeGreaterThan(0);
       const current = (await (await get(`/api/metrics/${cameraId}/current`)).json()) as { count: number; cameraId: string };
       expect(current.cameraId).toBe(cameraId);
     } finally {

@@ -51,6 +51,8 @@ export interface AppConfig {
     mediaDir: string;
     sampleCamera: boolean;
     sampleVideo: string;
+    /** Absolute path of the sample camera's layout file, or null. */
+    sampleLayout: string | null;
     ffmpegPath: string;
     ffprobePath: string;
     liveJpegQuality: number;
@@ -190,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mediaDir,
       sampleCamera: e.SAMPLE_CAMERA,
       sampleVideo: isAbsolute(e.SAMPLE_VIDEO) ? e.SAMPLE_VIDEO : join(mediaDir, e.SAMPLE_VIDEO),
+      sampleLayout: e.SAMPLE_CAMERA_LAYOUT ? (isAbsolute(e.SAMPLE_CAMERA_LAYOUT) ? e.SAMPLE_CAMERA_LAYOUT : join(cwd, e.SAMPLE_CAMERA_LAYOUT)) : null,
       ffmpegPath: e.FFMPEG_PATH,
       ffprobePath: e.FFPROBE_PATH,
       liveJpegQuality: e.LIVE_JPEG_QUALITY,

@@ -173,6 +173,13 @@ export class EnvSchema {
   @IsString() @MinLength(1) @MaxLength(1024)
   SAMPLE_VIDEO = 'sample.mp4';
 
+  /**
+   * Floor layout of the sample camera (a camera.json: calibration, zones, capacity, counting lines), relative to the
+   * working directory or absolute; '' = none. The default fits the bundled hall video (docs/calibration/README.md).
+   */
+  @IsString() @MaxLength(1024)
+  SAMPLE_CAMERA_LAYOUT = 'docs/calibration/hall.json';
+
   /** Don't start camera ingestion in this process (e.g. an api replica behind a load balancer). */
   @Transform(toBool) @IsBoolean()
   CAMERAS_ENABLED = true;

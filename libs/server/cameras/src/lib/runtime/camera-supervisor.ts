@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AlertTiming } from '@crowdsafe/alerting';
 import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
@@ -15,6 +15,7 @@ import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions,
 import type { CameraAnalyticsInput } from './camera-analytics';
 import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
+import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
 
 /**
  * Turns a stored camera into an ffmpeg input, checking scheme and shape per sourceType (throws SourceInputError).
@@ -292,8 +293,22 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         'Run ./crowdsafe setup to link the sample data, point SAMPLE_VIDEO at a video file, or set SAMPLE_CAMERA=false.',
       );
     }
-    await this.cameras.create({ name: 'Sample camera', location: 'Bundled sample video', sourceType: 'file', sourceUrl: path, sourceOptions: { loop: true }, targetFps: this.config.cameras.defaultFps });
-    this.logger.log(`created the sample camera on ${path}`);
+    const layoutPath = this.config.cameras.sampleLayout;
+    let layout: SampleCameraLayout | null = null;
+    if (layoutPath && existsSync(layoutPath)) {
+      try {
+        layout = sampleCameraLayout(JSON.parse(readFileSync(layoutPath, 'utf8')), layoutPath);
+      } catch (err) {
+        throw new StartupError(`Sample camera layout ${layoutPath} is invalid: ${(err as Error).message}`, 'Fix the file or set SAMPLE_CAMERA_LAYOUT to another camera.json (or to an empty value).');
+      }
+    } else if (layoutPath) {
+      this.logger.warn(`sample camera layout ${layoutPath} not found (SAMPLE_CAMERA_LAYOUT): the sample camera counts people but has no floor calibration`);
+    }
+    await this.cameras.create({
+      name: 'Sample camera', location: 'Bundled sample video', sourceType: 'file', sourceUrl: path, sourceOptions: { loop: true },
+      targetFps: this.config.cameras.defaultFps, ...(layout ?? {}),
+    });
+    this.logger.log(`created the sample camera on ${path}${layout ? ` with the layout of ${layoutPath}` : ''}`);
   }
 }
 
