@@ -1,4 +1,4 @@
-import type { CameraStatus, CameraStatusEvent, CountEstimate, DetectOptions, Detection, FrameDetections, LiveFrameEvent, MetricsUpdateEvent, RawFrame } from '@crowdsafe/contracts';
+import type { CameraStatus, CameraStatusEvent, CountEstimate, DetectOptions, Detection, FrameDetections, LiveFrameEvent, MetricsUpdateEvent, RawFrame, TrackedPerson } from '@crowdsafe/contracts';
 import { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { calibrateScale } from '@crowdsafe/analytics';
 import { densityModelEstimate } from '@crowdsafe/vision';
@@ -788,5 +788,24 @@ describe('liveOverlayOf', () => {
     expect(r.detections).toHaveLength(boxes);
     expect(r.count).toBe(count);
     expect(r.capturedAt).toBe(capturedAt);
+  });
+
+  const walker = (id: number, x: number, vx: number): TrackedPerson => ({
+    id, box: { x1: x, y1: 100, x2: x + 20, y2: 160 }, score: 0.8, timeSinceUpdate: 0, velocity: { vx, vy: 2 },
+  });
+  const tracked: ProcessedOverlay = { ...processed, tracks: [walker(1, 100, 10), walker(2, 610, 10)] };
+  it.each([
+    { name: 'no tracker rate: tracks and detections as processed', fps: 0, f: frame(10_400), x1: [100, 610], dets: 2 },
+    { name: 'same instant: nothing to move', fps: 5, f: frame(10_000), x1: [100, 610], dets: 2 },
+    { name: '400 ms newer at 5 fps: moved 2 tracker frames along the velocity, kept inside the frame', fps: 5, f: frame(10_400), x1: [120, 620], dets: 2 },
+  ])('extrapolates tracks to the picture: $name', ({ fps, f, x1, dets }) => {
+    const r = liveOverlayOf(tracked, f, 3000, 7, fps);
+    expect(r.tracks.map((t) => t.box.x1)).toEqual(x1);
+    expect(r.detections).toHaveLength(dets);
+    if (fps && f.capturedAt > tracked.capturedAt) {
+      expect(r.tracks[0]?.box.y1).toBe(104);
+      expect(r.detections.map((d) => d.box)).toEqual(r.tracks.map((t) => t.box));
+    }
+    expect(tracked.tracks[0]?.box.x1).toBe(100); // the processed overlay is not mutated
   });
 });

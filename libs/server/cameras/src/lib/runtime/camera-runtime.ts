@@ -5,6 +5,7 @@ import type {
   CameraStatus,
   CameraStatusEvent,
   CountEstimate,
+  BBox,
   CountMethod,
   DetectOptions,
   Detection,
@@ -508,7 +509,7 @@ export class CameraRuntime {
     // Token bucket of one frame: the average rate stays <= liveFps while the source's jitter costs no frames.
     const period = 1000 / (this.options.liveFps ?? this.countingFps);
     this.liveNextAt = Math.max(this.liveNextAt, now - period) + period;
-    const o = liveOverlayOf(this.overlay, frame, this.options.frameMaxAgeMs, this.last.count ?? 0);
+    const o = liveOverlayOf(this.overlay, frame, this.options.frameMaxAgeMs, this.last.count ?? 0, this.countingFps);
     this.encoding = true;
     const overlay = mjpeg ? { detections: o.detections, tracks: o.tracks, count: o.count, ...this.zoneOutlines() } : undefined;
     this.deps.encoder
@@ -886,10 +887,25 @@ export function liveOverlayOf(
   frame: { capturedAt: number; width: number; height: number },
   maxAgeMs: number,
   fallbackCount: number,
+  trackerFps = 0,
 ): { detections: Detection[]; tracks: TrackedPerson[]; count: number; capturedAt?: number } {
   if (!o) return { detections: [], tracks: [], count: fallbackCount };
-  const fresh = frame.capturedAt - o.capturedAt <= maxAgeMs && o.width === frame.width && o.height === frame.height;
-  return { detections: fresh ? o.detections : [], tracks: fresh ? o.tracks : [], count: o.count, capturedAt: o.capturedAt };
+  const ageMs = frame.capturedAt - o.capturedAt;
+  const fresh = ageMs <= maxAgeMs && o.width === frame.width && o.height === frame.height;
+  if (!fresh) return { detections: [], tracks: [], count: o.count, capturedAt: o.capturedAt };
+  if (ageMs <= 0 || trackerFps <= 0 || o.tracks.length === 0) return { detections: o.detections, tracks: o.tracks, count: o.count, capturedAt: o.capturedAt };
+  // The picture is newer than the overlay: move each confirmed track along its Kalman velocity (pixels per tracker
+  // frame) to the picture's time, so boxes stay on walking people, and draw those instead of the raw detections.
+  const steps = (ageMs / 1000) * trackerFps;
+  const tracks = o.tracks.map((t) => ({ ...t, box: shiftBox(t.box, t.velocity.vx * steps, t.velocity.vy * steps, frame.width, frame.height) }));
+  const detections = tracks.map((t) => ({ box: t.box, score: t.score, classId: 0 }));
+  return { detections, tracks, count: o.count, capturedAt: o.capturedAt };
+}
+
+function shiftBox(b: BBox, dx: number, dy: number, width: number, height: number): BBox {
+  const cx = Math.min(Math.max(dx, -b.x1), width - b.x2);
+  const cy = Math.min(Math.max(dy, -b.y1), height - b.y2);
+  return { x1: b.x1 + cx, y1: b.y1 + cy, x2: b.x2 + cx, y2: b.y2 + cy };
 }
 
 /** Tracks rescaled to the encoded live frame, rounded like the encoder's detections. */

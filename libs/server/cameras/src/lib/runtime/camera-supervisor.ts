@@ -171,8 +171,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         cameraId: camera.id,
         frameQueueSize: cfg.frameQueueSize,
         frameMaxAgeMs: cfg.frameMaxAgeMs,
-        // Live cameras infer the newest frame (no backlog); files keep every frame in order. Live view at camera fps.
-        sourceIsLive: input.kind !== 'file',
+        // Every camera infers its newest frame (no backlog): files are read at their native rate (-re) and behave like
+        // a camera; every-frame offline analysis is `crowdsafe analyze`. Live view at camera fps.
+        sourceIsLive: true,
         liveFps: camera.targetFps || cfg.defaultFps,
         ...detection,
         analytics: analyticsInputOf(camera),
