@@ -4,3 +4,4 @@ export * from './lib/jobs';
 export * from './lib/camera';
 export * from './lib/roles';
 export * from './lib/events';
+export * from './lib/alerts';

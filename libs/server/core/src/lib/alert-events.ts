@@ -1,43 +1,10 @@
-import type { AlertChannel, AlertStatus, RiskLevel } from '@crowdsafe/contracts';
+import type { Alert, AlertEvent, AlertEventType } from '@crowdsafe/contracts';
 import type { AuthUser } from './access';
 
-/**
- * An alert as the engine holds it: structurally the `Alert` of @crowdsafe/alerting (core, a util lib, can't import
- * a domain lib; the camera runtime hands the engine's events over unchanged). Times are epoch ms.
- */
-export interface EngineAlert {
-  id: string;
-  cameraId: string;
-  condition: string;
-  level: RiskLevel;
-  currentLevel: RiskLevel;
-  status: AlertStatus;
-  message: string;
-  metricsSnapshot: Record<string, string | number | boolean | null>;
-  channelsNotified: AlertChannel[];
-  escalationLevel: number;
-  acknowledgedBy: string | null;
-  acknowledgedAt: number | null;
-  responseTimeMs: number | null;
-  resolvedBy: string | null;
-  resolvedAt: number | null;
-  notes: string | null;
-  createdAt: number;
-  updatedAt: number;
-  notifiedAt: number;
-}
-
-export type EngineAlertEventType = 'opened' | 'updated' | 'escalated' | 'acknowledged' | 'all_clear' | 'resolved';
-
-/** Structurally the `AlertEvent` of @crowdsafe/alerting. */
-export interface EngineAlertEvent {
-  type: EngineAlertEventType;
-  at: number;
-  alert: EngineAlert;
-  channels: AlertChannel[];
-  deliveries: Array<{ channel: Exclude<AlertChannel, 'dashboard'>; destination: string }>;
-  previousLevel?: RiskLevel;
-}
+/** The alert engine's model (@crowdsafe/alerting), defined once in the contracts. */
+export type EngineAlert = Alert;
+export type EngineAlertEventType = AlertEventType;
+export type EngineAlertEvent = AlertEvent;
 
 export interface AlertEventContext {
   /**
