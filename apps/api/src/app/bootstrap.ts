@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AppConfig } from '@crowdsafe/server-config';
 import { StartupAwareLogger } from '@crowdsafe/server-core';
 import { WsAuthAdapter } from '@crowdsafe/server-auth';
-import { applyHttpSecurity, bodyParserErrorHandler, cspNonce, renderSpaIndex } from '@crowdsafe/server-security';
+import { applyHttpSecurity, bodyParserErrorHandler, cspNonce, spaIndexRenderer } from '@crowdsafe/server-security';
 import { AppModule } from './app.module';
 import { VERSION } from './version';
 
@@ -56,10 +56,10 @@ export async function createApp(config: AppConfig, opts: { logger?: boolean } = 
   const web = config.web.dist;
   if (web && existsSync(join(web, 'index.html'))) {
     // index.html carries this response's CSP nonce (ngCspNonce), so it is rendered per request, never served statically.
-    const indexHtml = readFileSync(join(web, 'index.html'), 'utf8');
+    const renderIndex = spaIndexRenderer(readFileSync(join(web, 'index.html'), 'utf8'));
     const sendIndex = (res: Response) => {
       res.setHeader('Cache-Control', 'no-cache');
-      res.type('html').send(renderSpaIndex(indexHtml, cspNonce(res)));
+      res.type('html').send(renderIndex(cspNonce(res)));
     };
     app.use((req: Request, res: Response, next: NextFunction) => (req.method === 'GET' && req.path === '/index.html' ? sendIndex(res) : next()));
     app.use(express.static(web, { index: false, maxAge: '1h' }));

@@ -25,6 +25,7 @@ export {
   RHO_MAX,
   RHO_MIN_SAMPLES,
   earlyWarning,
+  earlyWarningFromForecast,
   DensityHistory,
   DEFAULT_FORECAST_OPTIONS,
   DEFAULT_EARLY_WARNING_OPTIONS,

@@ -15,7 +15,7 @@ import {
   type SpatialHeatmap,
   toApiError,
 } from '@crowdsafe/web-data-access';
-import { formatAge, CONTRAST_CSS } from '@crowdsafe/web-ui';
+import { formatAge } from '@crowdsafe/web-ui';
 import { CategoryScale, type ChartConfiguration, Filler, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
 import { BaseChartDirective, provideCharts } from 'ng2-charts';
 import { catchError, forkJoin, map, of } from 'rxjs';
@@ -42,7 +42,6 @@ const REFRESH_MS = 15_000;
   imports: [BaseChartDirective, FormsModule, DecimalPipe],
   providers: [provideCharts({ registerables: [LineController, LineElement, PointElement, LinearScale, CategoryScale, Filler, Tooltip, Legend] })],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: [CONTRAST_CSS],
   templateUrl: './analytics.page.html',
   styleUrl: './analytics.page.scss',
 })

@@ -10,6 +10,7 @@ import {
   StatusDotComponent,
   densityClass,
   formatAge,
+  formatNumber,
 } from '@crowdsafe/web-ui';
 import { STALE_AFTER_MS } from '../dashboard/camera-tile.component';
 import { CameraDirectory } from '../live/camera-directory.service';
@@ -193,9 +194,7 @@ export class CameraViewPage {
     }
   }
 
-  protected fmt(n: number | null | undefined, digits = 2): string {
-    return n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits);
-  }
+  protected readonly fmt = formatNumber;
 }
 
 function loadOverlays(): ReadonlySet<Overlay> {

@@ -1,6 +1,5 @@
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, type ElementRef, computed, input, signal, viewChild } from '@angular/core';
-import { CONTRAST_CSS } from '@crowdsafe/web-ui';
 import { FormsModule } from '@angular/forms';
 import type { Vec2 } from '@crowdsafe/web-data-access';
 import { type CalibrationMode, type CalibrationState, type Selection, type Tool } from './calibration-state';
@@ -29,7 +28,6 @@ const TOOLS: { id: Tool; label: string; help: string }[] = [
   selector: 'cs-calibration-editor',
   imports: [FormsModule, DecimalPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: [CONTRAST_CSS],
   templateUrl: './calibration-editor.component.html',
   styleUrl: './calibration-editor.component.scss',
 })

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, input, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { type CameraDetail, CamerasApi, toApiError } from '@crowdsafe/web-data-access';
-import { ToastService, ToastsComponent, CONTRAST_CSS } from '@crowdsafe/web-ui';
+import { ToastService, ToastsComponent } from '@crowdsafe/web-ui';
 import { CalibrationEditorComponent } from './calibration-editor.component';
 import { CalibrationIo, calibrationErrors } from './calibration-io';
 import { CalibrationState } from './calibration-state';
@@ -11,7 +11,6 @@ import { CalibrationState } from './calibration-state';
   selector: 'cs-calibration-page',
   imports: [CalibrationEditorComponent, RouterLink, ToastsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: [CONTRAST_CSS],
   template: `
     <cs-toasts />
     <nav aria-label="breadcrumb"><ol class="breadcrumb mb-2"><li class="breadcrumb-item"><a routerLink="/cameras">Cameras</a></li><li class="breadcrumb-item active" aria-current="page">Calibration</li></ol></nav>

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { type CameraDetail, CamerasApi, type SourceTestResult, toApiError } from '@crowdsafe/web-data-access';
-import { ModalComponent, CONTRAST_CSS } from '@crowdsafe/web-ui';
+import { ModalComponent } from '@crowdsafe/web-ui';
 import { CAMERA_FIELDS, CameraForm } from './camera-form';
 import { CameraFieldsComponent } from './camera-fields.component';
 import { fieldErrors } from './source-fields';
@@ -12,7 +12,6 @@ import { SourceTestResultComponent } from './source-test-result.component';
   selector: 'cs-camera-edit-modal',
   imports: [ModalComponent, CameraFieldsComponent, SourceTestResultComponent, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: [CONTRAST_CSS],
   template: `
     <cs-modal [title]="'Edit ' + (camera()?.name ?? 'camera')" size="lg" testId="camera-edit" (closed)="done.emit(false)">
       @if (loadError(); as err) {

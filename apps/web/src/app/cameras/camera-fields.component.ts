@@ -1,4 +1,3 @@
-import { CONTRAST_CSS } from '@crowdsafe/web-ui';
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import type { CameraForm } from './camera-form';
@@ -11,7 +10,6 @@ let seq = 0;
   selector: 'cs-camera-fields',
   imports: [FormsModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: [CONTRAST_CSS],
   template: `
     @let f = form();
     @let e = errors();

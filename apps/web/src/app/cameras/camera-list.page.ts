@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signa
 import { FormsModule } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { type BulkResult, type Camera, CamerasApi, LiveSocket, toApiError } from '@crowdsafe/web-data-access';
-import { type DotStatus, ModalComponent, StatusDotComponent, ToastService, ToastsComponent, formatAge, CONTRAST_CSS } from '@crowdsafe/web-ui';
+import { type DotStatus, ModalComponent, StatusDotComponent, ToastService, ToastsComponent, formatAge } from '@crowdsafe/web-ui';
 import { type Observable, switchMap } from 'rxjs';
 import { injectAccess } from './access';
 import { CameraEditModalComponent } from './camera-edit-modal.component';
@@ -19,7 +19,7 @@ const REFRESH_MS = 5000;
   imports: [DecimalPipe, FormsModule, RouterLink, StatusDotComponent, ModalComponent, ToastsComponent, CameraEditModalComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './camera-list.page.html',
-  styles: [CONTRAST_CSS, `
+  styles: [`
     .table td, .table th { vertical-align: middle; }
     .sort-btn { background: none; border: 0; padding: 0; font-weight: 600; color: inherit; }
     .stale { color: var(--bs-warning-text-emphasis); font-weight: 600; }

@@ -2,7 +2,7 @@ import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import { type CameraDetail, CamerasApi, LiveSocket, type SourceTestResult, toApiError } from '@crowdsafe/web-data-access';
-import { LiveFrameCanvasComponent, ModalComponent, StatusDotComponent, formatAge, CONTRAST_CSS } from '@crowdsafe/web-ui';
+import { LiveFrameCanvasComponent, ModalComponent, StatusDotComponent, formatAge } from '@crowdsafe/web-ui';
 import { CalibrationEditorComponent } from './calibration-editor.component';
 import { CalibrationIo, calibrationErrors } from './calibration-io';
 import { CalibrationState } from './calibration-state';
@@ -25,7 +25,7 @@ const STALE_MS = 3000;
   imports: [CameraFieldsComponent, SourceTestResultComponent, CalibrationEditorComponent, LiveFrameCanvasComponent, StatusDotComponent, ModalComponent, DecimalPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './camera-wizard.page.html',
-  styles: [CONTRAST_CSS, `
+  styles: [`
     .steps { counter-reset: step; }
     .steps li { flex: 1 1 0; min-width: 4.5rem; }
     .steps .num { display: inline-flex; width: 1.75rem; height: 1.75rem; border-radius: 50%; align-items: center; justify-content: center; border: 2px solid var(--bs-secondary); }

@@ -1,6 +1,5 @@
 import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
-import { CONTRAST_CSS } from '@crowdsafe/web-ui';
 import type { SourceTestResult } from '@crowdsafe/web-data-access';
 
 /** Result of "Test connection": codec, resolution, fps and a snapshot, or the error. */
@@ -8,7 +7,6 @@ import type { SourceTestResult } from '@crowdsafe/web-data-access';
   selector: 'cs-source-test-result',
   imports: [DecimalPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: [CONTRAST_CSS],
   template: `
     @let r = result();
     <div class="border rounded p-2" role="status" data-testid="test-result" [attr.data-ok]="r.ok">

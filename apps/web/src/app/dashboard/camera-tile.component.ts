@@ -8,6 +8,7 @@ import {
   StatusDotComponent,
   densityClass,
   formatAge,
+  formatNumber,
 } from '@crowdsafe/web-ui';
 
 export const STALE_AFTER_MS = 3000;
@@ -78,7 +79,5 @@ export class CameraTileComponent {
     return `${c.name}${c.location ? ', ' + c.location : ''}: ${n === null || this.stale() ? 'no live count' : n + ' people'}`;
   });
 
-  protected fmt(n: number | null, digits = 2): string {
-    return n === null || !Number.isFinite(n) ? '–' : n.toFixed(digits);
-  }
+  protected readonly fmt = formatNumber;
 }

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { type Camera, CamerasApi, type LiveMetrics, MetricsApi } from '@crowdsafe/web-data-access';
-import { CountTileComponent, RiskBadgeComponent, densityClass } from '@crowdsafe/web-ui';
+import { CountTileComponent, RiskBadgeComponent, densityClass, formatNumber } from '@crowdsafe/web-ui';
 import type { Subscription } from 'rxjs';
 import { STALE_AFTER_MS } from './camera-tile.component';
 import { type TrendPoint, TrendChartComponent } from './trend-chart.component';
@@ -125,9 +125,7 @@ export class MetricsSidebarComponent {
     });
   }
 
-  protected fmt(n: number | null | undefined, digits = 2): string {
-    return n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits);
-  }
+  protected readonly fmt = formatNumber;
 
   private series(key: 'count' | 'density' | 'risk'): TrendPoint[] {
     return this.samples().map((s) => ({ t: s.t, v: s[key] }));

@@ -2,7 +2,7 @@ import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { type Camera, SettingsApi, toApiError } from '@crowdsafe/web-data-access';
-import { ToastService, CONTRAST_CSS } from '@crowdsafe/web-ui';
+import { ToastService } from '@crowdsafe/web-ui';
 
 const TERMS = [
   { key: 'density', label: 'Density' },
@@ -26,7 +26,6 @@ const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(
   selector: 'cs-risk-settings',
   imports: [FormsModule, DecimalPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: [CONTRAST_CSS],
   template: `
     @if (loadError(); as e) { <div class="alert alert-danger" role="alert">{{ e }}</div> }
     @if (settings()) {

@@ -10,7 +10,7 @@ import {
   type SettingsCategory,
   toApiError,
 } from '@crowdsafe/web-data-access';
-import { ModalComponent, ToastService, ToastsComponent, CONTRAST_CSS } from '@crowdsafe/web-ui';
+import { ModalComponent, ToastService, ToastsComponent } from '@crowdsafe/web-ui';
 import { concat, last, tap } from 'rxjs';
 import { injectAccess } from '../cameras/access';
 import { RiskSettingsComponent } from './risk-settings.component';
@@ -41,7 +41,6 @@ function timeZones(): string[] {
   selector: 'cs-settings-page',
   imports: [FormsModule, ModalComponent, ToastsComponent, RiskSettingsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: [CONTRAST_CSS],
   templateUrl: './settings.page.html',
 })
 export class SettingsPage {

@@ -2,7 +2,7 @@ import { DatePipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { FormsModule } from '@angular/forms';
 import { type LogEntry, SystemApi, type SystemHealth, toApiError } from '@crowdsafe/web-data-access';
-import { formatAge, CONTRAST_CSS } from '@crowdsafe/web-ui';
+import { formatAge } from '@crowdsafe/web-ui';
 
 const REFRESH_MS = 5000;
 const PAGE = 100;
@@ -12,7 +12,7 @@ const PAGE = 100;
   imports: [FormsModule, DatePipe, DecimalPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './system.page.html',
-  styles: [CONTRAST_CSS, `
+  styles: [`
     .metric { font-size: 1.5rem; font-weight: 600; }
     .stale { color: var(--bs-warning-text-emphasis); font-weight: 600; }
     .log-msg { white-space: pre-wrap; word-break: break-word; }

@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { FormsModule } from '@angular/forms';
 import { USER_ROLES, type UserRole } from '@crowdsafe/contracts';
 import { AuthService, type User, type UserActivity, UsersApi, toApiError } from '@crowdsafe/web-data-access';
-import { ModalComponent, ToastService, ToastsComponent, CONTRAST_CSS } from '@crowdsafe/web-ui';
+import { ModalComponent, ToastService, ToastsComponent } from '@crowdsafe/web-ui';
 
 interface Draft {
   id: string | null;
@@ -21,7 +21,6 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
   selector: 'cs-users-page',
   imports: [FormsModule, ModalComponent, ToastsComponent, DatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: [CONTRAST_CSS],
   templateUrl: './users.page.html',
 })
 export class UsersPage {

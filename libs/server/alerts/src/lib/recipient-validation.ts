@@ -74,21 +74,3 @@ export function checkDestination(channel: RecipientChannel, raw: unknown): Desti
       return bad(`channel must be one of email, sms, push, webhook`);
   }
 }
-
-/** Redacts a destination for logs and lists where the full value must not appear (e.g. "o***@example.com"). */
-export function redactDestination(channel: RecipientChannel, destination: string): string {
-  if (channel === 'email') {
-    const at = destination.lastIndexOf('@');
-    return at > 0 ? `${destination[0]}***${destination.slice(at)}` : '***';
-  }
-  if (channel === 'sms') return destination.length > 6 ? `${destination.slice(0, 3)}${'*'.repeat(destination.length - 6)}${destination.slice(-3)}` : '***';
-  if (channel === 'webhook') {
-    try {
-      const u = new URL(destination);
-      return `${u.protocol}//${u.host}/***`;
-    } catch {
-      return '***';
-    }
-  }
-  return 'push subscription';
-}

@@ -2,8 +2,9 @@ import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import type { AuthUser } from '@crowdsafe/server-core';
 import { SystemLogRepository } from '@crowdsafe/server-database';
+import { trustedProxyMatcher } from '@crowdsafe/server-security';
 import { UserAccountsService } from '@crowdsafe/server-users';
-import { CidrList, groupsOf, mapRole, sanitizeUsername } from './role-mapping';
+import { groupsOf, mapRole, sanitizeUsername } from './role-mapping';
 
 type Headers = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
@@ -19,7 +20,7 @@ const CACHE_MAX = 1000;
 @Injectable()
 export class ProxyAuthService {
   private readonly logger = new Logger('Auth');
-  private readonly trusted: CidrList | null;
+  private readonly trusted: ((address: string | undefined) => boolean) | null;
   private readonly cache = new Map<string, { user: AuthUser; at: number }>();
   private readonly warned = new Map<string, number>();
 
@@ -28,7 +29,7 @@ export class ProxyAuthService {
     private readonly users: UserAccountsService,
     private readonly logs: SystemLogRepository,
   ) {
-    this.trusted = config.auth.proxy ? new CidrList(config.auth.proxy.trustedCidrs) : null;
+    this.trusted = config.auth.proxy ? trustedProxyMatcher(config.auth.proxy.trustedCidrs) : null;
   }
 
   get enabled(): boolean {
@@ -44,7 +45,7 @@ export class ProxyAuthService {
     if (!p || !this.trusted) return null;
     const rawUser = first(headers[p.userHeader])?.trim();
     if (!rawUser) return null;
-    if (!this.trusted.has(peer)) {
+    if (!this.trusted(peer)) {
       this.warnUntrusted(peer, rawUser);
       return null;
     }

@@ -1,4 +1,5 @@
-import { CidrList, claimAt, groupsOf, mapRole, sanitizeUsername } from './role-mapping';
+import { trustedProxyMatcher } from '@crowdsafe/server-security';
+import { claimAt, groupsOf, mapRole, sanitizeUsername } from './role-mapping';
 
 const mapping = { adminGroups: ['cs-admins'], operatorGroups: ['cs-ops', 'control-room'], viewerGroups: ['cs-view'], defaultRole: 'deny' as const };
 
@@ -38,8 +39,9 @@ describe('claims and groups', () => {
   ])('sanitizeUsername %p', (v, expected) => expect(sanitizeUsername(v)).toBe(expected));
 });
 
-describe('CidrList', () => {
-  const list = new CidrList(['10.0.0.0/8', '127.0.0.1', 'fd00::/8']);
+// AUTH_PROXY_TRUSTED_CIDRS is matched with the security library's trusted-proxy matcher.
+describe('trustedProxyMatcher (AUTH_PROXY_TRUSTED_CIDRS)', () => {
+  const has = trustedProxyMatcher(['10.0.0.0/8', '127.0.0.1', 'fd00::/8']);
   it.each<[string | undefined, boolean]>([
     [undefined, false],
     ['', false],
@@ -51,5 +53,5 @@ describe('CidrList', () => {
     ['fd12::1', true],
     ['::1', false],
     ['not-an-ip', false],
-  ])('%p -> %p', (addr, expected) => expect(list.has(addr)).toBe(expected));
+  ])('%p -> %p', (addr, expected) => expect(has(addr)).toBe(expected));
 });

@@ -1,4 +1,3 @@
-import { BlockList, isIP } from 'node:net';
 import type { UserRole } from '@crowdsafe/contracts';
 import type { AuthRoleMapping } from '@crowdsafe/server-config';
 
@@ -31,25 +30,4 @@ export function mapRole(groups: string[], m: AuthRoleMapping): UserRole | null {
 /** Username from an external identity: lower-cased, invalid characters replaced, at most 64. */
 export function sanitizeUsername(value: string): string {
   return value.trim().toLowerCase().replace(/[^a-z0-9._@-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
-}
-
-/** IP/CIDR allow-list for the trusted proxy mode (IPv4-mapped IPv6 peers are matched as IPv4). */
-export class CidrList {
-  private readonly list = new BlockList();
-
-  constructor(cidrs: string[]) {
-    for (const c of cidrs) {
-      const [ip, bits] = c.split('/');
-      const type = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-      if (bits === undefined) this.list.addAddress(ip, type);
-      else this.list.addSubnet(ip, Number(bits), type);
-    }
-  }
-
-  has(address: string | undefined): boolean {
-    if (!address) return false;
-    const a = address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-    const v = isIP(a);
-    return v !== 0 && this.list.check(a, v === 6 ? 'ipv6' : 'ipv4');
-  }
 }

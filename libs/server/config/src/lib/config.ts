@@ -102,14 +102,19 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
+/** An IP or IP/prefix: the address and prefix length (a bare IP = /32 or /128), else null. */
+function parseCidr(value: string): { addr: string; bits: number } | null {
+  const [addr = '', prefix, ...rest] = value.split('/');
+  const family = isIP(addr);
+  const max = family === 4 ? 32 : 128;
+  if (!family || rest.length) return null;
+  if (prefix === undefined) return { addr, bits: max };
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= max ? { addr, bits: Number(prefix) } : null;
+}
+
 /** One TRUSTED_PROXIES entry: an IP, an IP/prefix, or one of Express' names. */
 function isProxySpec(p: string): boolean {
-  if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
-  const [addr, prefix, ...rest] = p.split('/');
-  const family = isIP(addr ?? '');
-  if (!family || rest.length) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  return ['loopback', 'linklocal', 'uniquelocal'].includes(p) || parseCidr(p) !== null;
 }
 
 /** CAMERA_ALLOWED_NETWORKS -> normalised CIDRs; throws ConfigError naming the variable and the bad entries. */
@@ -117,11 +122,9 @@ function cameraNetworks(value: string): string[] {
   const out: string[] = [];
   const bad: string[] = [];
   for (const raw of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [addr = '', prefix, ...rest] = raw.split('/');
-    const family = isIP(addr);
-    const max = family === 4 ? 32 : 128;
-    if (!family || rest.length || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= max))) bad.push(raw);
-    else out.push(`${addr}/${prefix ?? max}`);
+    const c = parseCidr(raw);
+    if (!c) bad.push(raw);
+    else out.push(`${c.addr}/${c.bits}`);
   }
   if (bad.length) throw new ConfigError([`CAMERA_ALLOWED_NETWORKS: not an IP or CIDR: ${bad.join(', ').slice(0, 200)}`]);
   return out;
@@ -282,14 +285,7 @@ function buildAuthConfig(e: EnvSchema): AuthConfig {
   }
   const cidrs = list(e.AUTH_PROXY_TRUSTED_CIDRS);
   if (e.AUTH_PROXY_ENABLED && !cidrs.length) problems.push('AUTH_PROXY_TRUSTED_CIDRS is required when AUTH_PROXY_ENABLED=true');
-  for (const c of cidrs) {
-    const [ip, bits, extra] = c.split('/');
-    const v = isIP(ip ?? '');
-    const max = v === 6 ? 128 : 32;
-    if (!v || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
-      problems.push(`AUTH_PROXY_TRUSTED_CIDRS: not an IP or CIDR: ${c.slice(0, 64)}`);
-    }
-  }
+  for (const c of cidrs) if (!parseCidr(c)) problems.push(`AUTH_PROXY_TRUSTED_CIDRS: not an IP or CIDR: ${c.slice(0, 64)}`);
   if (problems.length) throw new ConfigError(problems);
   return {
     jwtSecret: e.JWT_SECRET || null,

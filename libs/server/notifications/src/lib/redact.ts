@@ -1,4 +1,4 @@
-import type { DeliveryChannel } from '@crowdsafe/server-core';
+import { redactUrl, type DeliveryChannel } from '@crowdsafe/server-core';
 
 /** "o***@example.com" */
 export function redactEmail(address: string): string {
@@ -77,6 +77,6 @@ export function scrubMessage(message: string, channel: DeliveryChannel, destinat
   const redacted = redactDestination(channel, destination);
   for (const v of [...variants].sort((a, b) => b.length - a.length)) out = out.replace(new RegExp(escapeRe(v), 'gi'), redacted);
   for (const s of secrets) if (s && s.length >= 4) out = out.replace(new RegExp(escapeRe(s), 'g'), '***');
-  out = out.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s]+)@/gi, '$1***@');
+  out = redactUrl(out);
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;
 }

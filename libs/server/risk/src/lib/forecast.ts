@@ -177,7 +177,20 @@ export function earlyWarning(
   options: Partial<EarlyWarningOptions> = {},
 ): EarlyWarning | null {
   const opts = { ...DEFAULT_EARLY_WARNING_OPTIONS, ...options };
-  const f = forecastDensity(samples, [], opts);
+  return earlyWarningFromForecast(forecastDensity(samples, [], opts), config, context, opts);
+}
+
+/**
+ * earlyWarning on an already computed forecast (its slope and densityNow; horizons do not matter), for callers that
+ * also need the forecast itself: the O(n²) Theil–Sen fit then runs once per sample instead of twice.
+ */
+export function earlyWarningFromForecast(
+  f: DensityForecast | null,
+  config: RiskConfig,
+  context: Omit<RiskInput, 'density'> = {},
+  options: Partial<Pick<EarlyWarningOptions, 'minLeadS' | 'maxLeadS'>> = {},
+): EarlyWarning | null {
+  const opts = { ...DEFAULT_EARLY_WARNING_OPTIONS, ...options };
   if (!f || !(f.slope > 0)) return null;
   const ctx: Omit<RiskInput, 'density'> = { ...context, surge: context.surge ?? f.slope };
   const critical = config.thresholds.critical;

@@ -1,9 +1,13 @@
 import { BlockList, isIP } from 'node:net';
 
+/** An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, how a dual-stack socket reports IPv4 peers) as plain IPv4. */
+export const unmapIpv4 = (address: string): string => address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+
 /**
  * `isTrustedProxy(peerAddress)` for a TRUSTED_PROXIES list (config.security.trustedProxies): the same entries Express'
  * `trust proxy` gets — IPs, CIDRs, and the names loopback / linklocal / uniquelocal. For code that must decide itself
- * whether to believe proxy headers (the proxy-header login mode).
+ * whether to believe proxy headers (the proxy-header login mode, AUTH_PROXY_TRUSTED_CIDRS). IPv4-mapped IPv6 peers are
+ * matched as IPv4.
  */
 export function trustedProxyMatcher(entries: readonly string[]): (address: string | undefined) => boolean {
   const list = new BlockList();
@@ -23,7 +27,7 @@ export function trustedProxyMatcher(entries: readonly string[]): (address: strin
   for (const e of entries) for (const spec of named[e] ?? [e]) add(spec);
   return (address) => {
     if (!address) return false;
-    const a = address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+    const a = unmapIpv4(address);
     const family = isIP(a);
     if (!family) return false;
     return list.check(a, family === 4 ? 'ipv4' : 'ipv6');

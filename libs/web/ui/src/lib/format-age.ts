@@ -6,3 +6,8 @@ export function formatAge(ageMs: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   return `${Math.floor(s / 3600)} h ago`;
 }
+
+/** A live number with fixed decimals, or "–" when absent / not finite. */
+export function formatNumber(n: number | null | undefined, digits = 2): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits);
+}

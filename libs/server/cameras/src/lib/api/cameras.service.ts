@@ -25,6 +25,7 @@ import {
   SourceInputError,
   SourceRefusedError,
   type SourceInput,
+  urlUserinfo,
 } from '../ingest';
 import { renderAlertSnapshot } from '../runtime/alert-snapshot';
 import { analyticsInputOf, CameraSupervisor } from '../runtime/camera-supervisor';
@@ -52,7 +53,6 @@ const RESTART_FIELDS: readonly (keyof UpdateCameraPatch)[] = [
 ];
 
 const bad = (message: string): BadRequestException => new BadRequestException(message);
-const userinfoOf = (url: string): string | null => /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/i.exec(url)?.[1] ?? null;
 
 /**
  * The camera API's logic: every input checked before anything is saved (400 with the reason), then the stored
@@ -110,8 +110,8 @@ export class CamerasService {
       const type = dto.sourceType ?? current.sourceType;
       let url = dto.sourceUrl ?? current.sourceUrl;
       // The API shows 'scheme://***@host/...': sent back unchanged, it keeps the stored credentials.
-      const stored = userinfoOf(current.sourceUrl);
-      if (dto.sourceUrl !== undefined && userinfoOf(url) === '***' && stored) url = url.replace('***@', `${stored}@`);
+      const stored = urlUserinfo(current.sourceUrl);
+      if (dto.sourceUrl !== undefined && urlUserinfo(url) === '***' && stored) url = url.replace('***@', `${stored}@`);
       const options = dto.sourceOptions ?? (current.sourceOptions as CameraSourceOptionsDto);
       const source = await this.checkSource(type, url, options);
       Object.assign(patch, { sourceType: type, sourceUrl: source.storedUrl, sourceOptions: { ...options } as JsonObject });
@@ -261,7 +261,7 @@ export class CamerasService {
       sourceType: c.sourceType,
       // Never the credentials: 'rtsp://***@host/...'.
       sourceUrl: redactUrl(c.sourceUrl),
-      hasCredentials: userinfoOf(c.sourceUrl) !== null,
+      hasCredentials: urlUserinfo(c.sourceUrl) !== null,
       sourceOptions: (c.sourceOptions ?? {}) as CameraSourceOptionsDto,
       isActive: c.isActive,
       status: health?.status ?? c.status,

@@ -6,6 +6,7 @@ export {
   describeSource,
   redactSecrets,
   sourceTypeOf,
+  urlUserinfo,
   type DeviceSourceInput,
   type FileSourceInput,
   type SourceInput,

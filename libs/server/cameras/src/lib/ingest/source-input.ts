@@ -103,9 +103,14 @@ export function redactSecrets(text: string, input: SourceInput): string {
   return out;
 }
 
+/** The userinfo (`user:password`) of a `scheme://user:password@host/...` URL, or null when it has none. */
+export function urlUserinfo(url: string): string | null {
+  return /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/i.exec(url)?.[1] ?? null;
+}
+
 function secretsOf(input: SourceInput): string[] {
   if (input.kind !== 'url') return [];
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/@\s]+)@/i.exec(input.url)?.[1];
+  const userinfo = urlUserinfo(input.url);
   if (!userinfo) return [];
   const password = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
   const candidates = [userinfo, safeDecode(userinfo), password, safeDecode(password)];

@@ -2,7 +2,7 @@
 // confirmed track ids, the counting ROI and the analytics zones drawn on it (an SVG overlay composited by sharp).
 import sharp from 'sharp';
 import type { Detection, RawFrame, TrackedPerson } from '@crowdsafe/contracts';
-import { scaleBox } from './live-frame-encoder';
+import { scaleBox, xmlEscape } from './live-frame-encoder';
 
 export interface AlertSnapshotOverlay {
   detections: readonly Detection[];
@@ -13,7 +13,6 @@ export interface AlertSnapshotOverlay {
   zones: ReadonlyArray<{ name: string; polygon: ReadonlyArray<readonly [number, number]> }>;
 }
 
-const esc = (s: string): string => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pts = (p: ReadonlyArray<readonly [number, number]>, sx: number, sy: number): string =>
   p.map(([x, y]) => `${(x * sx).toFixed(1)},${(y * sy).toFixed(1)}`).join(' ');
 
@@ -25,7 +24,7 @@ export function alertOverlaySvg(width: number, height: number, scale: number, o:
     if (z.polygon.length < 3) continue;
     const [x0, y0] = z.polygon[0] ?? [0, 0];
     parts.push(`<polygon points="${pts(z.polygon, scale, scale)}" fill="#00a0ff" fill-opacity="0.12" stroke="#00a0ff" stroke-width="2"/>`);
-    parts.push(`<text x="${(x0 * scale + 4).toFixed(1)}" y="${(y0 * scale + 16).toFixed(1)}" fill="#00a0ff" font-size="14" font-family="sans-serif">${esc(z.name.slice(0, 64))}</text>`);
+    parts.push(`<text x="${(x0 * scale + 4).toFixed(1)}" y="${(y0 * scale + 16).toFixed(1)}" fill="#00a0ff" font-size="14" font-family="sans-serif">${xmlEscape(z.name.slice(0, 64))}</text>`);
   }
   const tracked = o.tracks.length > 0;
   const boxes = tracked ? o.tracks.map((t) => ({ box: scaleBox(t.box, scale), label: `#${t.id}` })) : o.detections.map((d) => ({ box: scaleBox(d.box, scale), label: '' }));
@@ -43,11 +42,11 @@ export async function renderAlertSnapshot(frame: RawFrame, overlay: AlertSnapsho
   const scale = frame.width > opts.maxWidth ? opts.maxWidth / frame.width : 1;
   const width = Math.round(frame.width * scale);
   const height = Math.round(frame.height * scale);
+  // One pipeline: sharp composites after the resize (as the live encoder's annotated frame does).
   let img = sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } });
   if (scale !== 1) img = img.resize(width, height);
-  const base = await img.raw().toBuffer();
   const svg = Buffer.from(alertOverlaySvg(width, height, scale, overlay));
-  return sharp(base, { raw: { width, height, channels: 3 } })
+  return img
     .composite([{ input: svg, top: 0, left: 0 }])
     .jpeg({ quality: opts.quality, mozjpeg: false })
     .toBuffer();

@@ -5,7 +5,7 @@ import {
   computeRisk,
   DEFAULT_RISK_SETTINGS,
   DensityHistory,
-  earlyWarning,
+  earlyWarningFromForecast,
   forecastDensity,
   resolveRiskConfig,
   RiskLevelTracker,
@@ -107,7 +107,8 @@ export class CameraRisk {
     this.history.push(t, input.density);
     const samples = this.history.samples();
     const f = forecastDensity(samples, [120, 300]);
-    const ew = earlyWarning(samples, cfg, { velocity: input.velocity, pressure: input.pressure, counterFlowIndex: input.counterFlowIndex });
+    // One Theil–Sen fit per second serves both the forecast and the early warning.
+    const ew = earlyWarningFromForecast(f, cfg, { velocity: input.velocity, pressure: input.pressure, counterFlowIndex: input.counterFlowIndex });
     const score = round(r.score, 2);
     const live: LiveRisk = {
       score,

@@ -268,6 +268,8 @@ export class CameraRuntime {
   private last: CameraSnapshot = { count: null, countAt: null, detections: [], estimate: null, tracks: [] };
   private readonly counter: PeopleCounter;
   private readonly countingFps: number;
+  /** Capture-time gap past which every lost track has expired (the tracker's maxTimeLost is fixed at construction). */
+  private readonly trackerMaxGapMs: number;
   /** Tracker frame index = seq - seqBase. */
   private seqBase = 0;
   private lastSeq?: number;
@@ -283,6 +285,8 @@ export class CameraRuntime {
   private densityErrors = 0;
   private densityWarnedAt: number | null = null;
   private readonly analyticsSetup: CameraAnalyticsSetup;
+  /** Zone outlines for the annotated live frame, built once from the (fixed) setup. */
+  private readonly zones: Pick<LiveOverlay, 'zones'>;
   private analyzer: CrowdAnalyzer | null = null;
   /** Why analytics is off (invalid calibration/layout, or a runtime failure); null when on or uncalibrated. */
   private analyticsOffReason: string | null = null;
@@ -316,7 +320,9 @@ export class CameraRuntime {
       detectionMethod: options.detect.tiling === 'on' ? 'tiled-detection' : 'detection',
       gmc: counting.gmc,
     });
+    this.trackerMaxGapMs = ((this.counter.stats.maxTimeLost + 1) * 1000) / counting.fps;
     this.analyticsSetup = resolveCameraAnalytics(options.analytics ?? {});
+    this.zones = zoneOutlinesOf(this.analyticsSetup);
     this.initAnalytics();
     this.risk = new CameraRisk(options.cameraId, options.risk, deps.warn, new Date(this.now()));
     this.alertEngine = deps.alerts ? new AlertEngine({ maxResolvedHistory: 200, ...options.alerting?.engine }) : null;
@@ -511,7 +517,7 @@ export class CameraRuntime {
     this.liveNextAt = Math.max(this.liveNextAt, now - period) + period;
     const o = liveOverlayOf(this.overlay, frame, this.options.frameMaxAgeMs, this.last.count ?? 0, this.countingFps);
     this.encoding = true;
-    const overlay = mjpeg ? { detections: o.detections, tracks: o.tracks, count: o.count, ...this.zoneOutlines() } : undefined;
+    const overlay = mjpeg ? { detections: o.detections, tracks: o.tracks, count: o.count, ...this.zones } : undefined;
     this.deps.encoder
       .encodeVariants(frame, o.detections, { clean: sockets, ...(overlay ? { overlay } : {}) })
       .then((enc) => {
@@ -562,10 +568,9 @@ export class CameraRuntime {
 
   /** Tracker frame index of a frame, resetting the tracker first when the stream jumped (see the class doc). */
   private trackerFrameIndex(frame: RawFrame): number {
-    const maxGapMs = ((this.counter.stats.maxTimeLost + 1) * 1000) / this.countingFps;
     const jumped =
       this.lastSeq !== undefined &&
-      (this.resetPending || frame.seq <= this.lastSeq || frame.capturedAt - (this.lastCapturedAt ?? frame.capturedAt) > maxGapMs);
+      (this.resetPending || frame.seq <= this.lastSeq || frame.capturedAt - (this.lastCapturedAt ?? frame.capturedAt) > this.trackerMaxGapMs);
     if (jumped) {
       this.counter.reset();
       this.trackerResets++;
@@ -592,13 +597,6 @@ export class CameraRuntime {
     if (this.aggregator.add(frame.capturedAt, count)) this.addSecondExtras(frame.capturedAt, estimate, densityCount, step);
     this.maybeRunDensity(frame, now);
     this.overlay = { seq: frame.seq, capturedAt: frame.capturedAt, width: frame.width, height: frame.height, detections, tracks: result.tracks, count };
-  }
-
-  /** Zone outlines for the annotated live frame (calibrated cameras only: zones are in the calibration frame). */
-  private zoneOutlines(): Pick<LiveOverlay, 'zones'> {
-    const setup = this.analyticsSetup;
-    if (setup.state !== 'on' || !setup.zones.length) return {};
-    return { zones: { frame: setup.calibration.frame, polygons: setup.zones.map((z) => ({ name: z.name, polygon: z.polygon })) } };
   }
 
   private densityMaxAgeMs(d: CameraDensityOptions): number {
@@ -858,6 +856,12 @@ export class CameraRuntime {
     const event: CameraStatusEvent = { cameraId: this.cameraId, status, reason: clean, at: new Date(this.now()).toISOString() };
     this.deps.live.publishCameraStatus(event);
   }
+}
+
+/** Zone outlines for the annotated live frame (calibrated cameras only: zones are in the calibration frame). */
+function zoneOutlinesOf(setup: CameraAnalyticsSetup): Pick<LiveOverlay, 'zones'> {
+  if (setup.state !== 'on' || !setup.zones.length) return {};
+  return { zones: { frame: setup.calibration.frame, polygons: setup.zones.map((z) => ({ name: z.name, polygon: z.polygon })) } };
 }
 
 interface FrameAnalyticsStep {

@@ -49,7 +49,8 @@ export abstract class LiveFrameSink {
   abstract publish(cameraId: string, frame: { seq: number; capturedAt: number; jpeg: Buffer }): void;
 }
 
-const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Escapes text for an SVG overlay (also used by the alert snapshot's overlay). */
+export const xmlEscape = (s: string): string => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const r1 = (v: number) => Math.round(v * 10) / 10;
 
 /** The overlay as an SVG the size of the encoded frame (boxes with track ids, zone outlines, the count). */

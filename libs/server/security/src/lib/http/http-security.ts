@@ -46,17 +46,31 @@ export function cspHeader(directives: Directives): string {
     .join('; ');
 }
 
+const NONCE_SLOT = '\u0000cs-nonce\u0000';
+
+/**
+ * index.html of the console prepared once: the returned function gives it with a response's nonce on the root
+ * element and on any inline <style>/<script> (a join, no per-response scan of the page).
+ */
+export function spaIndexRenderer(html: string): (nonce: string) => string {
+  const parts = html
+    .replace(/<(style|script)(?![^>]*\bnonce=)(?=[\s>])/gi, `<$1 nonce="${NONCE_SLOT}"`)
+    .replace(/<cs-root(?![^>]*ngCspNonce)/i, `<cs-root ngCspNonce="${NONCE_SLOT}"`)
+    .split(NONCE_SLOT);
+  return (nonce) => parts.join(nonce);
+}
+
 /** index.html of the console with this response's nonce on the root element and on any inline <style>/<script>. */
 export function renderSpaIndex(html: string, nonce: string): string {
-  return html
-    .replace(/<(style|script)(?![^>]*\bnonce=)(?=[\s>])/gi, `<$1 nonce="${nonce}"`)
-    .replace(/<cs-root(?![^>]*ngCspNonce)/i, `<cs-root ngCspNonce="${nonce}"`);
+  return spaIndexRenderer(html)(nonce);
 }
 
 /** The per-response CSP nonce (set by applyHttpSecurity). */
 export function cspNonce(res: Response): string {
   return String(res.locals['cspNonce'] ?? '');
 }
+
+const HAS_REFRESH_COOKIE = new RegExp(`(?:^|;\\s*)${REFRESH_COOKIE}=`);
 
 function originOf(value: string | undefined): string | null {
   if (!value) return null;
@@ -76,8 +90,7 @@ function originOf(value: string | undefined): string | null {
 export function csrfCheck(req: Request, allowedOrigins: readonly string[]): string | null {
   if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return null;
   if (CSRF_EXEMPT_PATHS.includes(req.path.replace(/\/+$/, ''))) return null;
-  const cookie = req.headers.cookie ?? '';
-  if (!new RegExp(`(?:^|;\\s*)${REFRESH_COOKIE}=`).test(cookie)) return null;
+  if (!HAS_REFRESH_COOKIE.test(req.headers.cookie ?? '')) return null;
   if (req.headers.authorization) return null;
   if (req.headers[CSRF_HEADER] !== '1') return `CSRF check failed: cookie-authenticated requests need the header X-CSRF: 1`;
   const origin = originOf(req.headers.origin) ?? originOf(req.headers.referer);

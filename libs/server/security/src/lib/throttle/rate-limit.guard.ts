@@ -1,6 +1,7 @@
 import { type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { normalizeIp, ThrottlerException, ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { unmapIpv4 } from '../trusted-proxies';
 
 export const API_THROTTLER = 'api';
 export const LOGIN_THROTTLER = 'login';
@@ -50,7 +51,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const ip = String((req as unknown as Request).ip ?? (req as unknown as Request).socket?.remoteAddress ?? 'unknown');
     // One IPv6 /64 is one client (a host can pick any address in its prefix).
-    return normalizeIp(ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1'), 64);
+    return normalizeIp(unmapIpv4(ip), 64);
   }
 
   private isLogin(context: ExecutionContext, req: Request): boolean {
