@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import { CameraSupervisor } from '@crowdsafe/server-cameras';
-import { AlertCommands, type AlertCommandResult, type AuthUser } from '@crowdsafe/server-core';
+import { AlertCommands, type AlertCommandResult, type AuthUser, ClusterBus, type ClusterRequest } from '@crowdsafe/server-core';
 import { AlertRepository, type AlertRecord } from '@crowdsafe/server-database';
 import { appendNote, isUuidLike, viewOfRecord } from './alert-view';
 import { AlertsService } from './alerts.service';
@@ -11,20 +11,28 @@ type Kind = 'acknowledge' | 'resolve';
 
 /**
  * Acknowledge / resolve (REST and the WebSocket `acknowledge_alert`). A running camera's engine decides (the state
- * machine stays the single truth; its event is persisted and broadcast like any other); for a camera not running
- * in this process the same rules are applied to the row directly (compare-and-set on the status) and the `alert`
- * event is broadcast from here.
+ * machine stays the single truth; its event is persisted and broadcast like any other). When the camera runs in
+ * another process (distributed mode: an api replica without cameras), the command is sent to that process over the
+ * ClusterBus and its engine decides. Only when no process runs the camera (stopped, or the row predates every
+ * engine) are the same rules applied to the row directly (compare-and-set on the status) and the `alert` event
+ * broadcast from here.
  */
 @Injectable()
-export class AlertCommandsService extends AlertCommands {
+export class AlertCommandsService extends AlertCommands implements OnModuleInit {
   private readonly logger = new Logger('Alerts');
 
   constructor(
     private readonly alerts: AlertRepository,
     private readonly service: AlertsService,
     @Optional() @Inject(CameraSupervisor) private readonly supervisor: CameraSupervisor | null = null,
+    @Optional() @Inject(ClusterBus) private readonly bus: ClusterBus | null = null,
   ) {
     super();
+  }
+
+  /** Answers other processes' commands for the cameras whose engines run here. */
+  onModuleInit(): void {
+    this.bus?.handle('alert-command', async (req) => this.onEngine(req));
   }
 
   acknowledge(alertId: string, user: AuthUser | undefined, notes?: string): Promise<AlertCommandResult> {
@@ -46,18 +54,31 @@ export class AlertCommandsService extends AlertCommands {
     if (conflict) return conflict;
 
     const actorId = user?.id && isUuidLike(user.id) ? user.id : null;
-    const runtime = this.supervisor?.runtime(row.cameraId);
-    const res = runtime?.alertAction(kind, alertId, actorId ?? user?.username ?? 'anonymous', actorId, note);
-    if (res?.ok) {
-      await res.persisted;
-      return { ok: true, alertId };
+    const req: ClusterRequest<'alert-command'> = { kind, alertId, cameraId: row.cameraId, actorName: actorId ?? user?.username ?? 'anonymous', actorId, notes: note };
+    const local = await this.onEngine(req);
+    if (local) return local;
+    if (!this.supervisor?.runtime(row.cameraId)) {
+      const reply = await this.bus?.request('alert-command', req);
+      if (reply?.answers[0]) return reply.answers[0];
+      // A process that may run the camera did not answer: writing the row now could contradict its engine.
+      if (reply && !reply.complete) return { ok: false, status: 503, error: 'The process running this camera did not answer; try again' };
     }
-    if (res && !res.ok && res.code !== 'not_found') {
-      const status = res.code === 'already_acknowledged' || res.code === 'already_resolved' ? 409 : 400;
-      return { ok: false, status, error: res.message };
-    }
-    // No engine knows it (camera not running here, or the row predates this engine): same rules on the row.
+    // No engine knows it (camera not running anywhere, or the row predates its engine): same rules on the row.
     return this.applyToRow(kind, row, actorId, note);
+  }
+
+  /** The command on this process's engine of the camera; null when no engine here knows the alert. */
+  private async onEngine(req: ClusterRequest<'alert-command'>): Promise<AlertCommandResult | null> {
+    const runtime = this.supervisor?.runtime(req.cameraId);
+    const res = runtime?.alertAction(req.kind, req.alertId, req.actorName, req.actorId, req.notes);
+    if (!res) return null;
+    if (res.ok) {
+      await res.persisted;
+      return { ok: true, alertId: req.alertId };
+    }
+    if (res.code === 'not_found') return null;
+    const status = res.code === 'already_acknowledged' || res.code === 'already_resolved' ? 409 : 400;
+    return { ok: false, status, error: res.message };
   }
 
   private conflict(kind: Kind, row: AlertRecord): AlertCommandResult | null {

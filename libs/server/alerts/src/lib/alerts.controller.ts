@@ -12,6 +12,7 @@ import {
   Query,
   StreamableFile,
   ValidationPipe,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -131,6 +132,7 @@ export class AlertsController {
     if (!r.ok) {
       if (r.status === 404) throw new NotFoundException(r.error);
       if (r.status === 409) throw new ConflictException(r.error);
+      if (r.status === 503) throw new ServiceUnavailableException(r.error);
       throw new BadRequestException(r.error);
     }
     const row = await this.alerts.findById(r.alertId);

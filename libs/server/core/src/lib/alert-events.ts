@@ -29,7 +29,7 @@ export abstract class AlertEventSink {
 /** Result of an operator command on an alert (WebSocket ack / REST). */
 export type AlertCommandResult =
   | { ok: true; alertId: string }
-  | { ok: false; status: 400 | 404 | 409; error: string };
+  | { ok: false; status: 400 | 404 | 409 | 503; error: string };
 
 /** Acknowledge / resolve requests (implemented by libs/server/alerts; used by the WebSocket gateway). */
 export abstract class AlertCommands {

@@ -1,10 +1,11 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import {
   ConnectedSocket,
   MessageBody,
   type OnGatewayConnection,
   type OnGatewayDisconnect,
+  type OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
   WebSocketServer,
@@ -20,7 +21,9 @@ import {
   WS_NAMESPACE,
   WsEvent,
 } from '@crowdsafe/contracts';
-import { AlertCommands, type AuthUser, CurrentUser, LiveEventsPublisher, OperatorAccess, ViewerAccess } from '@crowdsafe/server-core';
+import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
+import { AlertCommands, type AuthUser, ClusterBus, CurrentUser, LiveEventsPublisher, LocalClusterBus, OperatorAccess, ViewerAccess } from '@crowdsafe/server-core';
+import { LiveCluster } from './live-cluster';
 
 const MAX_ROOMS_PER_CLIENT = 64;
 const CAMERA_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -40,14 +43,32 @@ function cameraIdOf(body: unknown): string | undefined {
  * never grow a buffer on the server.
  */
 @WebSocketGateway({ namespace: WS_NAMESPACE, cors: { origin: false }, maxHttpBufferSize: 64 * 1024 })
-export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnection, OnGatewayDisconnect {
+export class LiveGateway extends LiveEventsPublisher implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger('LiveGateway');
+  /** Distributed mode (REDIS_URL): events and frame-watcher rooms shared by every api replica. */
+  private readonly cluster: LiveCluster | null;
+  /** Requests to the other processes (the Redis-backed cluster, or nobody in embedded mode). */
+  readonly bus: ClusterBus;
 
   @WebSocketServer()
   server!: Namespace;
 
-  constructor(private readonly moduleRef: ModuleRef) {
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
+  ) {
     super();
+    const url = config?.queue.redisUrl;
+    this.cluster = url ? new LiveCluster(url, `${config.queue.prefix}:socket.io`) : null;
+    this.bus = this.cluster ?? new LocalClusterBus();
+  }
+
+  afterInit(server: Namespace): void {
+    this.cluster?.attach(server);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.cluster?.close();
   }
 
   handleConnection(client: Socket): void {
@@ -134,7 +155,9 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnect
     this.server?.to(framesRoom(event.cameraId)).volatile.emit(WsEvent.Frame, event);
   }
 
+  /** Someone watches this camera's frames, on this replica or (distributed mode) on another one. */
   wantsFrames(cameraId: string): boolean {
-    return (this.server?.adapter.rooms.get(framesRoom(cameraId))?.size ?? 0) > 0;
+    const room = framesRoom(cameraId);
+    return (this.server?.adapter.rooms.get(room)?.size ?? 0) > 0 || (this.cluster?.hasRemote(room) ?? false);
   }
 }

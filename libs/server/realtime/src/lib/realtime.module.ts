@@ -1,11 +1,15 @@
 import { Global, Module } from '@nestjs/common';
-import { LiveEventsPublisher } from '@crowdsafe/server-core';
+import { ClusterBus, LiveEventsPublisher } from '@crowdsafe/server-core';
 import { LiveGateway } from './live.gateway';
 
-/** Provides the WebSocket gateway as the process-wide LiveEventsPublisher. */
+/** Provides the WebSocket gateway as the process-wide LiveEventsPublisher, and the ClusterBus it carries. */
 @Global()
 @Module({
-  providers: [LiveGateway, { provide: LiveEventsPublisher, useExisting: LiveGateway }],
-  exports: [LiveEventsPublisher],
+  providers: [
+    LiveGateway,
+    { provide: LiveEventsPublisher, useExisting: LiveGateway },
+    { provide: ClusterBus, useFactory: (gateway: LiveGateway) => gateway.bus, inject: [LiveGateway] },
+  ],
+  exports: [LiveEventsPublisher, ClusterBus],
 })
 export class RealtimeModule {}

@@ -7,12 +7,14 @@ import {
   Injectable,
   Logger,
   NotFoundException,
+  type OnModuleInit,
+  Optional,
 } from '@nestjs/common';
 import type { CameraSourceType } from '@crowdsafe/contracts';
 import { zoneArea, type Zone } from '@crowdsafe/analytics';
 import { validateRiskConfig } from '@crowdsafe/risk';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
-import { redactUrl } from '@crowdsafe/server-core';
+import { ClusterBus, redactUrl } from '@crowdsafe/server-core';
 import { type CameraRecord, CameraRepository, type CreateCameraInput, DuplicateError, type JsonObject, type UpdateCameraPatch } from '@crowdsafe/server-database';
 import { DetectionSettingsError, parseDetectionSettings } from '@crowdsafe/vision';
 import {
@@ -59,13 +61,14 @@ const bad = (message: string): BadRequestException => new BadRequestException(me
  * record is applied to the running camera (started, stopped or restarted cleanly by the supervisor).
  */
 @Injectable()
-export class CamerasService {
+export class CamerasService implements OnModuleInit {
   private readonly logger = new Logger('CamerasApi');
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cameras: CameraRepository,
     private readonly supervisor: CameraSupervisor,
+    @Optional() @Inject(ClusterBus) private readonly bus: ClusterBus | null = null,
   ) {}
 
   async list(): Promise<CameraDto[]> {
@@ -240,9 +243,28 @@ export class CamerasService {
   /** The current frame as a JPEG (annotated: person boxes / track ids of the last processed frame). */
   async snapshot(id: string, annotated: boolean): Promise<Buffer> {
     await this.find(id);
+    const jpeg = (await this.localSnapshot(id, annotated)) ?? (await this.remoteSnapshot(id, annotated));
+    if (!jpeg) throw new ConflictException(`Camera ${id} has no current frame (not running or not connected yet)`);
+    return jpeg;
+  }
+
+  /** Another process (an api replica without cameras) asks for the current frame of a camera running here. */
+  onModuleInit(): void {
+    this.bus?.handle('camera-snapshot', async ({ cameraId, annotated }) => {
+      const jpeg = await this.localSnapshot(cameraId, annotated);
+      return jpeg ? { jpegBase64: jpeg.toString('base64') } : null;
+    });
+  }
+
+  private async remoteSnapshot(id: string, annotated: boolean): Promise<Buffer | null> {
+    const [answer] = (await this.bus?.request('camera-snapshot', { cameraId: id, annotated }))?.answers ?? [];
+    return answer ? Buffer.from(answer.jpegBase64, 'base64') : null;
+  }
+
+  private async localSnapshot(id: string, annotated: boolean): Promise<Buffer | null> {
     const runtime = this.supervisor.runtime(id);
     const frame = runtime?.latestFrame() ?? null;
-    if (!runtime || !frame) throw new ConflictException(`Camera ${id} has no current frame (not running in this process or not connected yet)`);
+    if (!runtime || !frame) return null;
     const last = runtime.snapshot();
     return renderAlertSnapshot(
       frame,

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import type { AlertTiming } from '@crowdsafe/alerting';
 import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
-import { AlertEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
+import { AlertEventSink, ClusterBus, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
 import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
@@ -99,6 +99,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     @Optional() @Inject(AlertEventSink) private readonly alerts: AlertEventSink | null = null,
     @Optional() @Inject(SettingsService) private readonly settings: SettingsService | null = null,
     @Optional() @Inject(LiveFrameSink) private readonly frameSink: LiveFrameSink | null = null,
+    @Optional() @Inject(ClusterBus) private readonly bus: ClusterBus | null = null,
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
@@ -115,6 +116,13 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
       return;
     }
     await this.seedSampleCamera();
+    // Camera changes made through a process that runs no cameras (an api replica) are applied here.
+    this.bus?.handle('camera-changed', async ({ cameraId, restart, deleted }) => {
+      const record = deleted ? null : await this.cameras.findById(cameraId);
+      if (record) await this.applyCamera(record, restart);
+      else await this.removeCamera(cameraId);
+      return { applied: true };
+    });
     this.riskSubscription = this.settings?.changes$.subscribe((c) => {
       if (c.category !== 'risk' || c.key !== 'thresholds') return;
       for (const r of this.runtimes.values()) if (!r.options.ownRisk) r.setRiskSettings(c.value);
@@ -246,6 +254,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
    * camera. A camera whose settings are invalid stays down with status 'error' and the reason (not thrown).
    */
   applyCamera(camera: CameraRecord, restart = false): Promise<void> {
+    if (!this.config.cameras.enabled) return this.forward(camera.id, restart, false);
     return this.serialise(camera.id, async () => {
       const running = this.runtimes.has(camera.id);
       if (!camera.isActive || !this.config.cameras.enabled) {
@@ -264,7 +273,15 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
 
   /** Stops a camera's runtime (e.g. before deleting it); serialised with applyCamera. */
   removeCamera(cameraId: string): Promise<void> {
+    if (!this.config.cameras.enabled) return this.forward(cameraId, false, true);
     return this.serialise(cameraId, () => this.stopCamera(cameraId));
+  }
+
+  /** This process runs no cameras: the process that does applies the change (distributed mode; no-op embedded). */
+  private async forward(cameraId: string, restart: boolean, deleted: boolean): Promise<void> {
+    if (!this.bus) return;
+    const { answers } = await this.bus.request('camera-changed', { cameraId, restart, deleted });
+    if (answers.length === 0) this.logger.warn(`camera ${cameraId} changed, but no camera process answered (is one running?)`);
   }
 
   private serialise(cameraId: string, fn: () => Promise<void>): Promise<void> {

@@ -1,0 +1,49 @@
+import type { AlertCommandResult } from './alert-events';
+
+/**
+ * Requests between the processes of one deployment (distributed mode: api replicas and camera owners on one Redis).
+ * A request goes to every OTHER process; each answers with a value or null ("not mine"). Used where one process
+ * owns state that another is asked about: the alert engine of a camera (acknowledge/resolve), a camera's runtime
+ * (apply a changed record, current frame). Embedded mode has one process: every request answers nothing.
+ *
+ * Topics are typed here, one entry each: request payload and answer.
+ */
+export interface ClusterTopics {
+  /** Acknowledge/resolve an alert on the engine of the process that runs its camera. */
+  'alert-command': {
+    request: { kind: 'acknowledge' | 'resolve'; alertId: string; cameraId: string; actorName: string; actorId: string | null; notes?: string };
+    /** null (no answer) from a process whose engine does not know the alert. */
+    answer: AlertCommandResult;
+  };
+  /** A camera record changed (or was deleted) through another process: its owner re-applies it. */
+  'camera-changed': { request: { cameraId: string; restart: boolean; deleted?: boolean }; answer: { applied: true } };
+  /** The current frame of a camera as a JPEG (base64), annotated or not, from the process that runs it. */
+  'camera-snapshot': { request: { cameraId: string; annotated: boolean }; answer: { jpegBase64: string } };
+}
+export type ClusterTopic = keyof ClusterTopics;
+export type ClusterRequest<T extends ClusterTopic> = ClusterTopics[T]['request'];
+export type ClusterAnswer<T extends ClusterTopic> = ClusterTopics[T]['answer'];
+export type ClusterHandler<T extends ClusterTopic> = (request: ClusterRequest<T>) => Promise<ClusterAnswer<T> | null>;
+
+/** The non-null answers, and whether every other process answered in time (false: some answer may be missing). */
+export interface ClusterReply<T extends ClusterTopic> {
+  answers: Array<ClusterAnswer<T>>;
+  complete: boolean;
+}
+
+export abstract class ClusterBus {
+  /** Asks every other process (alone: no answers, complete). Never throws. */
+  abstract request<T extends ClusterTopic>(topic: T, request: ClusterRequest<T>): Promise<ClusterReply<T>>;
+  /** Answers a topic in this process (one handler per topic; a later one replaces it). */
+  abstract handle<T extends ClusterTopic>(topic: T, handler: ClusterHandler<T>): void;
+}
+
+/** One process (embedded mode, tests): nobody else to ask. */
+export class LocalClusterBus extends ClusterBus {
+  async request<T extends ClusterTopic>(): Promise<ClusterReply<T>> {
+    return { answers: [], complete: true };
+  }
+  handle(): void {
+    // no other process can ask
+  }
+}
