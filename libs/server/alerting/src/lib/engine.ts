@@ -1,5 +1,6 @@
 import type { AlertChannel, RiskLevel } from '@crowdsafe/contracts';
 import { levelRank } from './levels';
+import { ALERT_CONDITIONS } from './types';
 import { channelsForLevel, routeAlert } from './routing';
 import { evaluateConditions } from './triggers';
 import type {
@@ -199,6 +200,31 @@ export class AlertEngine {
     const found = this.lookup(alertId, user, at);
     if (!found.ok) return found;
     return { ok: true, event: this.close(found.slot, 'resolved', user, at, note ?? null) };
+  }
+
+  /**
+   * Takes over alerts that an earlier engine of the camera left active (another process ran it until it died or
+   * handed it over): they go on here — updated, escalated, acknowledged, all-clear — instead of a second alert being
+   * opened for the same condition. A condition that already has an alert here keeps it.
+   */
+  adopt(alerts: readonly Alert[], at: number): number {
+    let adopted = 0;
+    for (const a of alerts) {
+      if (a.status === 'resolved' || !ALERT_CONDITIONS.includes(a.condition) || this.alertIndex.has(a.id)) continue;
+      let cam = this.cameras.get(a.cameraId);
+      if (!cam) {
+        cam = { slots: new Map(), offlineSince: null, lastAt: Number.NEGATIVE_INFINITY };
+        this.cameras.set(a.cameraId, cam);
+      }
+      const slot = cam.slots.get(a.condition) ?? this.newSlot();
+      if (slot.alert) continue;
+      slot.alert = copy(a);
+      slot.lastEventAt = at;
+      cam.slots.set(a.condition, slot);
+      this.alertIndex.set(a.id, { cameraId: a.cameraId, condition: a.condition });
+      adopted++;
+    }
+    return adopted;
   }
 
   /** Active (open or acknowledged) alerts, copies; optionally for one camera. */

@@ -43,8 +43,9 @@ export interface AlertsServiceStats {
  * notification to the AlertNotifier. Events of one camera are processed in order; failures are logged and
  * counted, never thrown at the camera pipeline.
  *
- * Boot: alerts left non-resolved by a previous run are resolved with the note "server restarted" (the engines start
- * empty, so they could never be acknowledged through them and would block new alerts of the same condition).
+ * Boot (embedded mode): alerts left non-resolved by a previous run are resolved with the note "server restarted" (the
+ * engines start empty, so they could never be acknowledged through them and would block new alerts of the same
+ * condition). In distributed mode the process that takes a camera's lease continues its active alerts instead.
  */
 @Injectable()
 export class AlertsService extends AlertEventSink implements OnModuleInit, OnModuleDestroy {
@@ -70,7 +71,9 @@ export class AlertsService extends AlertEventSink implements OnModuleInit, OnMod
   }
 
   async onModuleInit(): Promise<void> {
-    if (this.config.cameras.enabled) {
+    // Distributed mode: other camera processes may be running their cameras' engines right now, and a camera this
+    // process takes over continues its active alerts (CameraSupervisor adopts them), so nothing is swept at boot.
+    if (this.config.cameras.enabled && !this.config.queue.redisUrl) {
       const left = await this.alerts.resolveActive(new Date(), 'server restarted');
       if (left.length) this.logger.warn(`resolved ${left.length} alert(s) left open by a previous run (note "server restarted")`);
     }

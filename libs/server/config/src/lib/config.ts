@@ -44,6 +44,8 @@ export interface AppConfig {
   dense: { modelPath: string | null; maxSide: number; threads: number; intervalMs: number };
   cameras: {
     enabled: boolean;
+    /** Camera lease TTL (distributed mode: one owner per camera across camera processes). */
+    leaseTtlMs: number;
     frameQueueSize: number;
     frameMaxAgeMs: number;
     defaultFps: number;
@@ -188,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     cameras: {
       enabled: e.CAMERAS_ENABLED,
+      leaseTtlMs: e.CAMERA_LEASE_TTL_MS,
       frameQueueSize: e.FRAME_QUEUE_SIZE,
       frameMaxAgeMs: e.FRAME_MAX_AGE_MS,
       defaultFps: e.CAMERA_DEFAULT_FPS,

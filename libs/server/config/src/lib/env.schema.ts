@@ -184,6 +184,13 @@ export class EnvSchema {
   @Transform(toBool) @IsBoolean()
   CAMERAS_ENABLED = true;
 
+  /**
+   * Distributed mode (REDIS_URL): each camera is run by one camera process at a time, holding a lease in Redis that
+   * it renews every quarter of this; a process that dies loses its cameras to the others after this long.
+   */
+  @Type(() => Number) @IsInt() @Min(2000) @Max(120000)
+  CAMERA_LEASE_TTL_MS = 8000;
+
   @IsString() @MinLength(1) @MaxLength(1024)
   FFMPEG_PATH = 'ffmpeg';
 

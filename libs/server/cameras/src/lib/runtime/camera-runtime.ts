@@ -1,4 +1,4 @@
-import { AlertEngine, type ActionResult, type AlertEngineOptions, type AlertTiming, type MetricsUpdate } from '@crowdsafe/alerting';
+import { type Alert, AlertEngine, type ActionResult, type AlertEngineOptions, type AlertTiming, type MetricsUpdate } from '@crowdsafe/alerting';
 import { AnalyticsConfigError, CrowdAnalyzer, type FrameAnalytics, type TrackInput } from '@crowdsafe/analytics';
 import type {
   CameraHealth,
@@ -770,6 +770,11 @@ export class CameraRuntime {
       })();
       return rendered;
     };
+  }
+
+  /** Alerts an earlier engine of this camera left active (a take-over): this engine continues them. */
+  adoptAlerts(alerts: readonly Alert[]): number {
+    return this.alertEngine?.adopt(alerts, this.now()) ?? 0;
   }
 
   /**

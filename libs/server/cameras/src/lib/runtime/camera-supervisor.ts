@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AlertTiming } from '@crowdsafe/alerting';
@@ -6,15 +7,17 @@ import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { AlertEventSink, ClusterBus, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
-import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
+import { AlertRepository, type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
 import { SettingsService } from '@crowdsafe/server-settings';
+import Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
 import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
 import type { CameraAnalyticsInput } from './camera-analytics';
 import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
+import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
 
 /**
@@ -87,6 +90,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   private riskSubscription?: Subscription;
   /** Settings API: live alert cooldown / all-clear delay for every running camera's AlertEngine. */
   private alertTimingSubscription?: Subscription;
+  /** Distributed mode (REDIS_URL): which cameras this process runs, by lease (null: all active cameras). */
+  private ownership: CameraOwnership | null = null;
+  private leaseRedis?: Redis;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -100,6 +106,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     @Optional() @Inject(SettingsService) private readonly settings: SettingsService | null = null,
     @Optional() @Inject(LiveFrameSink) private readonly frameSink: LiveFrameSink | null = null,
     @Optional() @Inject(ClusterBus) private readonly bus: ClusterBus | null = null,
+    @Optional() @Inject(AlertRepository) private readonly alertRows: AlertRepository | null = null,
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
@@ -119,8 +126,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     // Camera changes made through a process that runs no cameras (an api replica) are applied here.
     this.bus?.handle('camera-changed', async ({ cameraId, restart, deleted }) => {
       const record = deleted ? null : await this.cameras.findById(cameraId);
-      if (record) await this.applyCamera(record, restart);
-      else await this.removeCamera(cameraId);
+      if (!record) await this.serialise(cameraId, () => this.stopCamera(cameraId));
+      else if (!this.ownership || this.ownership.owns(cameraId)) await this.applyLocal(record, restart);
+      else await this.ownership.reconcile(); // a new or re-activated camera may be this node's now
       return { applied: true };
     });
     this.riskSubscription = this.settings?.changes$.subscribe((c) => {
@@ -133,6 +141,10 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
       const timing = alertTimingOf(this.config, this.settings);
       for (const r of this.runtimes.values()) r.setAlertTiming(timing);
     });
+    if (this.config.queue.redisUrl) {
+      await this.startOwnership(this.config.queue.redisUrl);
+      return;
+    }
     for (const camera of await this.cameras.findActive()) {
       try {
         await this.startCamera(camera);
@@ -143,7 +155,45 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
+  /** Distributed mode: this process runs the cameras whose lease it holds (see CameraOwnership). */
+  private async startOwnership(redisUrl: string): Promise<void> {
+    const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    this.leaseRedis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    this.leaseRedis.on('error', () => undefined); // reported by the ownership loop, once per failed tick
+    const leases = new CameraLeases(this.leaseRedis, this.config.queue.prefix, nodeId, this.config.cameras.leaseTtlMs);
+    this.ownership = new CameraOwnership(leases, {
+      activeCameraIds: async () => (await this.cameras.findActive()).map((c) => c.id),
+      startOwned: async (cameraId) => {
+        const record = await this.cameras.findById(cameraId);
+        if (record) await this.applyLocal(record, false);
+        await this.adoptAlerts(cameraId);
+      },
+      stopOwned: (cameraId) => this.serialise(cameraId, () => this.stopCamera(cameraId)),
+      log: (m) => this.logger.log(m),
+      warn: (m) => this.logger.warn(m),
+    });
+    this.logger.log(`camera node ${nodeId}: cameras are shared with the other camera processes by lease (TTL ${this.config.cameras.leaseTtlMs} ms)`);
+    await this.ownership.start();
+  }
+
+  /** A camera taken over from another process: its engine continues the alerts the former owner left active. */
+  private async adoptAlerts(cameraId: string): Promise<void> {
+    const runtime = this.runtimes.get(cameraId);
+    if (!runtime || !this.alertRows) return;
+    const alerts = (await this.alertRows.findActive(cameraId)).map(alertOfRecord).filter((a) => a !== null);
+    const n = runtime.adoptAlerts(alerts);
+    if (n) this.logger.log(`camera ${cameraId}: continuing ${n} active alert(s) of its former owner`);
+  }
+
+  /** Lease holders (monitoring, tests): this node, the live nodes and the cameras it holds. */
+  ownershipStatus(): ReturnType<CameraOwnership['status']> | null {
+    return this.ownership?.status() ?? null;
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    // Leases first: the other camera processes take the cameras over at their next tick instead of after the TTL.
+    await this.ownership?.stop();
+    this.leaseRedis?.disconnect();
     this.riskSubscription?.unsubscribe();
     this.alertTimingSubscription?.unsubscribe();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop()));
@@ -255,6 +305,15 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
    */
   applyCamera(camera: CameraRecord, restart = false): Promise<void> {
     if (!this.config.cameras.enabled) return this.forward(camera.id, restart, false);
+    if (this.ownership && !this.ownership.owns(camera.id)) {
+      // Another camera process may run it; this one may become its owner (a new camera): both are asked.
+      return Promise.all([this.forward(camera.id, restart, false), this.ownership.reconcile()]).then(() => undefined);
+    }
+    return this.applyLocal(camera, restart);
+  }
+
+  /** applyCamera in this process: start, stop or restart the runtime to match the record. */
+  private applyLocal(camera: CameraRecord, restart: boolean): Promise<void> {
     return this.serialise(camera.id, async () => {
       const running = this.runtimes.has(camera.id);
       if (!camera.isActive || !this.config.cameras.enabled) {
@@ -273,7 +332,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
 
   /** Stops a camera's runtime (e.g. before deleting it); serialised with applyCamera. */
   removeCamera(cameraId: string): Promise<void> {
-    if (!this.config.cameras.enabled) return this.forward(cameraId, false, true);
+    if (!this.config.cameras.enabled || (this.ownership && !this.ownership.owns(cameraId))) return this.forward(cameraId, false, true);
     return this.serialise(cameraId, () => this.stopCamera(cameraId));
   }
 

@@ -1,0 +1,4 @@
+export * from './camera-leases';
+export * from './camera-ownership';
+export * from './rendezvous';
+export * from './adopt-alerts';
