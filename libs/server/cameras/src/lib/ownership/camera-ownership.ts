@@ -35,6 +35,8 @@ export class CameraOwnership {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  /** Camera starts begun by the current tick (awaited at boot only, so a process is up with its cameras running). */
+  private starting: Array<Promise<void>> = [];
 
   constructor(
     private readonly leases: CameraLeases,
@@ -46,9 +48,11 @@ export class CameraOwnership {
     return Math.max(250, Math.floor(this.leases.ttlMs / 4));
   }
 
-  /** First tick (awaited: the node's cameras start during boot), then one per tickMs. */
+  /** First tick and its camera starts (awaited: the node boots with its cameras running), then one per tickMs. */
   async start(): Promise<void> {
     await this.tick();
+    await Promise.allSettled(this.starting);
+    this.starting = [];
     this.timer = setInterval(() => void this.tick(), this.tickMs);
     this.timer.unref();
   }
@@ -119,9 +123,10 @@ export class CameraOwnership {
     this.held.set(cameraId, { token, renewedAt: this.now() });
     this.host.log(`camera ${cameraId}: lease taken (fencing token ${token})`);
     // Not awaited: a camera takes seconds to start (probe, ffmpeg), the loop must keep renewing meanwhile.
-    this.host.startOwned(cameraId).catch((err: unknown) => {
+    const started = this.host.startOwned(cameraId).catch((err: unknown) => {
       this.host.warn(`camera ${cameraId} did not start: ${err instanceof Error ? err.message : String(err)}`);
     });
+    if (!this.timer) this.starting.push(started);
   }
 
   private async renew(cameraId: string, token: number): Promise<void> {
