@@ -17,12 +17,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('CrowdSafe API')
     .setDescription(
       'Crowd-safety monitoring: cameras, live people counts and crowd metrics, risk, alerts, settings and users. ' +
-        'Every route except health, login and SSO needs a Bearer access token (POST /api/auth/login). Live events ' +
+        'Every route except health, login, refresh, the sign-in providers and SSO needs a Bearer access token (POST ' +
+        '/api/auth/login); each operation lists its security, its 401/403 answers and the role it needs ' +
+        '(x-required-roles). Live events ' +
         '(metrics_update, frame, camera_status, alert) are pushed over socket.io on namespace /live (path /socket.io); ' +
         'connect with auth: { token }, acknowledge alerts with the acknowledge_alert event.',
     )
     .setVersion(VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/auth/login or /api/auth/refresh' })
+    .addApiKey({ type: 'apiKey', in: 'query', name: 'ticket', description: 'Live-view ticket from POST /api/cameras/{id}/live-ticket (60 s, one camera)' }, 'live-ticket')
     .addCookieAuth('cs_refresh', { type: 'apiKey', in: 'cookie', name: 'cs_refresh', description: 'httpOnly refresh-token cookie (with header X-CSRF: 1)' }, 'cs_refresh')
     .build();
   return SwaggerModule.createDocument(app, doc, { operationIdFactory: (_c, method) => method });
