@@ -93,7 +93,8 @@ export class EgressProxy {
 
     server.on('request', (req, res) => {
       const refuse = (status: number, message: string) => {
-        if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });
+        if (res.headersSent) return void res.destroy(); // mid-stream: cut it, never append text to the media
+        res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' });
         res.end(`${message}\n`);
       };
       let target: URL;
