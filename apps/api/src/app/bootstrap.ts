@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppConfig } from '@crowdsafe/server-config';
-import { StartupAwareLogger } from '@crowdsafe/server-core';
+import { StartupAwareLogger, withRoleDescriptions } from '@crowdsafe/server-core';
 import { WsAuthAdapter } from '@crowdsafe/server-auth';
 import { applyHttpSecurity, bodyParserErrorHandler, cspNonce, spaIndexRenderer } from '@crowdsafe/server-security';
 import { AppModule } from './app.module';
@@ -28,7 +28,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'query', name: 'ticket', description: 'Live-view ticket from POST /api/cameras/{id}/live-ticket (60 s, one camera)' }, 'live-ticket')
     .addCookieAuth('cs_refresh', { type: 'apiKey', in: 'cookie', name: 'cs_refresh', description: 'httpOnly refresh-token cookie (with header X-CSRF: 1)' }, 'cs_refresh')
     .build();
-  return SwaggerModule.createDocument(app, doc, { operationIdFactory: (_c, method) => method });
+  // The access decorators declare security/401/403/roles per operation; this makes sure the role text survives.
+  return withRoleDescriptions(SwaggerModule.createDocument(app, doc, { operationIdFactory: (_c, method) => method }));
 }
 
 /** Creates (but does not start listening) the api application for a validated configuration. */

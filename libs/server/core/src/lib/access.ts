@@ -29,7 +29,7 @@ export const requiresRoleText = (roles: readonly UserRole[]): string => `Require
 export const REQUIRED_ROLES_EXTENSION = 'x-required-roles';
 
 type AnyFn = (...args: unknown[]) => unknown;
-/** @nestjs/swagger's metadata key of @ApiOperation (API_OPERATION_KEY; the constants module is not exported). */
+/** @nestjs/swagger's metadata key of @ApiOperation (its DECORATORS.API_OPERATION; the constants module is not exported). */
 const API_OPERATION_KEY = 'swagger/apiOperation';
 
 /** OpenAPI side of an access declaration (see Roles). */
@@ -62,6 +62,22 @@ function ApiAccessDocs(roles: readonly UserRole[]): ClassDecorator & MethodDecor
     }
     return undefined;
   }) as ClassDecorator & MethodDecorator;
+}
+
+/**
+ * Document-level guarantee (applied to the generated OpenAPI document): every operation with x-required-roles says
+ * "Requires role: …" in its description even when a later @ApiOperation({ description }) replaced the decorator's.
+ */
+export function withRoleDescriptions<T extends { paths: Record<string, object> }>(doc: T): T {
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item) as Array<{ description?: string; [REQUIRED_ROLES_EXTENSION]?: UserRole[] }>) {
+      const roles = op?.[REQUIRED_ROLES_EXTENSION];
+      if (!roles?.length) continue;
+      const text = requiresRoleText(roles);
+      if (!op.description?.includes(text)) op.description = op.description ? `${op.description}\n\n${text}.` : `${text}.`;
+    }
+  }
+  return doc;
 }
 
 /** Shorthands for the three usual declarations. */
