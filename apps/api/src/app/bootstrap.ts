@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppConfig } from '@crowdsafe/server-config';
-import { StartupAwareLogger } from '@crowdsafe/server-core';
+import { StartupAwareLogger, withRoleDescriptions } from '@crowdsafe/server-core';
 import { WsAuthAdapter } from '@crowdsafe/server-auth';
 import { applyHttpSecurity, bodyParserErrorHandler, cspNonce, spaIndexRenderer } from '@crowdsafe/server-security';
 import { AppModule } from './app.module';
@@ -17,15 +17,19 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('CrowdSafe API')
     .setDescription(
       'Crowd-safety monitoring: cameras, live people counts and crowd metrics, risk, alerts, settings and users. ' +
-        'Every route except health, login and SSO needs a Bearer access token (POST /api/auth/login). Live events ' +
+        'Every route except health, login, refresh, the sign-in providers and SSO needs a Bearer access token (POST ' +
+        '/api/auth/login); each operation lists its security, its 401/403 answers and the role it needs ' +
+        '(x-required-roles). Live events ' +
         '(metrics_update, frame, camera_status, alert) are pushed over socket.io on namespace /live (path /socket.io); ' +
         'connect with auth: { token }, acknowledge alerts with the acknowledge_alert event.',
     )
     .setVersion(VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/auth/login or /api/auth/refresh' })
+    .addApiKey({ type: 'apiKey', in: 'query', name: 'ticket', description: 'Live-view ticket from POST /api/cameras/{id}/live-ticket (60 s, one camera)' }, 'live-ticket')
     .addCookieAuth('cs_refresh', { type: 'apiKey', in: 'cookie', name: 'cs_refresh', description: 'httpOnly refresh-token cookie (with header X-CSRF: 1)' }, 'cs_refresh')
     .build();
-  return SwaggerModule.createDocument(app, doc, { operationIdFactory: (_c, method) => method });
+  // The access decorators declare security/401/403/roles per operation; this makes sure the role text survives.
+  return withRoleDescriptions(SwaggerModule.createDocument(app, doc, { operationIdFactory: (_c, method) => method }));
 }
 
 /** Creates (but does not start listening) the api application for a validated configuration. */

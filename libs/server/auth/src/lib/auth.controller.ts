@@ -1,7 +1,6 @@
 import { Body, Controller, ForbiddenException, Get, HttpCode, HttpException, Inject, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiCookieAuth,
   ApiFoundResponse,
   ApiHeader,
@@ -93,7 +92,6 @@ export class AuthController {
   @AllowPendingPasswordChange()
   @Post('logout')
   @HttpCode(204)
-  @ApiBearerAuth()
   @ApiOperation({ operationId: 'logout', summary: 'End the session (access and refresh tokens stop working) and clear the cookie' })
   @ApiNoContentResponse()
   async logout(@CurrentUser() user: AuthUser | undefined, @Req() req: Request, @Res({ passthrough: true }) res: Response, @ClientIp() ip: string | undefined): Promise<void> {
@@ -111,7 +109,6 @@ export class AuthController {
   @ViewerAccess()
   @AllowPendingPasswordChange()
   @Get('me')
-  @ApiBearerAuth()
   @ApiOperation({ operationId: 'getMe', summary: 'The signed-in user' })
   @ApiOkResponse({ type: MeDto })
   async me(@CurrentUser() user: AuthUser | undefined): Promise<MeDto> {
@@ -124,13 +121,14 @@ export class AuthController {
   @AllowPendingPasswordChange()
   @Post('change-password')
   @HttpCode(204)
-  @ApiBearerAuth()
   @ApiOperation({ operationId: 'changePassword', summary: 'Change your own password (clears a forced change)' })
   @ApiNoContentResponse()
   @ApiBadRequestResponse({ description: 'Current password wrong or the new one violates the policy (message says which)' })
   async changePassword(@Body() body: ChangePasswordDto, @CurrentUser() user: AuthUser | undefined, @ClientIp() ip: string | undefined): Promise<void> {
     if (!user) throw new UnauthorizedException('Authentication required');
     await this.users.changePassword(user.id, body.currentPassword, body.newPassword);
+    // Every other session (other browsers, a stolen token) ends with the old password; this one goes on.
+    await this.sessions.revokeUser(user.id, 'password changed', user.sessionId ?? undefined);
     await this.sessions.setMustChangePassword(user.id, false);
     await this.login.log('info', 'auth.password_changed', `${user.username} changed their password`, user.id, ip);
   }

@@ -33,7 +33,7 @@ export class WsAuthAdapter extends IoAdapter {
     const proxy = this.app.get(ProxyAuthService, { strict: false });
     ns.use((socket, next) => {
       void this.authenticate(socket, sessions, proxy).then(
-        (ok) => next(ok ? undefined : new Error('unauthorized')),
+        (ok) => next(ok === true ? undefined : new Error(ok === false ? 'unauthorized' : ok)),
         () => next(new Error('unauthorized')),
       );
     });
@@ -60,12 +60,16 @@ export class WsAuthAdapter extends IoAdapter {
     await super.dispose();
   }
 
-  private async authenticate(socket: Socket, sessions: SessionService, proxy: ProxyAuthService): Promise<boolean> {
+  /** true = accepted; false = 'unauthorized'; a string = refused with that reason. */
+  private async authenticate(socket: Socket, sessions: SessionService, proxy: ProxyAuthService): Promise<boolean | string> {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const data = socket.data as SocketData;
     if (typeof token === 'string' && token.length > 0 && token.length < 8192) {
       const claims = await sessions.verifyClaims(token);
-      data.user = await sessions.authenticate(claims, true);
+      const user = await sessions.authenticate(claims, true);
+      // Until the password is changed, only me/change-password/logout answer (AccessGuard): no live events either.
+      if (user.mustChangePassword) return 'password change required';
+      data.user = user;
       data.claims = claims;
       return true;
     }
@@ -101,9 +105,11 @@ export class WsAuthAdapter extends IoAdapter {
           continue;
         }
         // A session store outage (503) is not a revoked session: keep the operator's live view until it recovers.
-        await sessions.authenticate(claims, false).catch((err: unknown) => {
+        const live = await sessions.authenticate(claims, false).catch((err: unknown) => {
           if (!(err instanceof ServiceUnavailableException)) s.disconnect(true);
+          return null;
         });
+        if (live?.mustChangePassword) s.disconnect(true);
       }
     } finally {
       this.sweeping = false;

@@ -1,4 +1,5 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { UserRole } from '@crowdsafe/contracts';
 
 /**
@@ -9,12 +10,75 @@ import type { UserRole } from '@crowdsafe/contracts';
  * - `@Roles('admin', 'operator', 'viewer')`: an authenticated user whose role is listed.
  *
  * Role meanings (spec): admin = everything; operator = view + manage cameras + acknowledge alerts; viewer = view only.
+ *
+ * `@Roles` (and the shorthands) also write the operation's OpenAPI declaration, so no route can forget it: bearer
+ * security, the 401 and 403 responses, `x-required-roles`, and "Requires role: …" in the description. On a class
+ * it does so for every method that has no declaration of its own. apps/api's openapi-security spec checks the
+ * committed document.
  */
 export const ACCESS_PUBLIC_KEY = 'crowdsafe:access:public';
 export const ACCESS_ROLES_KEY = 'crowdsafe:access:roles';
 
 export const Public = () => SetMetadata(ACCESS_PUBLIC_KEY, true);
-export const Roles = (...roles: [UserRole, ...UserRole[]]) => SetMetadata(ACCESS_ROLES_KEY, roles);
+export const Roles = (...roles: [UserRole, ...UserRole[]]) => applyDecorators(SetMetadata(ACCESS_ROLES_KEY, roles), ApiAccessDocs(roles));
+
+/** The sentence every protected operation's description carries (also the 403 message of the guard). */
+export const requiresRoleText = (roles: readonly UserRole[]): string => `Requires role: ${roles.join(' or ')}`;
+
+/** The OpenAPI extension listing the roles an operation accepts. */
+export const REQUIRED_ROLES_EXTENSION = 'x-required-roles';
+
+type AnyFn = (...args: unknown[]) => unknown;
+/** @nestjs/swagger's metadata key of @ApiOperation (its DECORATORS.API_OPERATION; the constants module is not exported). */
+const API_OPERATION_KEY = 'swagger/apiOperation';
+
+/** OpenAPI side of an access declaration (see Roles). */
+function ApiAccessDocs(roles: readonly UserRole[]): ClassDecorator & MethodDecorator {
+  const text = requiresRoleText(roles);
+  const method = (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
+    ApiBearerAuth()(target, key, descriptor);
+    ApiUnauthorizedResponse({ description: 'No, an invalid or an expired access token, or the session has ended' })(target, key, descriptor);
+    ApiForbiddenResponse({ description: `${text} (or the password must be changed first)` })(target, key, descriptor);
+    ApiExtension(REQUIRED_ROLES_EXTENSION, [...roles])(target, key, descriptor);
+    // The role sentence goes into the description whatever order the decorators run in: merged here into what
+    // @ApiOperation set already, and kept when @ApiOperation runs later (it merges and sets no description).
+    const fn = descriptor.value as AnyFn;
+    const op = (Reflect.getMetadata(API_OPERATION_KEY, fn) ?? {}) as { description?: string };
+    if (!op.description?.includes(text)) {
+      Reflect.defineMetadata(API_OPERATION_KEY, { ...op, description: op.description ? `${op.description}\n\n${text}.` : `${text}.` }, fn);
+    }
+    return descriptor;
+  };
+  return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (key !== undefined && descriptor) return method(target, key, descriptor);
+    // Class: every handler without its own declaration (method decorators have run before class decorators).
+    const proto = (target as { prototype: object }).prototype;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name === 'constructor') continue;
+      const d = Object.getOwnPropertyDescriptor(proto, name);
+      if (!d || typeof d.value !== 'function') continue;
+      if (Reflect.getMetadata(ACCESS_ROLES_KEY, d.value) !== undefined || Reflect.getMetadata(ACCESS_PUBLIC_KEY, d.value) !== undefined) continue;
+      method(proto, name, d);
+    }
+    return undefined;
+  }) as ClassDecorator & MethodDecorator;
+}
+
+/**
+ * Document-level guarantee (applied to the generated OpenAPI document): every operation with x-required-roles says
+ * "Requires role: …" in its description even when a later @ApiOperation({ description }) replaced the decorator's.
+ */
+export function withRoleDescriptions<T extends { paths: Record<string, object> }>(doc: T): T {
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item) as Array<{ description?: string; [REQUIRED_ROLES_EXTENSION]?: UserRole[] }>) {
+      const roles = op?.[REQUIRED_ROLES_EXTENSION];
+      if (!roles?.length) continue;
+      const text = requiresRoleText(roles);
+      if (!op.description?.includes(text)) op.description = op.description ? `${op.description}\n\n${text}.` : `${text}.`;
+    }
+  }
+  return doc;
+}
 
 /** Shorthands for the three usual declarations. */
 export const ANY_ROLE: [UserRole, ...UserRole[]] = ['admin', 'operator', 'viewer'];

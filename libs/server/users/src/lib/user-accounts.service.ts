@@ -166,12 +166,18 @@ export class UserAccountsService {
     await this.repo.update({ id }, { passwordHash: await this.hasher.hash(newPassword), mustChangePassword: false });
   }
 
-  /** Counts a failed login; returns the lock end when this failure (re)locks the account. */
+  /**
+   * Counts a failed login; returns the lock end when this failure (re)locks the account. The count is one atomic
+   * `failed_login_count = failed_login_count + 1` in the database (PostgreSQL or SQLite), never read-modify-write:
+   * concurrent wrong passwords are all counted, so parallel guessing cannot stay under the lockout threshold.
+   */
   async recordFailure(user: UserRecord, now = new Date()): Promise<Date | null> {
-    const failures = user.failedLoginCount + 1;
+    await this.repo.increment({ id: user.id }, 'failedLoginCount', 1);
+    const fresh = await this.repo.findOne({ where: { id: user.id }, select: { id: true, failedLoginCount: true } });
+    const failures = fresh?.failedLoginCount ?? user.failedLoginCount + 1;
     const s = lockoutSeconds(failures, this.config.auth.lockout);
     const lockedUntil = s === null ? null : new Date(now.getTime() + s * 1000);
-    await this.repo.update({ id: user.id }, { failedLoginCount: failures, ...(lockedUntil ? { lockedUntil } : {}) });
+    if (lockedUntil) await this.repo.update({ id: user.id }, { lockedUntil });
     return lockedUntil;
   }
 

@@ -73,10 +73,13 @@ export class MemorySessionStore implements SessionStore {
     this.mark(sid, reason);
   }
 
-  async revokeUser(userId: string, reason: RevokeReason): Promise<string[]> {
-    const ids = [...(this.byUser.get(userId) ?? [])];
+  async revokeUser(userId: string, reason: RevokeReason, exceptSid?: string): Promise<string[]> {
+    const ids = [...(this.byUser.get(userId) ?? [])].filter((id) => id !== exceptSid);
     for (const id of ids) this.mark(id, reason);
-    this.byUser.delete(userId);
+    const kept = this.byUser.get(userId);
+    if (exceptSid && kept?.has(exceptSid)) {
+      for (const id of ids) kept.delete(id);
+    } else this.byUser.delete(userId);
     return ids;
   }
 

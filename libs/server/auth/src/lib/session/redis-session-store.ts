@@ -43,11 +43,16 @@ if redis.call('HGET', KEYS[1], 'rev') == '' then redis.call('HSET', KEYS[1], 're
 return 1`;
 const REVOKE_USER = `
 local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+local revoked = {}
 for _, id in ipairs(ids) do
-  if redis.call('HGET', ARGV[1] .. id, 'rev') == '' then redis.call('HSET', ARGV[1] .. id, 'rev', ARGV[2]) end
+  if id ~= ARGV[3] then
+    if redis.call('HGET', ARGV[1] .. id, 'rev') == '' then redis.call('HSET', ARGV[1] .. id, 'rev', ARGV[2]) end
+    redis.call('ZREM', KEYS[1], id)
+    table.insert(revoked, id)
+  end
 end
-redis.call('DEL', KEYS[1])
-return ids`;
+if ARGV[3] == '' then redis.call('DEL', KEYS[1]) end
+return revoked`;
 const SET_USER_FLAG = `
 local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
 for _, id in ipairs(ids) do
@@ -196,8 +201,8 @@ export class RedisSessionStore implements SessionStore {
     await this.run(() => this.redis.eval(REVOKE, 1, this.s(sid), reason));
   }
 
-  async revokeUser(userId: string, reason: RevokeReason): Promise<string[]> {
-    return (await this.run(() => this.redis.eval(REVOKE_USER, 1, this.u(userId), `${this.prefix}s:`, reason))) as string[];
+  async revokeUser(userId: string, reason: RevokeReason, exceptSid?: string): Promise<string[]> {
+    return (await this.run(() => this.redis.eval(REVOKE_USER, 1, this.u(userId), `${this.prefix}s:`, reason, exceptSid ?? ''))) as string[];
   }
 
   async setUserFlag(userId: string, mustChangePassword: boolean): Promise<void> {

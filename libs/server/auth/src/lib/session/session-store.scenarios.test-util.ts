@@ -73,6 +73,22 @@ export function sessionStoreScenarios(make: () => SessionStore): void {
     await expect(store.check(c, 10, IDLE, true)).resolves.toMatchObject({ status: 'ok' });
   });
 
+  it('revokeUser with an exception (password changed): every other session ends, that one goes on', async () => {
+    const [keep, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const i = info();
+    await store.create(keep, i, 'h', 0, HOUR, 5);
+    await store.create(b, i, 'h', 1, HOUR, 5);
+    await store.create(c, i, 'h', 2, HOUR, 5);
+    const revoked = await store.revokeUser(i.userId, 'password changed', keep);
+    expect([...revoked].sort()).toEqual([b, c].sort());
+    await expect(store.check(keep, 10, IDLE, true)).resolves.toMatchObject({ status: 'ok' });
+    await expect(store.check(b, 10, IDLE, true)).resolves.toEqual({ status: 'revoked', reason: 'password changed' });
+    await expect(store.check(c, 10, IDLE, true)).resolves.toEqual({ status: 'revoked', reason: 'password changed' });
+    // The kept session is still the user's: a later revokeUser (admin reset) ends it too.
+    await expect(store.revokeUser(i.userId, 'admin')).resolves.toEqual([keep]);
+    await expect(store.check(keep, 10, IDLE, true)).resolves.toEqual({ status: 'revoked', reason: 'admin' });
+  });
+
   it('per-user cap revokes the oldest sessions', async () => {
     const i = info();
     const ids = [randomUUID(), randomUUID(), randomUUID()];

@@ -34,8 +34,8 @@ export interface SessionStore {
   /** Updates role / flags of a live session (no-op when gone). */
   update(sid: string, patch: Partial<Pick<SessionInfo, 'role' | 'mustChangePassword' | 'username'>>): Promise<void>;
   revoke(sid: string, reason: RevokeReason): Promise<void>;
-  /** Revokes every session of the user; returns their ids. */
-  revokeUser(userId: string, reason: RevokeReason): Promise<string[]>;
+  /** Revokes every session of the user (but `exceptSid`, when given); returns the revoked ids. */
+  revokeUser(userId: string, reason: RevokeReason, exceptSid?: string): Promise<string[]>;
   /** Sets must-change-password on every live session of the user. */
   setUserFlag(userId: string, mustChangePassword: boolean): Promise<void>;
   close(): Promise<void>;

@@ -43,6 +43,7 @@ const MESSAGES: Record<string, string> = {
   expired: 'Session expired; sign in again',
   logout: 'Session ended (signed out)',
   reuse: 'Session revoked: a refresh token was reused',
+  'password changed': 'Session ended: the password was changed; sign in again',
 };
 /** The 503 body message while the session store (Redis) cannot be reached. */
 export const SESSION_STORE_UNAVAILABLE = 'Session store unavailable';
@@ -164,8 +165,9 @@ export class SessionService extends UserSessionRevoker implements OnModuleDestro
     this.emit([sessionId]);
   }
 
-  async revokeUser(userId: string, reason: string): Promise<void> {
-    const ids = await this.stored(() => this.store.revokeUser(userId, reason));
+  /** Revokes every session of the user, but `exceptSid` (the caller's own, e.g. after changing their password). */
+  async revokeUser(userId: string, reason: string, exceptSid?: string): Promise<void> {
+    const ids = await this.stored(() => this.store.revokeUser(userId, reason, exceptSid));
     if (ids.length) this.emit(ids);
   }
 

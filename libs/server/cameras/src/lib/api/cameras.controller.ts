@@ -54,7 +54,7 @@ export class CamerasController {
   @ApiBadRequestResponse({ description: 'Invalid input; nothing saved' })
   @ApiConflictResponse({ description: 'Name taken' })
   create(@Body() dto: CreateCameraDto, @CurrentUser() user: AuthUser | undefined): Promise<CameraDto> {
-    return this.service.create(dto, user?.id ?? null);
+    return this.service.create(dto, user?.id ?? null, user?.role);
   }
 
   @Post('test')
@@ -105,12 +105,12 @@ export class CamerasController {
 
   @Patch(':id')
   @OperatorAccess()
-  @ApiOperation({ operationId: 'updateCamera', summary: 'Update a camera; source/fps/resolution/zones/calibration changes restart it cleanly' })
+  @ApiOperation({ operationId: 'updateCamera', summary: 'Update a camera; source/fps/resolution/zones/calibration changes restart it cleanly', description: 'settings.risk (a per-camera override of the risk thresholds) may be set, changed or removed by an admin only (403 otherwise); omitted by an operator, the current override is kept.' })
   @ApiOkResponse({ type: CameraDto })
   @ApiBadRequestResponse({ description: 'Invalid input; nothing saved' })
   @ApiNotFoundResponse({ description: 'No camera with this id' })
-  update(@Param('id', uuid) id: string, @Body() dto: UpdateCameraDto): Promise<CameraDto> {
-    return this.service.update(id, dto);
+  update(@Param('id', uuid) id: string, @Body() dto: UpdateCameraDto, @CurrentUser() user: AuthUser | undefined): Promise<CameraDto> {
+    return this.service.update(id, dto, user?.role);
   }
 
   @Delete(':id')

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   Inject,
   Injectable,
   Logger,
@@ -10,7 +11,7 @@ import {
   type OnModuleInit,
   Optional,
 } from '@nestjs/common';
-import type { CameraSourceType } from '@crowdsafe/contracts';
+import type { CameraSourceType, UserRole } from '@crowdsafe/contracts';
 import { zoneArea, type Zone } from '@crowdsafe/analytics';
 import { validateRiskConfig } from '@crowdsafe/risk';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
@@ -21,12 +22,14 @@ import {
   cameraSourceInput,
   computeOutputSize,
   grabJpeg,
+  prepareEgress,
   probeSource,
   ProbeError,
   resolveMediaFile,
   SourceInputError,
   SourceRefusedError,
   type SourceInput,
+  urlOrigin,
   urlUserinfo,
 } from '../ingest';
 import { renderAlertSnapshot } from '../runtime/alert-snapshot';
@@ -48,6 +51,8 @@ import {
 
 /** Default ports for the reachability check at create/update. */
 const DEFAULT_PORTS: Record<string, number> = { 'rtsp:': 554, 'rtsps:': 322, 'http:': 80, 'https:': 443, 'rtmp:': 1935, 'rtmps:': 443 };
+/** settings.risk overrides the admin-only risk thresholds (settings risk.thresholds) for one camera: admin only. */
+const RISK_OVERRIDE_MESSAGE = 'settings.risk (risk thresholds) requires role: admin';
 const CONNECT_CHECK_MS = 3000;
 /** Fields whose change restarts a running camera (source, decode or pipeline settings). */
 const RESTART_FIELDS: readonly (keyof UpdateCameraPatch)[] = [
@@ -79,7 +84,11 @@ export class CamerasService implements OnModuleInit {
     return this.toDto(await this.find(id));
   }
 
-  async create(dto: CreateCameraDto, createdBy?: string | null): Promise<CameraDto> {
+  /** `role`: the caller's, when it comes from the API (settings.risk is admin-only); omitted for internal calls. */
+  async create(dto: CreateCameraDto, createdBy?: string | null, role?: UserRole): Promise<CameraDto> {
+    if (role !== undefined && role !== 'admin' && (dto.settings as Record<string, unknown> | undefined)?.['risk'] !== undefined) {
+      throw new ForbiddenException(RISK_OVERRIDE_MESSAGE);
+    }
     const source = await this.checkSource(dto.sourceType, dto.sourceUrl, dto.sourceOptions);
     const input: CreateCameraInput = {
       name: dto.name,
@@ -105,8 +114,9 @@ export class CamerasService implements OnModuleInit {
     return this.toDto(record);
   }
 
-  async update(id: string, dto: UpdateCameraDto): Promise<CameraDto> {
+  async update(id: string, dto: UpdateCameraDto, role?: UserRole): Promise<CameraDto> {
     const current = await this.find(id);
+    if (role !== undefined && role !== 'admin' && dto.settings !== undefined) dto = { ...dto, settings: keepRiskOverride(dto.settings, current.settings) };
     const patch: UpdateCameraPatch = {};
     const sourceChanged = dto.sourceType !== undefined || dto.sourceUrl !== undefined || dto.sourceOptions !== undefined;
     if (sourceChanged) {
@@ -114,7 +124,13 @@ export class CamerasService implements OnModuleInit {
       let url = dto.sourceUrl ?? current.sourceUrl;
       // The API shows 'scheme://***@host/...': sent back unchanged, it keeps the stored credentials.
       const stored = urlUserinfo(current.sourceUrl);
-      if (dto.sourceUrl !== undefined && urlUserinfo(url) === '***' && stored) url = url.replace('***@', `${stored}@`);
+      if (dto.sourceUrl !== undefined && urlUserinfo(url) === '***' && stored) {
+        // ...but only for the same scheme, host and port: never carried to an address the caller chose.
+        if (urlOrigin(url) === null || urlOrigin(url) !== urlOrigin(current.sourceUrl)) {
+          throw bad('sourceUrl: the stored credentials stay with the camera address they were entered for (scheme, host and port); enter the user name and password for the new address');
+        }
+        url = url.replace('***@', `${stored}@`);
+      }
       const options = dto.sourceOptions ?? (current.sourceOptions as CameraSourceOptionsDto);
       const source = await this.checkSource(type, url, options);
       Object.assign(patch, { sourceType: type, sourceUrl: source.storedUrl, sourceOptions: { ...options } as JsonObject });
@@ -188,13 +204,29 @@ export class CamerasService implements OnModuleInit {
   /** Probes a source before it is saved: codec, size, fps and one JPEG frame, within the timeout. */
   async testSource(dto: TestSourceDto): Promise<SourceTestResultDto> {
     const source = await this.checkSource(dto.sourceType, dto.sourceUrl, dto.sourceOptions, { connectCheck: false });
-    return this.probe(source.input, dto.timeoutMs, null, null);
+    return this.probePinned(source.input, dto.timeoutMs, null, null);
   }
 
   async testCamera(id: string, timeoutMs?: number): Promise<SourceTestResultDto> {
     const c = await this.find(id);
     const source = await this.checkSource(c.sourceType, c.sourceUrl, c.sourceOptions, { connectCheck: false });
-    return this.probe(source.input, timeoutMs, c.resolutionWidth, c.resolutionHeight);
+    return this.probePinned(source.input, timeoutMs, c.resolutionWidth, c.resolutionHeight);
+  }
+
+  /** probe() with ffmpeg held to the address the SSRF guard checked (guarding proxy / pinned IP, see prepareEgress). */
+  private async probePinned(input: SourceInput, timeoutMs: number | undefined, maxWidth: number | null, maxHeight: number | null): Promise<SourceTestResultDto> {
+    let prepared;
+    try {
+      prepared = await prepareEgress(input, this.supervisor.guard);
+    } catch (err) {
+      if (err instanceof SourceRefusedError) throw bad(err.message);
+      throw err;
+    }
+    try {
+      return await this.probe(prepared.input, timeoutMs, maxWidth, maxHeight);
+    } finally {
+      await prepared.release();
+    }
   }
 
   /** Validates a calibration (and zones/lines) with the analytics lib; stores it unless save=false. */
@@ -431,6 +463,17 @@ export class CamerasService implements OnModuleInit {
       elapsedMs: Date.now() - t0,
     };
   }
+}
+
+/**
+ * A non-admin's settings for a camera: settings.risk must stay what the admin set. Omitted, the current override is
+ * kept (not dropped); changed, set or removed -> 403.
+ */
+function keepRiskOverride(next: Record<string, unknown>, current: JsonObject): Record<string, unknown> {
+  const cur = (current as Record<string, unknown>)['risk'];
+  if (!('risk' in next) || next['risk'] === undefined) return cur === undefined ? next : { ...next, risk: cur };
+  if (JSON.stringify(next['risk']) !== JSON.stringify(cur)) throw new ForbiddenException(RISK_OVERRIDE_MESSAGE);
+  return next;
 }
 
 function issuesText(issues: ReadonlyArray<{ severity: string; message: string; path?: string }>): string {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable, Logger, type OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { LiveFrameSink } from '../runtime/live-frame-encoder';
 
@@ -6,6 +6,13 @@ export const MJPEG_BOUNDARY = 'crowdsafe-frame';
 /** Viewers per camera and in all, so open streams can never exhaust the process. */
 export const MJPEG_MAX_VIEWERS_PER_CAMERA = 16;
 export const MJPEG_MAX_VIEWERS = 64;
+/**
+ * Streams one viewer (a session, or a ticket without one) may hold on a camera and in all, so that one ticket or
+ * one signed-in user cannot take every slot from the others (429 beyond). A console tab needs one per camera; the
+ * margin covers an <img> reconnecting before the old stream has closed, and a video wall.
+ */
+export const MJPEG_MAX_VIEWERS_PER_SESSION_PER_CAMERA = 4;
+export const MJPEG_MAX_VIEWERS_PER_SESSION = 16;
 /** How often a stream re-checks that its viewer's session is still live (revoked/logged out -> stream ends). */
 const SESSION_RECHECK_MS = 30_000;
 
@@ -20,6 +27,8 @@ export interface MjpegViewerStats {
 
 interface Viewer extends MjpegViewerStats {
   res: ServerResponse;
+  /** Who holds the stream: session id, user id, or the ticket's digest (see LiveController). */
+  owner?: string;
   stillAllowed?: () => Promise<boolean>;
 }
 
@@ -42,11 +51,22 @@ export class LiveMjpegService extends LiveFrameSink implements OnApplicationShut
   }
 
   /** Starts a multipart stream on `res` for the camera; ends it on the client's disconnect. 503 when full. */
-  attach(cameraId: string, res: ServerResponse, stillAllowed?: () => Promise<boolean>): MjpegViewerStats {
+  attach(cameraId: string, res: ServerResponse, stillAllowed?: () => Promise<boolean>, owner?: string): MjpegViewerStats {
     const set = this.viewers.get(cameraId) ?? new Set<Viewer>();
+    if (owner !== undefined) {
+      const here = [...set].filter((v) => v.owner === owner).length;
+      if (here >= MJPEG_MAX_VIEWERS_PER_SESSION_PER_CAMERA) {
+        throw new HttpException(`at most ${MJPEG_MAX_VIEWERS_PER_SESSION_PER_CAMERA} MJPEG live views of one camera per session; close another`, HttpStatus.TOO_MANY_REQUESTS);
+      }
+      let all = 0;
+      for (const vs of this.viewers.values()) for (const v of vs) if (v.owner === owner) all++;
+      if (all >= MJPEG_MAX_VIEWERS_PER_SESSION) {
+        throw new HttpException(`at most ${MJPEG_MAX_VIEWERS_PER_SESSION} MJPEG live views per session; close another`, HttpStatus.TOO_MANY_REQUESTS);
+      }
+    }
     if (set.size >= MJPEG_MAX_VIEWERS_PER_CAMERA) throw new ServiceUnavailableException(`at most ${MJPEG_MAX_VIEWERS_PER_CAMERA} MJPEG viewers per camera; close another live view`);
     if (this.total >= MJPEG_MAX_VIEWERS) throw new ServiceUnavailableException(`at most ${MJPEG_MAX_VIEWERS} MJPEG viewers in all; close another live view`);
-    const viewer: Viewer = { res, written: 0, dropped: 0, maxBufferedBytes: 0, ...(stillAllowed ? { stillAllowed } : {}) };
+    const viewer: Viewer = { res, written: 0, dropped: 0, maxBufferedBytes: 0, ...(stillAllowed ? { stillAllowed } : {}), ...(owner !== undefined ? { owner } : {}) };
     res.writeHead(200, {
       'Content-Type': `multipart/x-mixed-replace; boundary=${MJPEG_BOUNDARY}`,
       'Cache-Control': 'no-store, no-cache, must-revalidate',
@@ -54,6 +74,7 @@ export class LiveMjpegService extends LiveFrameSink implements OnApplicationShut
       Connection: 'close',
       'X-Accel-Buffering': 'no',
     });
+    res.flushHeaders(); // the client learns at once that the stream is open, before the first frame
     res.socket?.setNoDelay(true);
     set.add(viewer);
     this.viewers.set(cameraId, set);

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Controller, ForbiddenException, Get, HttpCode, Inject, Optional, Param, ParseUUIDPipe, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiQuery, ApiResponse, ApiSecurity, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { SessionService } from '@crowdsafe/server-auth';
-import { ANY_ROLE, type AuthUser, CurrentUser, Public, ViewerAccess } from '@crowdsafe/server-core';
+import { ANY_ROLE, type AuthUser, CurrentUser, Public, REQUIRED_ROLES_EXTENSION, requiresRoleText, ViewerAccess } from '@crowdsafe/server-core';
 import { CamerasService } from './cameras.service';
 import { LiveMjpegService } from './live-mjpeg.service';
 import { LiveTicketService } from './live-ticket.service';
@@ -50,30 +51,42 @@ export class LiveController {
    */
   @Get(':id/live.mjpeg')
   @Public()
-  @ApiOperation({ operationId: 'liveMjpeg', summary: 'Annotated live MJPEG stream (multipart/x-mixed-replace); needs ?ticket= or a Bearer token' })
+  @ApiOperation({
+    operationId: 'liveMjpeg',
+    summary: 'Annotated live MJPEG stream (multipart/x-mixed-replace); needs ?ticket= or a Bearer token',
+    description: `${requiresRoleText(ANY_ROLE)}: a live ticket (?ticket=, for an <img>) or a Bearer access token.`,
+  })
+  @ApiBearerAuth()
+  @ApiSecurity('live-ticket')
+  @ApiExtension(REQUIRED_ROLES_EXTENSION, ANY_ROLE)
   @ApiProduces(`multipart/x-mixed-replace`)
   @ApiQuery({ name: 'ticket', required: false, description: 'From POST /api/cameras/:id/live-ticket (valid 60 s, this camera only)' })
   @ApiOkResponse({ description: 'An endless stream of image/jpeg parts until the client disconnects' })
   @ApiUnauthorizedResponse({ description: 'No, an invalid or an expired ticket/token' })
-  @ApiForbiddenResponse({ description: 'Ticket for another camera' })
+  @ApiForbiddenResponse({ description: `Ticket for another camera, or the password must be changed first (${requiresRoleText(ANY_ROLE)})` })
   @ApiNotFoundResponse({ description: 'No such camera' })
+  @ApiResponse({ status: 429, description: 'This session already holds the most MJPEG streams it may (4 per camera, 16 in all)' })
   @ApiServiceUnavailableResponse({ description: 'Too many MJPEG viewers' })
   async liveMjpeg(@Param('id', uuid) id: string, @Query('ticket') ticket: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const stillAllowed = await this.authorize(id, ticket, req.headers.authorization);
+    const { stillAllowed, owner } = await this.authorize(id, ticket, req.headers.authorization);
     await this.cameras.get(id); // 404 for an unknown camera (after auth: no probing of ids without credentials)
-    this.mjpeg.attach(id, res, stillAllowed);
+    this.mjpeg.attach(id, res, stillAllowed, owner);
   }
 
-  /** Checks the ticket or Bearer token; returns the periodic "session still live" check for the open stream. */
-  private async authorize(cameraId: string, ticket: unknown, authorization: string | undefined): Promise<(() => Promise<boolean>) | undefined> {
+  /**
+   * Checks the ticket or Bearer token; returns the periodic "session still live" check for the open stream and who
+   * holds it (session, else user, else the ticket itself) for the per-session stream cap.
+   */
+  private async authorize(cameraId: string, ticket: unknown, authorization: string | undefined): Promise<{ stillAllowed?: () => Promise<boolean>; owner: string }> {
     const sessions = this.sessions;
     if (typeof ticket === 'string' && ticket.length > 0) {
       if (ticket.length > MAX_TICKET_LENGTH) throw new UnauthorizedException('Invalid live ticket');
       const claims = await this.tickets.verify(ticket, cameraId);
-      if (!sessions || !claims.sid || !claims.sub) return undefined;
+      const owner = claims.sid ? `s:${claims.sid}` : claims.sub ? `u:${claims.sub}` : `t:${createHash('sha256').update(ticket).digest('hex')}`;
+      if (!sessions || !claims.sid || !claims.sub) return { owner };
       const { sid, sub } = claims;
       if (!(await sessions.ownedBy(sid, sub))) throw new UnauthorizedException('The session that asked for this live ticket has ended; sign in again');
-      return () => sessions.ownedBy(sid, sub);
+      return { stillAllowed: () => sessions.ownedBy(sid, sub), owner };
     }
     if (ticket !== undefined && typeof ticket !== 'string') throw new UnauthorizedException('Invalid live ticket');
     const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
@@ -83,6 +96,6 @@ export class LiveController {
     if (!ANY_ROLE.includes(user.role)) throw new ForbiddenException(`Requires role: ${ANY_ROLE.join(' or ')}`);
     if (user.mustChangePassword) throw new ForbiddenException('Password change required');
     const sid = user.sessionId;
-    return sid ? () => sessions.ownedBy(sid, user.id) : undefined;
+    return sid ? { stillAllowed: () => sessions.ownedBy(sid, user.id), owner: `s:${sid}` } : { owner: `u:${user.id}` };
   }
 }

@@ -48,6 +48,17 @@ describe('cameraSourceInput', () => {
     { type: 'rtmp', url: 'rtmp://host', error: /expected rtmp:\/\/host\/app\/stream/ },
     { type: 'webrtc', url: 'x', error: /unknown sourceType/ },
     { type: 'rtsp', url: `rtsp://cam/${'a'.repeat(2100)}`, error: /longer than 2048/ },
+    // Issue #17: what the guard parses and what ffmpeg opens must be the same URL.
+    { type: 'http', url: 'http://203.0.113.1\\@127.0.0.1:18081/probe.mjpg', error: /sourceUrl: a http URL may not contain a backslash/ },
+    { type: 'hls', url: 'http://203.0.113.1\\@127.0.0.1:18081/live.m3u8', error: /backslash/ },
+    { type: 'rtsp', url: 'rtsp://cam\\x/s', error: /backslash/ },
+    { type: 'rtsp', url: 'rtsp://a@b:pw@127.0.0.1/s', error: /'@' inside the user name or password of a rtsp URL must be written %40/ },
+    { type: 'http', url: 'http://u:p@ss@cam/x?y=a@b', error: /%40/ },
+    { type: 'http', url: 'http://u:p%40ss@cam/x?y=a@b', out: { kind: 'url', url: 'http://u:p%40ss@cam/x?y=a@b' } },
+    // Re-serialised: the parser's own form is what ffmpeg gets.
+    { type: 'http', url: 'HTTP://CAM.Example:80/a/../v.mjpg', out: { kind: 'url', url: 'http://cam.example/v.mjpg' } },
+    { type: 'http', url: 'http://0x7f.1/v.mjpg', out: { kind: 'url', url: 'http://127.0.0.1/v.mjpg' } },
+    { type: 'http', url: 'http://cam/a b', error: /whitespace/ },
   ])('$type $url', ({ type, url, options, out, error }) => {
     const run = () => cameraSourceInput(type as never, url, options);
     if (error) {

@@ -92,27 +92,50 @@ export function cameraSourceInput(sourceType: CameraSourceType, sourceUrl: strin
 }
 
 function checkUrl(type: keyof typeof SCHEMES_BY_TYPE, raw: string): string {
-  if (/\s/.test(raw)) throw new SourceInputError(`malformed ${type} URL: contains whitespace`);
+  if (/\s/.test(raw)) throw new SourceInputError(`sourceUrl: malformed ${type} URL: contains whitespace`);
+  // A backslash is a path separator to the URL parser the SSRF guard uses but plain text to ffmpeg
+  // ('http://public\\@127.0.0.1/' = host "public" for one, 127.0.0.1 for the other): refused outright.
+  if (raw.includes('\\')) throw new SourceInputError(`sourceUrl: a ${type} URL may not contain a backslash (\\)`);
   const schemes = SCHEMES_BY_TYPE[type];
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(raw)?.[1]?.toLowerCase();
-  if (!scheme) throw new SourceInputError(`malformed ${type} URL: expected ${schemes.map((s) => `${s}//host/...`).join(' or ')}`);
+  if (!scheme) throw new SourceInputError(`sourceUrl: malformed ${type} URL: expected ${schemes.map((s) => `${s}//host/...`).join(' or ')}`);
   if (!schemes.includes(`${scheme}:`)) {
-    throw new SourceInputError(`unsupported scheme ${scheme}: for a ${type} source (allowed: ${schemes.join(' ')})`);
+    throw new SourceInputError(`sourceUrl: unsupported scheme ${scheme}: for a ${type} source (allowed: ${schemes.join(' ')})`);
   }
-  if (!raw.slice(scheme.length + 1).startsWith('//')) throw new SourceInputError(`malformed ${type} URL: expected ${scheme}://host/...`);
+  if (!raw.slice(scheme.length + 1).startsWith('//')) throw new SourceInputError(`sourceUrl: malformed ${type} URL: expected ${scheme}://host/...`);
+  // Parsers disagree on which '@' ends the user name and password: one '@' at most in the authority.
+  const authority = raw.slice(scheme.length + 3).split(/[/?#]/, 1)[0] ?? '';
+  if (authority.indexOf('@') !== authority.lastIndexOf('@')) {
+    throw new SourceInputError(`sourceUrl: an '@' inside the user name or password of a ${type} URL must be written %40`);
+  }
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     // Not echoed: a malformed URL may hold credentials that redaction would not recognise.
-    throw new SourceInputError(`malformed ${type} URL (not a parseable URL)`);
+    throw new SourceInputError(`sourceUrl: malformed ${type} URL (not a parseable URL)`);
   }
-  if (!url.hostname) throw new SourceInputError(`malformed ${type} URL: no host`);
-  if (url.port && !(Number(url.port) >= 1 && Number(url.port) <= 65535)) throw new SourceInputError(`malformed ${type} URL: bad port`);
-  if (url.hash) throw new SourceInputError(`malformed ${type} URL: a #fragment is not allowed (${redactUrl(`${url.protocol}//${url.host}`)})`);
-  if (type === 'rtmp' && url.pathname.length <= 1) throw new SourceInputError('malformed rtmp URL: expected rtmp://host/app/stream');
-  return raw;
+  if (!url.hostname) throw new SourceInputError(`sourceUrl: malformed ${type} URL: no host`);
+  if (url.port && !(Number(url.port) >= 1 && Number(url.port) <= 65535)) throw new SourceInputError(`sourceUrl: malformed ${type} URL: bad port`);
+  if (url.hash) throw new SourceInputError(`sourceUrl: malformed ${type} URL: a #fragment is not allowed (${redactUrl(`${url.protocol}//${url.host}`)})`);
+  if (type === 'rtmp' && url.pathname.length <= 1) throw new SourceInputError('sourceUrl: malformed rtmp URL: expected rtmp://host/app/stream');
+  // ffmpeg gets exactly the URL the guard checks: the parser's own serialisation, not the text as sent.
+  return url.href;
 }
+
+/** scheme://host:port of a network URL (default port filled in), to compare where two URLs connect. */
+export function urlOrigin(raw: string): string | null {
+  try {
+    const u = new URL(raw);
+    const port = u.port || String(DEFAULT_PORTS[u.protocol] ?? '');
+    return `${u.protocol}//${u.hostname.toLowerCase()}:${port}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Default port per network scheme. */
+export const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'rtsp:': 554, 'rtsps:': 322, 'http:': 80, 'https:': 443, 'rtmp:': 1935, 'rtmps:': 443 };
 
 /**
  * A `file` source's path -> its real path, which must be a regular file inside one of `mediaDirs` (relative paths
@@ -123,21 +146,24 @@ export async function resolveMediaFile(path: string, mediaDirs: readonly string[
   if (!mediaDirs.length) throw new SourceInputError('no media directory is configured (MEDIA_DIR)');
   if (!path || path.includes('\0')) throw new SourceInputError('invalid file path');
   const candidate = isAbsolute(path) ? path : resolve(mediaDirs[0], path);
-  let real: string;
-  try {
-    real = await realpath(candidate);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new SourceInputError(`video file not found: ${path}`);
-    throw new SourceInputError(`cannot read video file ${path}: ${code ?? 'error'}`);
-  }
   const roots: string[] = [];
   for (const dir of mediaDirs) roots.push(await realpath(dir).catch(() => resolve(dir)));
   const trusted: string[] = [];
   for (const f of trustedFiles) trusted.push(await realpath(f).catch(() => resolve(f)));
-  if (!roots.some((root) => isInside(real, root)) && !trusted.includes(real)) {
-    throw new SourceInputError(`file ${path} is outside the media directories (MEDIA_DIR, CAMERA_MEDIA_DIRS)`);
+  // One answer for every path outside the media directories, whether it exists, is a directory or is unreadable:
+  // the answer must not tell a caller what exists elsewhere on the server.
+  const outside = new SourceInputError(`file ${path} is outside the media directories (MEDIA_DIR, CAMERA_MEDIA_DIRS)`);
+  const lexicallyInside = roots.some((root) => isInside(candidate, root)) || mediaDirs.some((dir) => isInside(candidate, resolve(dir)));
+  let real: string;
+  try {
+    real = await realpath(candidate);
+  } catch (err) {
+    if (!lexicallyInside && !trusted.includes(resolve(candidate))) throw outside;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new SourceInputError(`video file not found: ${path}`);
+    throw new SourceInputError(`cannot read video file ${path}: ${code ?? 'error'}`);
   }
+  if (!roots.some((root) => isInside(real, root)) && !trusted.includes(real)) throw outside;
   const st = await stat(real);
   if (!st.isFile()) throw new SourceInputError(`not a regular file: ${path}`);
   return real;

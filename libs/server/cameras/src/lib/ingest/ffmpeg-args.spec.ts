@@ -1,4 +1,4 @@
-import { computeOutputSize, decodeArgs, probeArgs, untimedMjpeg } from './ffmpeg-args';
+import { computeOutputSize, decodeArgs, inputTarget, probeArgs, untimedMjpeg } from './ffmpeg-args';
 import type { SourceInput } from './source-input';
 
 describe('computeOutputSize', () => {
@@ -47,19 +47,19 @@ describe('decodeArgs', () => {
     {
       name: 'rtsp defaults to tcp',
       input: { kind: 'url', url: 'rtsp://cam/s' } as SourceInput,
-      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rtsp_transport', 'tcp', '-timeout', '5000000', '-analyzeduration', '500000', '-probesize', '1000000'],
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-protocol_whitelist', 'rtsp,rtsps,rtp,udp,tcp,tls', '-rtsp_transport', 'tcp', '-timeout', '5000000', '-analyzeduration', '500000', '-probesize', '1000000'],
       target: 'rtsp://cam/s',
     },
     {
       name: 'rtsp udp',
       input: { kind: 'url', url: 'rtsp://cam/s', transport: 'udp' } as SourceInput,
-      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rtsp_transport', 'udp', '-timeout', '5000000', '-analyzeduration', '500000', '-probesize', '1000000'],
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-protocol_whitelist', 'rtsp,rtsps,rtp,udp,tcp,tls', '-rtsp_transport', 'udp', '-timeout', '5000000', '-analyzeduration', '500000', '-probesize', '1000000'],
       target: 'rtsp://cam/s',
     },
     {
       name: 'rtmp uses rw_timeout (its -timeout means listen)',
       input: { kind: 'url', url: 'rtmp://h/app/key' } as SourceInput,
-      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-rw_timeout', '5000000', '-analyzeduration', '500000', '-probesize', '1000000'],
+      pre: ['-hide_banner', '-nostdin', '-loglevel', 'error', '-fflags', 'nobuffer', '-flags', 'low_delay', '-protocol_whitelist', 'rtmp,rtmps,tcp,tls', '-rw_timeout', '5000000', '-analyzeduration', '500000', '-probesize', '1000000'],
       target: 'rtmp://h/app/key',
     },
     {
@@ -105,9 +105,26 @@ describe('untimedMjpeg (HTTP MJPEG is stamped with arrival times)', () => {
 describe('probeArgs', () => {
   it.each([
     { input: { kind: 'file', path: '/a', loop: false } as SourceInput, args: ['-hide_banner', '-loglevel', 'error'] },
-    { input: { kind: 'url', url: 'https://h/x.m3u8' } as SourceInput, args: ['-hide_banner', '-loglevel', 'error', '-rw_timeout', '2000000', '-analyzeduration', '500000', '-probesize', '1000000'] },
+    {
+      input: { kind: 'url', url: 'https://h/x.m3u8' } as SourceInput,
+      args: ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'http,https,tcp,tls,httpproxy,crypto', '-max_redirects', '0', '-rw_timeout', '2000000', '-analyzeduration', '500000', '-probesize', '1000000'],
+    },
+    {
+      input: { kind: 'url', url: 'http://cam/v.mjpg', proxyUrl: 'http://127.0.0.1:4567' } as SourceInput,
+      args: ['-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'http,https,tcp,tls,httpproxy,crypto', '-max_redirects', '0', '-http_proxy', 'http://127.0.0.1:4567', '-rw_timeout', '2000000', '-analyzeduration', '500000', '-probesize', '1000000'],
+    },
     { input: { kind: 'device', device: '/dev/video2' } as SourceInput, args: ['-hide_banner', '-loglevel', 'error', '-f', 'v4l2'] },
-  ])('$input.kind', ({ input, args }) => {
+  ])('$input.kind $input.url', ({ input, args }) => {
     expect(probeArgs(input, 2000)).toEqual(args);
+  });
+});
+
+describe('inputTarget / withHost (rtsp opened at the address the SSRF guard checked)', () => {
+  it.each([
+    { input: { kind: 'url', url: 'rtsp://cam.example/s' } as SourceInput, target: 'rtsp://cam.example/s' },
+    { input: { kind: 'url', url: 'rtsp://u:p%40w@cam.example:8554/s?x=1', connectAddress: '198.18.0.9' } as SourceInput, target: 'rtsp://u:p%40w@198.18.0.9:8554/s?x=1' },
+    { input: { kind: 'url', url: 'rtsp://cam.example/s', connectAddress: '2001:db8::7' } as SourceInput, target: 'rtsp://[2001:db8::7]/s' },
+  ])('$target', ({ input, target }) => {
+    expect(inputTarget(input)).toBe(target);
   });
 });

@@ -31,10 +31,30 @@ export function inputTarget(input: SourceInput): string {
     case 'device':
       return input.device;
     case 'url':
-      return input.url;
+      return input.connectAddress ? withHost(input.url, input.connectAddress) : input.url;
     default:
       return assertNever(input);
   }
+}
+
+/** The URL with its host replaced by an IP address (IPv6 in brackets); user info, port, path and query kept. */
+export function withHost(raw: string, address: string): string {
+  const u = new URL(raw);
+  const userinfo = u.username ? `${u.username}${u.password ? `:${u.password}` : ''}@` : '';
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `${u.protocol}//${userinfo}${host}${u.port ? `:${u.port}` : ''}${u.pathname}${u.search}`;
+}
+
+/**
+ * The only protocols ffmpeg may open for a network source (`-protocol_whitelist`, inherited by every nested open:
+ * HLS playlists and segments, redirects). Nothing reads local files (`file:`), pipes, `concat:`, `subfile:` or `data:`.
+ */
+export function protocolWhitelist(url: string): string {
+  const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
+  if (scheme === 'rtsp' || scheme === 'rtsps') return 'rtsp,rtsps,rtp,udp,tcp,tls';
+  if (scheme === 'rtmp' || scheme === 'rtmps') return 'rtmp,rtmps,tcp,tls';
+  // http(s) and HLS (+ AES-128 segments: crypto); httpproxy = the CONNECT tunnel to the guarding proxy for https.
+  return 'http,https,tcp,tls,httpproxy,crypto';
 }
 
 /** Protocol options shared by probe and decode: transport and a socket I/O timeout so a dead peer ends the process. */
@@ -50,8 +70,14 @@ export function protocolArgs(input: SourceInput, ioTimeoutMs: number): string[] 
       // rtsp's `-timeout` is the socket timeout (µs); for rtmp `-timeout` means "listen", so use rw_timeout there.
       // Live streams: analyse 0.5 s / 1 MB before the first frame instead of ffmpeg's 5 s (faster (re)connects).
       const live = ['-analyzeduration', '500000', '-probesize', '1000000'];
-      if (scheme === 'rtsp' || scheme === 'rtsps') return ['-rtsp_transport', input.transport ?? 'tcp', '-timeout', us, ...live];
-      return ['-rw_timeout', us, ...live];
+      const whitelist = ['-protocol_whitelist', protocolWhitelist(input.url)];
+      if (scheme === 'rtsp' || scheme === 'rtsps') return [...whitelist, '-rtsp_transport', input.transport ?? 'tcp', '-timeout', us, ...live];
+      if (scheme === 'http' || scheme === 'https') {
+        // No redirects (a camera that answers 3xx is refused, never followed to another address), and every request
+        // (HLS segments included) through the guarding proxy when one is set.
+        return [...whitelist, '-max_redirects', '0', ...(input.proxyUrl ? ['-http_proxy', input.proxyUrl] : []), '-rw_timeout', us, ...live];
+      }
+      return [...whitelist, '-rw_timeout', us, ...live];
     }
     default:
       return assertNever(input);

@@ -9,6 +9,7 @@ import { FrameAssembler } from './frame-assembler';
 import { FrameRateWindow } from './frame-rate-window';
 import { probeSource, ProbeError } from './probe';
 import { redactSecrets, type SourceInput } from './source-input';
+import type { PreparedSource } from './source-egress';
 
 export interface SourceStatus {
   status: CameraStatus;
@@ -53,8 +54,10 @@ export interface FfmpegFrameSourceOptions {
   /**
    * Runs before EVERY connect (first start and each reconnect), e.g. the SSRF guard re-resolving the host (DNS
    * rebinding). A rejection fails that attempt: status 'error' with the rejection's message, retried with backoff.
+   * It may return the input to open for this attempt (e.g. pinned to the checked address, see prepareEgress) and
+   * what to release once the attempt has ended.
    */
-  beforeConnect?: () => Promise<void>;
+  beforeConnect?: () => Promise<PreparedSource | void>;
   ffmpegPath: string;
   ffprobePath: string;
   /** No frame for this long -> kill and restart ffmpeg. Also the socket I/O timeout for network inputs. */
@@ -244,36 +247,50 @@ export class FfmpegFrameSource {
 
   private async runOnce(): Promise<RunOutcome> {
     this.stderr.clear();
+    let prepared: PreparedSource | undefined;
     if (this.opts.beforeConnect) {
       try {
-        const ok = await this.untilStopped(this.opts.beforeConnect());
-        if (ok === STOPPED) return { kind: 'stopped' };
+        const pending = this.opts.beforeConnect();
+        const ok = await this.untilStopped(pending);
+        if (ok === STOPPED) {
+          void pending.then((p) => p?.release(), () => undefined);
+          return { kind: 'stopped' };
+        }
+        prepared = ok || undefined;
       } catch (err) {
         return { kind: 'failed', reason: this.redact(errorMessage(err)), slow: false };
       }
     }
+    try {
+      return await this.connectOnce(prepared?.input ?? this.opts.input);
+    } finally {
+      await prepared?.release().catch(() => undefined);
+    }
+  }
+
+  private async connectOnce(input: SourceInput): Promise<RunOutcome> {
     // Live network sources reconnect without a separate ffprobe once their size is known (halves the time back to
     // online; ffmpeg itself fails just as fast on a dead source). A resolution change is picked up at the next
     // restart of the camera (settings change, stop/start).
-    if (this.size && this.opts.input.kind === 'url') return this.decode(this.size);
+    if (this.size && input.kind === 'url') return this.decode(this.size, input);
     let probe;
     try {
       probe = await this.untilStopped(
-        probeSource(this.opts.input, { ffprobePath: this.opts.ffprobePath, timeoutMs: this.opts.probeTimeoutMs ?? 10_000 }),
+        probeSource(input, { ffprobePath: this.opts.ffprobePath, timeoutMs: this.opts.probeTimeoutMs ?? 10_000 }),
       );
     } catch (err) {
       // A bad URL, or a file that is missing or not a video, won't fix itself soon: retry at the slowest rate.
-      const slow = err instanceof ProbeError && (err.code === 'invalid-input' || (this.opts.input.kind === 'file' && err.code !== 'timeout'));
+      const slow = err instanceof ProbeError && (err.code === 'invalid-input' || (input.kind === 'file' && err.code !== 'timeout'));
       return { kind: 'failed', reason: this.redact(errorMessage(err)), slow };
     }
     if (probe === STOPPED) return { kind: 'stopped' };
     this.size = computeOutputSize(probe, this.opts.maxWidth, this.opts.maxHeight);
     this.codec = probe.codec;
-    return this.decode(this.size);
+    return this.decode(this.size, input);
   }
 
   /** One ffmpeg process: spawn, split stdout into frames, watch for stalls; resolves after it has exited. */
-  private decode(size: FrameSize): Promise<RunOutcome> {
+  private decode(size: FrameSize, input: SourceInput): Promise<RunOutcome> {
     return new Promise<RunOutcome>((resolve) => {
       const { stallTimeoutMs } = this.opts;
       let firstFrameAt: number | null = null;
@@ -317,7 +334,7 @@ export class FfmpegFrameSource {
         resolve(this.classify(exit, { firstFrameAt, stallReason }));
       };
 
-      const args = decodeArgs(this.opts.input, { fps: this.opts.fps, size, ioTimeoutMs: stallTimeoutMs, ...(this.codec ? { codec: this.codec } : {}) });
+      const args = decodeArgs(input, { fps: this.opts.fps, size, ioTimeoutMs: stallTimeoutMs, ...(this.codec ? { codec: this.codec } : {}) });
       // Note: fluent-ffmpeg keeps the ffmpeg path process-wide; every source passes the same configured path.
       const cmd = ffmpeg({ stdoutLines: STDERR_LINES })
         .setFfmpegPath(this.opts.ffmpegPath)

@@ -20,9 +20,11 @@ export {
   resolveMediaFile,
   SCHEMES_BY_TYPE,
   SourceInputError,
+  urlOrigin,
   type CameraSourceOptions,
 } from './camera-source';
-export { BLOCKED_RANGES, METADATA_ADDRESSES, NetworkGuard, SourceRefusedError, type Resolver } from './network-guard';
+export { BLOCKED_RANGES, METADATA_ADDRESSES, NetworkGuard, SourceRefusedError, type OwnAddresses, type Resolver } from './network-guard';
+export { EgressProxy, prepareEgress, type EgressOrigin, type PreparedSource } from './source-egress';
 export { computeOutputSize, type FrameSize } from './ffmpeg-args';
 export { probeSource, ProbeError, type ProbeErrorCode, type ProbeOptions, type ProbeResult } from './probe';
 export { grabJpeg, type GrabOptions } from './snapshot';

@@ -34,10 +34,41 @@ describe('NetworkGuard.refusal', () => {
     { guard: lan, address: '127.0.0.2', refused: /loopback/ },
     { guard: lan, address: 'fd12::9', refused: null },
     { guard: lan, address: '169.254.169.254', refused: /cloud metadata/ }, // never, even inside an allowed network
+    // Documentation ranges (RFC 5737 / 3849): no camera lives there; refused so they cannot serve as decoys.
+    { guard: strict, address: '192.0.2.10', refused: /documentation \(TEST-NET-1\) address \(192\.0\.2\.0\/24\)/ },
+    { guard: strict, address: '198.51.100.7', refused: /TEST-NET-2/ },
+    { guard: strict, address: '203.0.113.1', refused: /TEST-NET-3/ },
+    { guard: strict, address: '2001:db8::1', refused: /documentation/ },
   ])('$address', ({ guard, address, refused }) => {
     const r = guard.refusal(address);
     if (refused) expect(r).toMatch(refused);
     else expect(r).toBeNull();
+  });
+});
+
+describe("NetworkGuard: this server's own interface addresses", () => {
+  const own = () => ['127.0.0.1', '::1', '93.184.216.34', '192.168.1.5', 'fe80::1%eth0'];
+  it.each([
+    { allowed: [], address: '93.184.216.34', refused: /93\.184\.216\.34 is an address of this server; list it alone \(93\.184\.216\.34\/32\)/ },
+    { allowed: [], address: '93.184.216.35', refused: null },
+    // A LAN range does not open the server itself; the address listed alone does.
+    { allowed: ['192.168.1.0/24'], address: '192.168.1.5', refused: /address of this server/ },
+    { allowed: ['192.168.1.0/24'], address: '192.168.1.6', refused: null },
+    { allowed: ['192.168.1.5/32'], address: '192.168.1.5', refused: null },
+    { allowed: ['192.168.1.5'], address: '192.168.1.5', refused: null },
+    { allowed: [], address: '::ffff:93.184.216.34', refused: /address of this server/ },
+    // Loopback follows the loopback range (CAMERA_ALLOWED_NETWORKS=127.0.0.0/8 allows a local restreamer).
+    { allowed: ['127.0.0.0/8'], address: '127.0.0.1', refused: null },
+    { allowed: [], address: '127.0.0.1', refused: /loopback/ },
+  ])('$allowed $address', ({ allowed, address, refused }) => {
+    const r = new NetworkGuard(allowed, undefined, undefined, own).refusal(address);
+    if (refused) expect(r).toMatch(refused);
+    else expect(r).toBeNull();
+  });
+
+  it('uses the real interfaces by default', () => {
+    const guard = new NetworkGuard([]);
+    expect(guard.refusal('127.0.0.1')).toMatch(/loopback/);
   });
 });
 

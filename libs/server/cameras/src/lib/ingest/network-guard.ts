@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import type { SourceInput } from './source-input';
 
 /** Why a network source was refused. `message` is safe to show (no credentials: only the host is named). */
@@ -23,6 +24,9 @@ export const BLOCKED_RANGES: ReadonlyArray<{ cidr: string; what: string }> = [
   { cidr: '100.64.0.0/10', what: 'carrier-grade NAT' },
   { cidr: '169.254.0.0/16', what: 'link-local' },
   { cidr: '192.0.0.0/24', what: 'IETF protocol assignments' },
+  { cidr: '192.0.2.0/24', what: 'documentation (TEST-NET-1)' },
+  { cidr: '198.51.100.0/24', what: 'documentation (TEST-NET-2)' },
+  { cidr: '203.0.113.0/24', what: 'documentation (TEST-NET-3)' },
   { cidr: '198.18.0.0/15', what: 'benchmarking' },
   { cidr: '224.0.0.0/4', what: 'multicast' },
   { cidr: '240.0.0.0/4', what: 'reserved' },
@@ -32,6 +36,7 @@ export const BLOCKED_RANGES: ReadonlyArray<{ cidr: string; what: string }> = [
   { cidr: 'fc00::/7', what: 'unique local (private)' },
   { cidr: 'ff00::/8', what: 'multicast' },
   { cidr: '64:ff9b::/96', what: 'NAT64' },
+  { cidr: '2001:db8::/32', what: 'documentation' },
 ];
 
 /** Cloud metadata services: refused even when an allowed network covers them. */
@@ -56,6 +61,14 @@ function embeddedIpv4(address: string): string | null {
 
 export type Resolver = (host: string) => Promise<Array<{ address: string; family: number }>>;
 
+/** The addresses of this machine's network interfaces (os.networkInterfaces), without IPv6 zone ids. */
+export type OwnAddresses = () => readonly string[];
+
+const systemOwnAddresses: OwnAddresses = () =>
+  Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .map((i) => i.address.replace(/%.*$/, ''));
+
 const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true });
 
 /**
@@ -67,15 +80,35 @@ export class NetworkGuard {
   private readonly blocked = new BlockList();
   private readonly allowed = new BlockList();
   private readonly metadata = new BlockList();
+  /** Single addresses listed in CAMERA_ALLOWED_NETWORKS (/32, /128, or no prefix): the only way to allow one of our own. */
+  private readonly allowedHosts = new BlockList();
+  private own: { at: number; list: BlockList } | null = null;
 
   constructor(
     readonly allowedNetworks: readonly string[] = [],
     private readonly resolve: Resolver = systemResolver,
     private readonly resolveTimeoutMs = 5000,
+    private readonly ownAddresses: OwnAddresses = systemOwnAddresses,
   ) {
     for (const r of BLOCKED_RANGES) addCidr(this.blocked, r.cidr);
-    for (const cidr of allowedNetworks) addCidr(this.allowed, cidr);
+    for (const cidr of allowedNetworks) {
+      addCidr(this.allowed, cidr);
+      const [addr = '', prefix] = cidr.split('/');
+      if (prefix === undefined || Number(prefix) === (isIP(addr) === 6 ? 128 : 32)) addCidr(this.allowedHosts, cidr);
+    }
     for (const a of METADATA_ADDRESSES) addCidr(this.metadata, a);
+  }
+
+  /** This server's own interface addresses (refreshed every 10 s: DHCP, VPNs and containers change them). */
+  private ownList(): BlockList {
+    const now = Date.now();
+    if (this.own && now - this.own.at < 10_000) return this.own.list;
+    const list = new BlockList();
+    for (const a of this.ownAddresses()) {
+      if (isIP(a)) addCidr(list, a);
+    }
+    this.own = { at: now, list };
+    return list;
   }
 
   /** Why `address` may not be reached, or null when it may. */
@@ -84,6 +117,13 @@ export class NetworkGuard {
     if (v4) return this.refusal(v4);
     const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
     if (this.metadata.check(address, type)) return `${address} is a cloud metadata address`;
+    // The server's own (non-loopback) addresses reach its own services (database, Redis, admin ports): a LAN range in
+    // CAMERA_ALLOWED_NETWORKS does not open them, only the address itself listed as /32 or /128. Loopback follows the
+    // loopback range below.
+    const loopback = type === 'ipv4' ? address.startsWith('127.') : address === '::1';
+    if (!loopback && this.ownList().check(address, type) && !this.allowedHosts.check(address, type)) {
+      return `${address} is an address of this server; list it alone (${address}/${type === 'ipv4' ? 32 : 128}) in CAMERA_ALLOWED_NETWORKS to allow it`;
+    }
     if (this.allowed.check(address, type)) return null;
     if (!this.blocked.check(address, type)) return null;
     const range = BLOCKED_RANGES.find((r) => {

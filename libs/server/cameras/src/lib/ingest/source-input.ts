@@ -14,6 +14,13 @@ export interface UrlSourceInput {
   url: string;
   /** RTSP lower transport; default tcp (survives NAT and packet loss better). */
   transport?: 'tcp' | 'udp';
+  /**
+   * Where this run connects, set by prepareEgress() right after the SSRF guard's check (see source-egress.ts):
+   * `proxyUrl` = the loopback guarding proxy every http(s)/HLS request goes through; `connectAddress` = the checked
+   * IP that an rtsp:// URL is opened at. Absent: ffmpeg resolves the host itself.
+   */
+  proxyUrl?: string;
+  connectAddress?: string;
 }
 
 /** A local capture device (USB/V4L2 webcam), e.g. /dev/video0. */

@@ -13,7 +13,7 @@ import { SettingsService } from '@crowdsafe/server-settings';
 import Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
 import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
-import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
+import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, prepareEgress, type PreparedSource, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
 import type { CameraAnalyticsInput } from './camera-analytics';
 import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
@@ -355,8 +355,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   }
 
   /** Before every (re)connect: the SSRF guard re-resolves network hosts; files must still be inside the media dirs. */
-  private async beforeConnect(input: SourceInput): Promise<void> {
-    if (input.kind === 'url') await this.guard.checkSource(input);
+  private async beforeConnect(input: SourceInput): Promise<PreparedSource | void> {
+    // Network sources: checked, and pinned to the checked address for this connect (see prepareEgress).
+    if (input.kind === 'url') return prepareEgress(input, this.guard);
     else if (input.kind === 'file') await resolveMediaFile(input.path, this.config.cameras.mediaDirs, [this.config.cameras.sampleVideo]);
   }
 

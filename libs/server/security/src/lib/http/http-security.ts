@@ -138,6 +138,15 @@ export function applyHttpSecurity(app: INestApplication, config: AppConfig): voi
     res.setHeader('Content-Security-Policy', cspHeader(cspDirectives(cspNonce(res), req.get('host'), docs)));
     next();
   });
+  // API answers carry tokens, temporary passwords, tickets and live state: no shared or browser cache keeps them
+  // (login, refresh, me, reset-password...). A handler that may be cached says so itself (it overrides this).
+  express.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/api/') && !req.path.startsWith('/api/docs')) {
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Pragma', 'no-cache');
+    }
+    next();
+  });
   express.use((req: Request, res: Response, next: NextFunction) => {
     const problem = csrfCheck(req, config.web.corsOrigins);
     if (problem) return sendJsonError(res, 403, problem);
