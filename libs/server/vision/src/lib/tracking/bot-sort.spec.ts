@@ -1,5 +1,5 @@
 import type { Detection } from '@crowdsafe/contracts';
-import { BotSortTracker } from './bot-sort';
+import { BotSortTracker, kalmanWeightsFor } from './bot-sort';
 import type { BotSortOptions, TrackerOutput } from './types';
 
 /** A person-sized detection centred at (cx, cy). */
@@ -259,12 +259,13 @@ describe('BotSortTracker options', () => {
       matchThresh: 0.8,
       lowMatchThresh: 0.5,
       fuseScore: true,
-      iouBufferS: 0,
+      iouBufferS: 0.5,
+      kalmanReferenceFps: 30,
       minHits: 3,
       frameRate: 30,
     });
     expect(tracker.maxTimeLost).toBe(30);
-    expect(tracker.iouBuffer).toBe(0);
+    expect(tracker.iouBuffer).toBeCloseTo(0.5 / 30, 12);
   });
 
   it.each([
@@ -278,7 +279,8 @@ describe('BotSortTracker options', () => {
   });
 
   it.each([
-    { name: 'off', opts: { frameRate: 25 }, buffer: 0 },
+    { name: 'off', opts: { frameRate: 25, iouBufferS: 0 }, buffer: 0 },
+    { name: 'default 0.5/s at 5 fps', opts: { frameRate: 5 }, buffer: 0.1 },
     { name: '1/s at 25 fps', opts: { frameRate: 25, iouBufferS: 1 }, buffer: 0.04 },
     { name: '1/s at 5 fps', opts: { frameRate: 5, iouBufferS: 1 }, buffer: 0.2 },
     { name: 'capped at 0.5', opts: { frameRate: 1, iouBufferS: 3 }, buffer: 0.5 },
@@ -296,6 +298,7 @@ describe('BotSortTracker options', () => {
     { name: 'activateThresh > 1', opts: { activateThresh: 1.2 } },
     { name: 'NaN lowMatchThresh', opts: { lowMatchThresh: NaN } },
     { name: 'negative iouBufferS', opts: { iouBufferS: -0.5 } },
+    { name: 'negative kalmanReferenceFps', opts: { kalmanReferenceFps: -30 } },
     { name: 'minHits 0', opts: { minHits: 0 } },
     { name: 'frameRate 0', opts: { frameRate: 0 } },
   ])('rejects $name', ({ opts }) => {
@@ -405,7 +408,7 @@ describe('BotSortTracker second association (low-score detections) and buffered 
       opts: { lowMatchThresh: 0 },
       ids: [[], [], [1], [1], [1], [], [], [], [1], [1]],
     },
-    { name: 'fast mover, plain IoU: tentative tracks never overlap their next detection', input: fast, opts: { frameRate: 5 }, ids: [[], [], [], [], [], [], [], []] },
+    { name: 'fast mover, plain IoU: tentative tracks never overlap their next detection', input: fast, opts: { frameRate: 5, iouBufferS: 0 }, ids: [[], [], [], [], [], [], [], []] },
     {
       name: 'fast mover, buffered IoU 2.5/s at 5 fps (0.5 per side): confirmed on the 3rd frame',
       input: fast,
@@ -414,5 +417,35 @@ describe('BotSortTracker second association (low-score detections) and buffered 
     },
   ])('$name', ({ input, opts, ids }) => {
     expect(run(input, opts).map((o) => o.tracks.map((t) => t.id))).toEqual(ids);
+  });
+});
+
+describe('BotSortTracker Kalman noise scaled to the frame interval (kalmanReferenceFps)', () => {
+  it.each([
+    { name: 'off: Ultralytics weights per step', o: { kalmanReferenceFps: 0, frameRate: 5 }, p: 1 / 20, v: 1 / 160 },
+    { name: '30 fps stream, reference 30: unchanged', o: { kalmanReferenceFps: 30, frameRate: 30 }, p: 1 / 20, v: 1 / 160 },
+    { name: '5 fps: a step is 6 frames', o: { kalmanReferenceFps: 30, frameRate: 5 }, p: Math.sqrt(6) / 20, v: 6 ** 1.5 / 160 },
+    { name: '60 fps: half a frame', o: { kalmanReferenceFps: 30, frameRate: 60 }, p: Math.sqrt(0.5) / 20, v: 0.5 ** 1.5 / 160 },
+  ])('$name', ({ o, p, v }) => {
+    const w = kalmanWeightsFor(o);
+    expect(w.stdWeightPosition).toBeCloseTo(p, 12);
+    expect(w.stdWeightVelocity).toBeCloseTo(v, 12);
+  });
+
+  /** Estimated vx per frame of a walker at 15 px per frame seen at 5 fps. */
+  const velocities = (opts: Partial<BotSortOptions>): number[] => {
+    const tracker = new BotSortTracker({ frameRate: 5, iouBufferS: 0, ...opts });
+    return Array.from({ length: 6 }, (_, i) => {
+      const out = tracker.update([det(100 + 15 * (i + 1), 200)]);
+      return [...out.tracks, ...out.tentative][0].velocity.vx;
+    });
+  };
+
+  it('at 5 fps the velocity converges within 2 steps (was still 16 % low after 6)', () => {
+    const scaled = velocities({});
+    const perStep = velocities({ kalmanReferenceFps: 0 });
+    expect(Math.abs(scaled[2] - 15)).toBeLessThan(0.5);
+    expect(Math.abs(scaled[5] - 15)).toBeLessThan(0.1);
+    expect(perStep[5]).toBeLessThan(13);
   });
 });

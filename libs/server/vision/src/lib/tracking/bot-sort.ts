@@ -70,6 +70,9 @@ function validateOptions(o: BotSortOptions): void {
     throw new RangeError(`frameRate must be a positive number, got ${o.frameRate}`);
   }
   if (typeof o.fuseScore !== 'boolean') throw new RangeError('fuseScore must be a boolean');
+  if (!(o.kalmanReferenceFps >= 0) || !Number.isFinite(o.kalmanReferenceFps)) {
+    throw new RangeError(`kalmanReferenceFps must be a non-negative number, got ${o.kalmanReferenceFps}`);
+  }
   if (!(o.iouBufferS >= 0) || !Number.isFinite(o.iouBufferS)) {
     throw new RangeError(`iouBufferS must be a non-negative number, got ${o.iouBufferS}`);
   }
@@ -106,7 +109,7 @@ export class BotSortTracker {
   /** Association boxes grow by this fraction of their size on each side (iouBufferS x frame interval, capped). */
   readonly iouBuffer: number;
 
-  private readonly kf = new KalmanFilterXYWH();
+  private readonly kf: KalmanFilterXYWH;
   /** Tracked (confirmed and tentative), as Ultralytics' tracked_stracks. */
   private tracked: InternalTrack[] = [];
   /** Lost (confirmed) tracks, as Ultralytics' lost_stracks. Removed tracks are not kept. */
@@ -128,6 +131,7 @@ export class BotSortTracker {
     validateOptions(merged);
     this.options = Object.freeze(merged);
     this.maxTimeLost = Math.round(merged.trackBufferS * merged.frameRate);
+    this.kf = new KalmanFilterXYWH(kalmanWeightsFor(merged));
     this.iouBuffer = Math.min(MAX_IOU_BUFFER, merged.iouBufferS / merged.frameRate);
   }
 
@@ -382,6 +386,17 @@ export class BotSortTracker {
 }
 
 /** Kalman box as packed xyxy, optionally grown by `buffer` x its width/height on every side (buffered IoU). */
+/**
+ * Kalman noise per prediction step for the stream's frame rate: Ultralytics' weights (position 1/20, velocity 1/160
+ * of the box size) hold for one frame at `kalmanReferenceFps`; a step of k = reference / frameRate such frames has
+ * position noise sqrt(k) times and velocity (per step) noise k^1.5 times larger (random-walk velocity over k frames,
+ * expressed per step). 0 = the weights per step whatever the rate (Ultralytics).
+ */
+export function kalmanWeightsFor(o: Pick<BotSortOptions, 'kalmanReferenceFps' | 'frameRate'>): { stdWeightPosition: number; stdWeightVelocity: number } {
+  const k = o.kalmanReferenceFps > 0 ? o.kalmanReferenceFps / o.frameRate : 1;
+  return { stdWeightPosition: Math.sqrt(k) / 20, stdWeightVelocity: k ** 1.5 / 160 };
+}
+
 function writeXyxy(mean: Float64Array, out: Float64Array, i: number, buffer = 0): void {
   const cx = mean[0];
   const cy = mean[1];

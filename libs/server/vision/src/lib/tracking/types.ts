@@ -82,6 +82,12 @@ export interface BotSortOptions {
    * walking speed keeps overlapping at 5 fps as at 25 fps. 0 = plain IoU (Ultralytics).
    */
   iouBufferS: number;
+  /**
+   * Frame rate at which the Kalman noise weights (Ultralytics') apply per step, default 30; at another frame rate
+   * the per-step noise is scaled to the frame interval (see `kalmanWeightsFor`), so a 5 fps camera's tracks adapt
+   * their velocity as fast in seconds as a 30 fps one's. 0 = Ultralytics' per-step weights at every rate.
+   */
+  kalmanReferenceFps: number;
   /** Consecutive detections before a track is confirmed (default 3; Ultralytics behaves as 2). */
   minHits: number;
   /** Stream frame rate, frames per second (default 30). */
@@ -97,7 +103,8 @@ export const DEFAULT_BOT_SORT_OPTIONS: Readonly<BotSortOptions> = Object.freeze(
   matchThresh: 0.8,
   lowMatchThresh: 0.5,
   fuseScore: true,
-  iouBufferS: 0,
+  iouBufferS: 0.5,
+  kalmanReferenceFps: 30,
   minHits: 3,
   frameRate: 30,
 });
