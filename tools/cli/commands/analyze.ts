@@ -31,13 +31,13 @@ export async function run(argv: string[]): Promise<void> {
       `${detect.tiling ? `, tiling ${detect.tiling}` : ''}, ${roi}. People count mean ${s.meanCount} (min ${s.minCount}, max ${s.maxCount}; ` +
       `range mean ${s.meanLow}-${s.meanHigh}; methods: ${methods}); ${s.meanDetections} detections per frame; ${s.trackIds} track ids. ` +
       `Throughput ${s.fps} frames/s (detect ${s.meanTimingsMs.detect} ms, inference ${s.meanTimingsMs.inference} ms, track ${s.meanTimingsMs.track} ms per frame).` +
-      `${analyticsLine(result.analytics)}` +
+      `${analyticsLine(result.analytics)}${movementLine(result.movement)}` +
       `${args.mot ? ` MOT: ${resolve(args.mot)}.` : ''}${args.json ? ` JSON: ${resolve(args.json)}.` : ''}`,
   );
 }
 
 /** What `analyzeInput` needs: `crowdsafe analyze`'s options (input, --model, --config, --fps, --max-frames). */
-export type AnalyzeInputOptions = Pick<AnalyzeArgs, 'input' | 'model' | 'config' | 'fps' | 'maxFrames'>;
+export type AnalyzeInputOptions = Pick<AnalyzeArgs, 'input' | 'model' | 'config' | 'fps' | 'maxFrames'> & Partial<Pick<AnalyzeArgs, 'autoCalibration'>>;
 
 /**
  * One offline run of the product's pipeline (the analyze command without its output): validated config, the
@@ -71,7 +71,7 @@ export async function analyzeInput(args: AnalyzeInputOptions): Promise<{ result:
     logger: { warn: (m) => console.error(`warning: ${m}`) },
   });
   try {
-    const result = await runAnalysis({ reader, detector, detect, settings, fps: args.fps, maxFrames: args.maxFrames, modelPath, analytics });
+    const result = await runAnalysis({ reader, detector, detect, settings, fps: args.fps, maxFrames: args.maxFrames, modelPath, analytics, autoCalibration: args.autoCalibration === true });
     return { result, detect };
   } finally {
     await detector.close();
@@ -90,10 +90,20 @@ function analyticsLine(a: AnalyticsSummary | null): string {
   if (!a) return '';
   const v = a.meanVelocity === null ? 'n/a' : `${a.meanVelocity} m/s (median per frame p10-p90 ${a.velocityP10}-${a.velocityP90})`;
   return (
-    ` Analytics (${a.calibration}${a.approximate ? ', approximate' : ''}, floor ${a.floorAreaM2} m²): density mean ${a.meanDensity} p/m² (max ${a.maxDensity}), ` +
+    ` Analytics (${a.calibration}${a.approximate ? ', approximate' : ''}${a.auto ? `, AUTOMATIC from people's heights (${a.auto.model}, ${a.auto.pxPerMAtMid} px/m at mid-frame, from frame ${a.auto.firstFrame})` : ''}, floor ${a.floorAreaM2} m²): density mean ${a.meanDensity} p/m² (max ${a.maxDensity}), ` +
     `speed mean ${v}, flow in ${a.flowInTotal} / out ${a.flowOutTotal}, surge max ${a.maxSurge ?? 'n/a'} p/m²/s, pressure max ${a.maxPressure ?? 'n/a'} /s², ` +
     `counter-flow mean ${a.meanCounterFlow ?? 'n/a'}.`
   );
+}
+
+/** Seconds with a dominant direction, and the most frequent compass word. */
+function movementLine(m: AnalysisResult['movement']): string {
+  const withHeading = m.filter((s) => s.compass !== null);
+  if (!m.length) return '';
+  const counts = new Map<string, number>();
+  for (const s of withHeading) counts.set(s.compass as string, (counts.get(s.compass as string) ?? 0) + 1);
+  const top = [...counts.entries()].sort((p, q) => q[1] - p[1])[0];
+  return ` Movement: a dominant direction in ${withHeading.length} of ${m.length} s${top ? ` (mostly ${top[0]}, ${top[1]} s; 0 deg = image up)` : ''}.`;
 }
 
 function r2(v: number): number {

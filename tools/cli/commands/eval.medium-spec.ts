@@ -73,6 +73,26 @@ describe('crowdsafe eval (CLI)', () => {
     expect(json.metrics).toMatchObject({ gtFormat: 'mot15', frames: 71, gtBoxes: 359, gtIds: 8, mota: 1, idf1: 1, idsw: 0 });
   });
 
+  it('--fps 5: only the frames a 5 fps camera processes are scored (1, 6, ..., 71 of the 25 fps sequence)', () => {
+    // Predictions = the gt of those frames only: perfect at 5 fps; without --fps the other 56 frames are all misses.
+    const gtText = readFileSync(join(TUD, 'gt', 'gt.txt'), 'utf8');
+    const sub = join(dir, 'tud-5fps.txt');
+    writeFileSync(sub, gtText.split('\n').filter((l) => l && (Number(l.split(',')[0]) - 1) % 5 === 0).join('\n'));
+    const out = join(dir, 'tud5.json');
+    const r = cli('mot', '--gt', join(TUD, 'gt', 'gt.txt'), '--pred', sub, '--fps', '5', '--json', out);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('scoring the frames processed at 5 fps of a 25 fps sequence');
+    const m = JSON.parse(readFileSync(out, 'utf8')).metrics;
+    expect(m).toMatchObject({ mota: 1, idf1: 1 });
+    expect(m.gtBoxes).toBeLessThan(359 / 4);
+    const all = cli('mot', '--gt', join(TUD, 'gt', 'gt.txt'), '--pred', sub, '--json', out);
+    expect(all.status).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).metrics.recall).toBeLessThan(0.3);
+    const bad = cli('mot', '--gt', join(TUD, 'gt', 'gt.txt'), '--pred', sub, '--fps', 'fast');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("--fps must be a number in (0, 240], got 'fast'");
+  });
+
   it('MOT17-02: the pedestrian gt scores 1; the raw gt as predictions loses its non-pedestrian, non-distractor rows', () => {
     const gtText = readFileSync(join(MOT17, 'gt', 'gt.txt'), 'utf8');
     const ped = gtText.split('\n').filter((l) => /^\d+,\d+,[^,]+,[^,]+,[^,]+,[^,]+,1,1,/.test(l));

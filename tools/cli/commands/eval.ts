@@ -18,11 +18,14 @@ import {
   type SeqInfo,
 } from '@crowdsafe/vision';
 
+import { frameSlot } from './analyze/options';
+
 export const summary = 'score tracking (eval mot) or counting (eval count) output against ground truth';
 
 const USAGE = [
   'usage: crowdsafe eval mot --gt <gt.txt> --pred <pred.txt> [--seqinfo <seqinfo.ini>] [--format auto|mot15|mot17]',
-  '                          [--iou 0.5] [--json <out.json>]',
+  '                          [--iou 0.5] [--fps N] [--json <out.json>]',
+  '         --fps N: score only the frames `crowdsafe analyze --fps N` processes (needs frameRate in seqinfo.ini)',
   '       crowdsafe eval count --gt <annotations.json | ground_truth dir> --pred <counts.json> [--bands 50,100,200]',
   '                            [--json <out.json>]',
 ].join('\n');
@@ -33,7 +36,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  if (sub === 'mot') return evalMot(parseFlags(rest, ['gt', 'pred', 'seqinfo', 'format', 'iou', 'json'], ['gt', 'pred']));
+  if (sub === 'mot') return evalMot(parseFlags(rest, ['gt', 'pred', 'seqinfo', 'format', 'iou', 'fps', 'json'], ['gt', 'pred']));
   if (sub === 'count') return evalCount(parseFlags(rest, ['gt', 'pred', 'bands', 'json'], ['gt', 'pred']));
   throw new Error(`unknown eval target '${sub}' (expected 'mot' or 'count'); see crowdsafe eval --help`);
 }
@@ -101,8 +104,19 @@ function evalMot(flags: Record<string, string>): void {
   }
   const seqinfo: SeqInfo | undefined = seqinfoPath ? parseSeqInfo(readText(seqinfoPath, 'seqinfo'), seqinfoPath) : undefined;
 
-  const gt = parseMotText(readText(gtPath, 'gt file'), gtPath);
-  const pred = parseMotText(readText(predPath, 'prediction file'), predPath);
+  let gt = parseMotText(readText(gtPath, 'gt file'), gtPath);
+  let pred = parseMotText(readText(predPath, 'prediction file'), predPath);
+  if (flags['fps'] !== undefined) {
+    const fps = Number(flags['fps']);
+    if (!(Number.isFinite(fps) && fps > 0 && fps <= 240)) throw new Error(`--fps must be a number in (0, 240], got '${flags['fps']}'`);
+    const sourceFps = seqinfo?.frameRate;
+    if (!sourceFps) throw new Error('--fps needs the sequence frame rate: a seqinfo.ini with frameRate (--seqinfo or next to gt/)');
+    // The frames a camera at `fps` processes (same selection as crowdsafe analyze --fps).
+    const kept = (frame: number) => frameSlot(frame, sourceFps, fps) !== null;
+    gt = gt.filter((r) => kept(r.frame));
+    pred = pred.filter((r) => kept(r.frame));
+    console.log(`scoring the frames processed at ${fps} fps of a ${sourceFps} fps sequence`);
+  }
   const m = evaluateMot(gt, pred, {
     iouThreshold,
     gtFormat: format as MotGtFormat | 'auto',

@@ -43,6 +43,8 @@ export {
   type StillThresholds,
 } from './lib/standards';
 export { directionStats } from './lib/direction';
+export { compassOf, MovementDirectionAccumulator, type CompassPoint, type MovementDirection, type MovementDirectionOptions, type MovementSample } from './lib/movement-direction';
+export { AutoCalibrationEstimator, type AutoCalibrationFit, type AutoCalibrationOptions } from './lib/auto-calibration';
 export { PressureField, type PressureMode, type PressureOptions } from './lib/pressure';
 export type { BusyHours, BusyHourBucket } from './lib/heatmap';
 export { encodePng, heatColour, renderGridRgba, renderGridInImage, crc32, type HeatmapRenderOptions } from './lib/png';

@@ -5,11 +5,12 @@ import { frameSlot, parseAnalyzeArgs, parseCameraConfig, parseCameraConfigFile }
 
 describe('parseAnalyzeArgs', () => {
   it.each([
-    { name: 'input only', argv: ['v.mp4'], expected: { input: 'v.mp4', help: false } },
-    { name: 'every option', argv: ['v.mp4', '--model', 'm.onnx', '--config', 'c.json', '--fps', '5', '--mot', 'o.txt', '--json', 'o.json'], expected: { input: 'v.mp4', model: 'm.onnx', config: 'c.json', fps: 5, mot: 'o.txt', json: 'o.json', help: false } },
-    { name: '--flag=value', argv: ['--fps=2.5', 'dir/'], expected: { input: 'dir/', fps: 2.5, help: false } },
-    { name: '--max-frames', argv: ['v.mp4', '--max-frames', '25'], expected: { input: 'v.mp4', maxFrames: 25, help: false } },
-    { name: 'help', argv: ['--help'], expected: { input: '', help: true } },
+    { name: 'input only', argv: ['v.mp4'], expected: { input: 'v.mp4', autoCalibration: true, help: false } },
+    { name: 'every option', argv: ['v.mp4', '--model', 'm.onnx', '--config', 'c.json', '--fps', '5', '--mot', 'o.txt', '--json', 'o.json'], expected: { input: 'v.mp4', model: 'm.onnx', config: 'c.json', fps: 5, mot: 'o.txt', json: 'o.json', autoCalibration: true, help: false } },
+    { name: '--flag=value', argv: ['--fps=2.5', 'dir/'], expected: { input: 'dir/', fps: 2.5, autoCalibration: true, help: false } },
+    { name: '--max-frames', argv: ['v.mp4', '--max-frames', '25'], expected: { input: 'v.mp4', maxFrames: 25, autoCalibration: true, help: false } },
+    { name: 'help', argv: ['--help'], expected: { input: '', autoCalibration: true, help: true } },
+    { name: '--no-auto-calibration', argv: ['v.mp4', '--no-auto-calibration'], expected: { input: 'v.mp4', autoCalibration: false, help: false } },
   ])('$name', ({ argv, expected }) => {
     expect(parseAnalyzeArgs(argv)).toEqual(expected);
   });

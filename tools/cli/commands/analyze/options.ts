@@ -2,7 +2,7 @@
 import { parseDetectionSettings, type CameraDetectionSettings } from '@crowdsafe/vision';
 import type { CameraAnalyticsInput } from '@crowdsafe/server-cameras';
 
-export const USAGE = `usage: crowdsafe analyze <video | image-dir> [--model M.onnx] [--config camera.json] [--fps N] [--max-frames N] [--mot out.txt] [--json out.json]
+export const USAGE = `usage: crowdsafe analyze <video | image-dir> [--model M.onnx] [--config camera.json] [--fps N] [--max-frames N] [--mot out.txt] [--json out.json] [--no-auto-calibration]
   Runs the product's detector + counting pipeline offline over every decoded frame (no real-time pacing).
   --model    ONNX model (default MODEL_PATH)
   --config   per-camera settings: { "detection": { "confidence", "iou", "maxDetections", "tiling", "roi" },
@@ -11,7 +11,9 @@ export const USAGE = `usage: crowdsafe analyze <video | image-dir> [--model M.on
   --fps      process N frames per second of video like a camera at targetFps N (default: every frame)
   --max-frames  stop after N processed frames
   --mot      write confirmed tracks in MOTChallenge format: frame,id,x,y,w,h,conf,-1,-1,-1 (source pixels, frames from 1)
-  --json     write per-frame results and a summary`;
+  --json     write per-frame results, the movement direction per second and a summary
+  --no-auto-calibration  without a calibrationData in --config, do not estimate an approximate one from people's
+             heights (by default analytics then start, flagged approximate, once enough people were seen)`;
 
 export interface AnalyzeArgs {
   input: string;
@@ -21,18 +23,24 @@ export interface AnalyzeArgs {
   maxFrames?: number;
   mot?: string;
   json?: string;
+  /** Estimate an approximate calibration from people's heights when --config has none (default true). */
+  autoCalibration: boolean;
   help: boolean;
 }
 
 const VALUE_FLAGS = ['--model', '--config', '--fps', '--max-frames', '--mot', '--json'] as const;
 
 export function parseAnalyzeArgs(argv: readonly string[]): AnalyzeArgs {
-  const out: Partial<AnalyzeArgs> & { help: boolean } = { help: false };
+  const out: Partial<AnalyzeArgs> & { help: boolean; autoCalibration: boolean } = { help: false, autoCalibration: true };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '-h' || a === '--help') {
       out.help = true;
+      continue;
+    }
+    if (a === '--no-auto-calibration') {
+      out.autoCalibration = false;
       continue;
     }
     if (!a.startsWith('--')) {

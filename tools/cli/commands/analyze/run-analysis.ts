@@ -4,10 +4,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CrowdAnalyzer, type FrameAnalytics } from '@crowdsafe/analytics';
-import type { BBox, CountMethod, DetectOptions, Detection, RawFrame } from '@crowdsafe/contracts';
+import type { BBox, CountMethod, DetectOptions, Detection, LiveMovement, RawFrame } from '@crowdsafe/contracts';
 import type { PersonDetector } from '@crowdsafe/server-ai';
 import { PeopleCounter, type CameraDetectionSettings } from '@crowdsafe/vision';
-import { type CameraAnalyticsSetup, lineTotals, LIVE_ANALYZER_OPTIONS } from '@crowdsafe/server-cameras';
+import { AutoCalibrationSetup, type CameraAnalyticsSetup, lineTotals, LIVE_ANALYZER_OPTIONS, SecondMovements } from '@crowdsafe/server-cameras';
 import { frameSlot } from './options';
 import type { FrameReader, SourceInfo } from './frame-reader';
 
@@ -54,6 +54,10 @@ export interface FrameAnalyticsCompact {
 export interface AnalyticsSummary {
   calibration: string;
   approximate: boolean;
+  /** 'calibrated': from --config; 'approximate': estimated from people's heights (no calibration given). */
+  calibrationSource: 'calibrated' | 'approximate';
+  /** The automatic fit (approximate only): model, scale at mid-frame, camera height, horizon, first frame used. */
+  auto?: { model: string; pxPerMAtMid: number; cameraHeightM: number | null; horizonRow: number | null; firstFrame: number };
   floorAreaM2: number;
   /** Frames analysed. */
   frames: number;
@@ -103,8 +107,13 @@ export interface AnalysisResult {
   detect: DetectOptions;
   roi: CameraDetectionSettings['roi'] | null;
   summary: AnalysisSummary;
-  /** Analytics summary (null without a calibration). */
+  /** Analytics summary (null without a calibration and before an automatic one). */
   analytics: AnalyticsSummary | null;
+  /**
+   * Dominant movement direction per second of video (image plane: degrees clockwise from image up, compass word,
+   * coherence; no heading when people stand still, fewer than 3 move, or movement is chaotic).
+   */
+  movement: Array<LiveMovement & { second: number }>;
   frames: FrameResult[];
 }
 
@@ -117,8 +126,10 @@ export interface AnalysisOptions {
   fps?: number;
   /** --max-frames: stop after this many processed frames. */
   maxFrames?: number;
-  /** Validated analytics setup (from --config); absent = no analytics. */
+  /** Validated analytics setup (from --config); absent = no analytics (or an automatic one, see autoCalibration). */
   analytics?: Extract<CameraAnalyticsSetup, { state: 'on' }>;
+  /** Without `analytics`: estimate an approximate calibration from people's heights, as a live camera does. */
+  autoCalibration?: boolean;
   modelPath: string;
 }
 
@@ -139,13 +150,19 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
   const toSource = (b: BBox): BBox => ({ x1: b.x1 * sx, y1: b.y1 * sy, x2: b.x2 * sx, y2: b.y2 * sy });
   const frames: FrameResult[] = [];
   let sourceFrames = 0;
-  const setup = o.analytics;
-  const analyzer = setup
-    ? new CrowdAnalyzer({ cameraId: 'analyze', calibration: setup.calibration, zones: setup.zones, lines: setup.lines, ...(setup.capacity === undefined ? {} : { capacity: setup.capacity }), options: LIVE_ANALYZER_OPTIONS })
-    : null;
+  let setup = o.analytics;
+  const analyzerOf = (s: Extract<CameraAnalyticsSetup, { state: 'on' }>) =>
+    new CrowdAnalyzer({ cameraId: 'analyze', calibration: s.calibration, zones: s.zones, lines: s.lines, ...(s.capacity === undefined ? {} : { capacity: s.capacity }), options: LIVE_ANALYZER_OPTIONS });
+  let analyzer = setup ? analyzerOf(setup) : null;
+  const auto = !setup && o.autoCalibration ? new AutoCalibrationSetup() : null;
+  let autoFirstFrame = 0;
   // Tracker boxes are in decoded pixels; the calibration's image coordinates refer to its own frame size.
-  const ax = setup ? setup.calibration.frame.width / info.decoded.width : 1;
-  const ay = setup ? setup.calibration.frame.height / info.decoded.height : 1;
+  let ax = setup ? setup.calibration.frame.width / info.decoded.width : 1;
+  let ay = setup ? setup.calibration.frame.height / info.decoded.height : 1;
+  const movements = new SecondMovements(processingFps);
+  const movement: AnalysisResult['movement'] = [];
+  let openSecond: number | null = null;
+  const closeSecond = (s: number) => movement.push({ second: s, ...movements.take(s * 1000) });
   let totals = { in: 0, out: 0 };
   let lastAnalytics: FrameAnalytics | null = null;
   const started = performance.now();
@@ -179,6 +196,19 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
     const detections: Detection[] = run.detections[0] ?? [];
     const result = counter.process(detections, slot, info.decoded, undefined, { ...info.decoded, rgb: f.data });
     const t2 = performance.now();
+    const second = Math.floor(raw.capturedAt / 1000);
+    if (openSecond !== null && second !== openSecond) closeSecond(openSecond);
+    openSecond = second;
+    movements.add(raw.capturedAt, result.tracks);
+    const autoSetup = auto?.observe(info.decoded, result.tracks);
+    if (autoSetup) {
+      setup = autoSetup;
+      analyzer = analyzerOf(autoSetup);
+      ax = autoSetup.calibration.frame.width / info.decoded.width;
+      ay = autoSetup.calibration.frame.height / info.decoded.height;
+      totals = { in: 0, out: 0 };
+      autoFirstFrame ||= f.number;
+    }
     let analytics: FrameAnalyticsCompact | undefined;
     if (analyzer) {
       const a = analyzer.update({
@@ -212,6 +242,7 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
       ...(analytics ? { analytics } : {}),
     });
   }
+  if (openSecond !== null) closeSecond(openSecond);
   const wallS = (performance.now() - started) / 1000;
   if (!frames.length) throw new Error(`no frames decoded from ${info.path}`);
   const mean = (pick: (f: FrameResult) => number) => Math.round((frames.reduce((s, f) => s + pick(f), 0) / frames.length) * 100) / 100;
@@ -247,7 +278,8 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
         track: mean((f) => f.timingsMs.track),
       },
     },
-    analytics: setup && lastAnalytics ? summarizeAnalytics(frames, lastAnalytics, setup) : null,
+    analytics: setup && lastAnalytics ? summarizeAnalytics(frames, lastAnalytics, setup, auto?.fit ? { ...auto.fit, firstFrame: autoFirstFrame } : null) : null,
+    movement,
     frames,
   };
 }
@@ -278,7 +310,12 @@ function quantile(sorted: readonly number[], q: number): number | null {
   return r3(sorted[i]);
 }
 
-function summarizeAnalytics(frames: readonly FrameResult[], last: FrameAnalytics, setup: Extract<CameraAnalyticsSetup, { state: 'on' }>): AnalyticsSummary {
+function summarizeAnalytics(
+  frames: readonly FrameResult[],
+  last: FrameAnalytics,
+  setup: Extract<CameraAnalyticsSetup, { state: 'on' }>,
+  auto: { model: string; pxPerMAtMid: number; cameraHeightM: number | null; horizonRow: number | null; firstFrame: number } | null,
+): AnalyticsSummary {
   const fa = frames.map((f) => f.analytics).filter((a): a is FrameAnalyticsCompact => a !== undefined);
   const meanOf = (xs: readonly number[]) => (xs.length ? r4(xs.reduce((s, x) => s + x, 0) / xs.length) : null);
   const maxOf = (xs: readonly number[]) => (xs.length ? r4(Math.max(...xs)) : null);
@@ -287,7 +324,11 @@ function summarizeAnalytics(frames: readonly FrameResult[], last: FrameAnalytics
   const densities = fa.map((a) => a.density);
   return {
     calibration: setup.calibration.kind,
-    approximate: setup.calibration.approximate,
+    approximate: setup.calibration.approximate || auto !== null,
+    calibrationSource: auto ? 'approximate' : 'calibrated',
+    ...(auto
+      ? { auto: { model: auto.model, pxPerMAtMid: r3(auto.pxPerMAtMid), cameraHeightM: auto.cameraHeightM === null ? null : r3(auto.cameraHeightM), horizonRow: auto.horizonRow === null ? null : Math.round(auto.horizonRow), firstFrame: auto.firstFrame } }
+      : {}),
     floorAreaM2: r3(setup.calibration.floorAreaM2),
     frames: fa.length,
     meanDensity: meanOf(densities) ?? 0,

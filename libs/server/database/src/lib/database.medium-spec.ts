@@ -295,6 +295,7 @@ describe.each(dialects)('repositories on $name', ({ name, config }) => {
         flowIn: 1,
         riskScore: (i % 10) / 10,
         riskLevel: i % 10 === 9 ? 'WARNING' : 'SAFE',
+        heading: i % 2 ? 90.5 : null,
         metadata: { frames: 5 },
       }));
       const runner = ds.createQueryRunner();
@@ -324,6 +325,7 @@ describe.each(dialects)('repositories on $name', ({ name, config }) => {
         flowOut: null,
         riskScore: 0.9,
         riskLevel: 'WARNING',
+        heading: 90.5,
         metadata: { frames: 5 },
       });
     });
@@ -341,6 +343,10 @@ describe.each(dialects)('repositories on $name', ({ name, config }) => {
         'metric row 1: count must be a non-negative integer',
       );
       await expect(metrics.latest(cameraId)).resolves.toMatchObject({ time: at(999) });
+    });
+
+    it.each([360, -1, Number.NaN])('refuses a heading of %p degrees', async (heading) => {
+      await expect(metrics.insertMany([{ cameraId, time: at(5000), count: 1, heading }])).rejects.toThrow('metric row 0: heading must be in [0, 360)');
     });
 
     it.each([

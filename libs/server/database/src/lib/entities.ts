@@ -161,6 +161,7 @@ export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOpt
       flowOut: { type: 'int', name: 'flow_out', nullable: true },
       riskScore: { type: 'real', name: 'risk_score', nullable: true },
       riskLevel: { type: 'varchar', length: 16, name: 'risk_level', nullable: true },
+      heading: { type: 'real', nullable: true },
       metadata: { type: json, default: jsonDefault({}) },
     },
     // (camera_id, time DESC) is created by a migration (TypeORM can't express DESC); synchronize:false keeps the

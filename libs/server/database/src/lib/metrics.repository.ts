@@ -41,6 +41,7 @@ export function metricRecordProblem(r: MetricRecord): string | null {
     return `countMax must be a non-negative integer or null, got ${r.countMax}`;
   }
   if (r.riskLevel != null && !RISK_LEVELS.includes(r.riskLevel)) return `riskLevel must be one of ${RISK_LEVELS.join(', ')}`;
+  if (r.heading != null && !(r.heading >= 0 && r.heading < 360)) return `heading must be in [0, 360) degrees or null, got ${r.heading}`;
   return null;
 }
 
@@ -76,7 +77,7 @@ export class MetricsRepository {
     for (const r of rows) unique.set(`${r.cameraId}|${r.time.getTime()}`, r);
     if (unique.size === 0) return 0;
     const values = [...unique.values()].map(completeMetricRecord);
-    const overwrite = ['count', 'count_max', 'density', 'velocity', 'surge', 'flow_in', 'flow_out', 'risk_score', 'risk_level', 'metadata'];
+    const overwrite = ['count', 'count_max', 'density', 'velocity', 'surge', 'flow_in', 'flow_out', 'risk_score', 'risk_level', 'heading', 'metadata'];
     // No wrapping transaction: each statement is atomic and the upsert idempotent, so a failure after some chunks
     // is repaired by retrying the whole batch. (On SQLite TypeORM shares one connection, and concurrent explicit
     // transactions would nest as savepoints.)

@@ -92,6 +92,11 @@ export interface MetricRecord {
   flowOut?: number | null;
   riskScore?: number | null;
   riskLevel?: RiskLevel | null;
+  /**
+   * Dominant movement direction of the second, degrees clockwise from image up (0 = up, 90 = right), [0, 360);
+   * null when people stand still, too few move or movement is chaotic (compass word and coherence in metadata.movement).
+   */
+  heading?: number | null;
   metadata?: JsonObject;
 }
 
@@ -111,6 +116,7 @@ export function completeMetricRecord(r: MetricRecord): CompleteMetricRecord {
     flowOut: r.flowOut ?? null,
     riskScore: r.riskScore ?? null,
     riskLevel: r.riskLevel ?? null,
+    heading: r.heading ?? null,
     metadata: r.metadata ?? {},
   };
 }

@@ -66,6 +66,16 @@ export class MetricPointDto {
   riskLevel?: RiskLevel | null;
 
   @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 360,
+    description:
+      'Dominant movement direction of the second, degrees clockwise from image up (0 = up/N, 90 = right/E); null when people stand still or move chaotically (compass word and coherence in metadata.movement). Per-second rows only: absent from range buckets',
+  })
+  heading?: number | null;
+
+  @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
     description: 'Extra data: the stored row metadata (current) or { samples } (range)',

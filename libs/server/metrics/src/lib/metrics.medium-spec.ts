@@ -178,6 +178,7 @@ describe('MetricsController (HTTP, SQLite)', () => {
       flowOut: null,
       riskScore: null,
       riskLevel: 'SAFE',
+      heading: null,
       metadata: { frames: 5 },
     });
   });

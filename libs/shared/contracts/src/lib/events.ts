@@ -40,6 +40,30 @@ export interface MetricsUpdateEvent {
    * analytics off; the reason is in the metrics row's metadata.risk). Absent from producers that predate it.
    */
   risk?: LiveRisk | null;
+  /**
+   * Dominant movement direction of that second (image plane; computed with or without a calibration). Absent from
+   * producers that predate it.
+   */
+  movement?: LiveMovement;
+}
+
+/** Compass word of a heading: 8 sectors of 45 degrees; N = image up, E = image right. */
+export type CompassPoint = 'N' | 'NE' | 'E' | 'SE' | 'S' | 'SW' | 'W' | 'NW';
+
+/**
+ * One second's dominant movement direction, in the image plane: heading in degrees clockwise from image up
+ * (0 = up/N, 90 = right/E, 180 = down/S, 270 = left/W). A calibration carries no north, so N always means image up.
+ */
+export interface LiveMovement {
+  /** [0, 360), 0.1 degree; null when people stand still, fewer than 3 move, or movement is chaotic (coherence < 0.5). */
+  headingDeg: number | null;
+  compass: CompassPoint | null;
+  /** How aligned the movers are: |mean unit heading|, 0 (chaotic / opposed) .. 1 (all the same way). */
+  coherence: number;
+  /** Moving track samples (track x frame) in the second (moving: >= 0.15 of its box height per second). */
+  movingSamples: number;
+  /** All track samples in the second. */
+  samples: number;
 }
 
 /** One second of a camera's risk score (compact). */
@@ -73,8 +97,13 @@ export interface LiveAnalytics {
   reason?: string;
   /** Calibration kind in use ('homography' | 'scale' | 'manual'); null when off. */
   calibration: string | null;
-  /** True for scale and manual calibrations (no fitted ground homography). */
+  /** True for scale and manual calibrations (no fitted ground homography) and for automatic ones. */
   approximate: boolean;
+  /**
+   * 'calibrated': the operator's calibration; 'approximate': estimated automatically from people's heights
+   * (1.7 m assumed) because the camera has none, until the operator calibrates. Absent from older producers.
+   */
+  calibrationSource?: 'calibrated' | 'approximate';
   /** Mean people per m² over the camera floor region during the second. */
   density: number | null;
   /** Mean ground speed of the tracked people, m/s (null: nobody with a valid velocity, or no ground mapping). */

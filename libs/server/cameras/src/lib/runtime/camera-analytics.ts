@@ -184,15 +184,19 @@ export function lineTotals(a: FrameAnalytics): { in: number; out: number } {
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 const r4 = (v: number): number => Math.round(v * 10000) / 10000;
 
-/** The compact live object of a second (metrics_update.analytics). */
-export function liveAnalyticsOf(acc: AnalyticsSecondAcc): LiveAnalytics {
+/**
+ * The compact live object of a second (metrics_update.analytics). `source`: the operator's calibration, or one
+ * estimated automatically from people's heights ('approximate').
+ */
+export function liveAnalyticsOf(acc: AnalyticsSecondAcc, source: 'calibrated' | 'approximate' = 'calibrated'): LiveAnalytics {
   const a = acc.last;
   const ground = a.calibration.groundAvailable;
   const moving = a.direction.available && a.direction.movingCount > 0;
   return {
     status: 'on',
     calibration: a.calibration.kind,
-    approximate: a.calibration.approximate,
+    approximate: a.calibration.approximate || source === 'approximate',
+    calibrationSource: source,
     density: r4(acc.densitySum / acc.frames),
     velocity: acc.speedFrames ? r3(acc.speedSum / acc.speedFrames) : null,
     surge: a.camera.surge.ready ? r4(a.camera.surge.ratePerM2PerS) : null,
@@ -269,6 +273,7 @@ export function metadataOf(live: LiveAnalytics | null, uncalibratedReason: strin
     status: 'on',
     calibration: live.calibration,
     approximate: live.approximate,
+    calibrationSource: live.calibrationSource ?? 'calibrated',
     stillBand: live.stillBand,
     losWalkway: live.losWalkway,
     surgeLevel: live.surgeLevel,

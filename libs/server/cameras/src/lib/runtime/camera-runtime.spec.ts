@@ -43,6 +43,7 @@ function harness(
     counting?: CameraRuntimeOptions['counting'];
     density?: FakeDensity;
     analytics?: CameraRuntimeOptions['analytics'];
+    autoCalibration?: boolean;
     risk?: unknown;
     /** A live source (inference takes the newest queued frame). */
     live?: boolean;
@@ -102,7 +103,7 @@ function harness(
     now: () => now,
   };
   const runtime = new CameraRuntime(
-    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, sourceIsLive: opts.live, ...(opts.liveFps ? { liveFps: opts.liveFps } : {}), detect: {}, counting: opts.counting, analytics: opts.analytics, ...(opts.risk === undefined ? {} : { risk: opts.risk }), ...(density ? { density: { intervalMs: density.intervalMs } } : {}) },
+    { cameraId: 'cam-1', frameQueueSize: opts.queue ?? 30, frameMaxAgeMs: opts.maxAgeMs ?? 3000, sourceIsLive: opts.live, ...(opts.liveFps ? { liveFps: opts.liveFps } : {}), detect: {}, counting: opts.counting, analytics: opts.analytics, ...(opts.autoCalibration === undefined ? {} : { autoCalibration: opts.autoCalibration }), ...(opts.risk === undefined ? {} : { risk: opts.risk }), ...(density ? { density: { intervalMs: density.intervalMs } } : {}) },
     deps,
   );
   let seq = 0;
@@ -807,5 +808,77 @@ describe('liveOverlayOf', () => {
       expect(r.detections.map((d) => d.box)).toEqual(r.tracks.map((t) => t.box));
     }
     expect(tracked.tracks[0]?.box.x1).toBe(100); // the processed overlay is not mutated
+  });
+});
+
+describe('CameraRuntime: movement direction and zero-configuration calibration (issue 13)', () => {
+  const FPS = 5;
+  /**
+   * 10 people on rows 100..325 of a 640x360 frame seen in perspective (box height 0.4 x (foot row + 100) px: 80 to
+   * 170 px), each moving (dx, dy) px per frame.
+   */
+  const crowd = (dx: number, dy: number) => (seq: number): Detection[] =>
+    Array.from({ length: 10 }, (_, i) => {
+      const foot = 100 + 25 * i + dy * seq;
+      const h = 0.4 * (foot + 100);
+      const x = 30 + 60 * i + dx * seq;
+      return { box: { x1: x - h / 6, y1: foot - h, x2: x + h / 6, y2: foot }, score: 0.9, classId: 0 };
+    });
+  async function run(h: ReturnType<typeof harness>, frames: number) {
+    await h.runtime.start();
+    for (let i = 0; i < frames; i++) await h.step(1000 / FPS);
+    h.advance(3000);
+    h.tick();
+    await h.runtime.stop();
+  }
+
+  it.each([
+    { name: 'standing still: no heading', dx: 0, dy: 0, heading: null, compass: null },
+    { name: 'walking right', dx: 12, dy: 0, heading: 90, compass: 'E' },
+    { name: 'walking left', dx: -12, dy: 0, heading: 270, compass: 'W' },
+    { name: 'walking up the picture', dx: 0, dy: -3, heading: 0, compass: 'N' },
+  ])('$name: heading column, metadata.movement and metrics_update.movement', async ({ dx, dy, heading, compass }) => {
+    const h = harness({ counting: { fps: FPS }, detections: crowd(dx, dy), autoCalibration: false });
+    await run(h, 20);
+    const settled = h.rows.slice(1); // tracks confirmed and their velocities settled
+    expect(settled.length).toBeGreaterThanOrEqual(2);
+    for (const r of settled) {
+      if (heading === null) expect(r.heading).toBeNull();
+      else expect(Math.abs((((r.heading ?? NaN) - heading + 540) % 360) - 180)).toBeLessThan(5);
+      expect(r.metadata['movement']).toMatchObject({ compass });
+    }
+    const ev = h.live.metrics[h.live.metrics.length - 1];
+    expect(ev.movement?.compass).toBe(compass);
+  });
+
+  it.each([
+    { name: 'uncalibrated, auto on: density in real units flagged approximate', analytics: undefined, auto: undefined, source: 'approximate' },
+    { name: 'uncalibrated, auto off: counting only', analytics: undefined, auto: false, source: null },
+    {
+      name: "the operator's calibration wins: flagged calibrated",
+      analytics: { calibrationData: { frame: { width: 640, height: 360 }, scale: { a: [0, 0], b: [100, 0], distanceM: 1 } } },
+      auto: undefined,
+      source: 'calibrated',
+    },
+  ])('$name', async ({ analytics, auto, source }) => {
+    const h = harness({ counting: { fps: FPS }, detections: crowd(6, 0), analytics, ...(auto === undefined ? {} : { autoCalibration: auto }) });
+    await run(h, 40);
+    const ev = h.live.metrics[h.live.metrics.length - 1];
+    const last = h.rows[h.rows.length - 1];
+    if (source === null) {
+      expect(ev.analytics).toBeNull();
+      expect(last.density).toBeNull();
+      expect(last.metadata['analytics']).toMatchObject({ status: 'uncalibrated' });
+      return;
+    }
+    expect(ev.analytics).toMatchObject({ status: 'on', approximate: true, calibrationSource: source });
+    expect(last.metadata['analytics']).toMatchObject({ status: 'on', calibrationSource: source });
+    expect(last.density).toBeGreaterThan(0);
+    expect(last.velocity).toBeGreaterThan(0);
+    if (source === 'approximate') {
+      // Before enough people were seen (150 samples over 3 bands), no real units.
+      expect(h.rows[0].density).toBeNull();
+      expect(h.warnings.some((w) => w.includes('automatic: scale from'))).toBe(true);
+    }
   });
 });

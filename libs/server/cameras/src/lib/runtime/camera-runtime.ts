@@ -11,6 +11,7 @@ import type {
   Detection,
   FrameDetections,
   LiveAnalytics,
+  LiveMovement,
   LiveRisk,
   RawFrame,
   RiskLevel,
@@ -35,6 +36,7 @@ import {
   metricColumnsOf,
   resolveCameraAnalytics,
 } from './camera-analytics';
+import { AutoCalibrationSetup, SecondMovements, movementMetadataOf } from './camera-auto-analytics';
 import { renderAlertSnapshot } from './alert-snapshot';
 import { CameraRisk } from './camera-risk';
 import { type LiveFrameEncoder, type LiveFrameSink, type LiveOverlay, scaleBox, scalePx } from './live-frame-encoder';
@@ -84,6 +86,8 @@ export interface CameraMetricsRow {
   riskScore?: number | null;
   /** The camera's tracked level (hysteresis/dwell) after this second (null: no density). */
   riskLevel?: RiskLevel | null;
+  /** Dominant movement direction, degrees clockwise from image up (null: none); details in metadata.movement. */
+  heading?: number | null;
   metadata: Record<string, unknown>;
 }
 
@@ -118,6 +122,11 @@ export interface CameraRuntimeOptions {
    * counting only, analytics off with the reason.
    */
   analytics?: CameraAnalyticsInput;
+  /**
+   * Without a calibration, estimate an approximate one from people's heights (flagged 'approximate') so density,
+   * speed and flow show in real units until the operator calibrates. Default true.
+   */
+  autoCalibration?: boolean;
   /**
    * The camera's risk settings (CameraRecord.settings.risk, a RiskSettings validated with validateRiskConfig).
    * Omitted = DEFAULT_RISK_CONFIG; invalid = the defaults, with the reason warned.
@@ -284,7 +293,10 @@ export class CameraRuntime {
   private densityRuns = 0;
   private densityErrors = 0;
   private densityWarnedAt: number | null = null;
-  private readonly analyticsSetup: CameraAnalyticsSetup;
+  private analyticsSetup: CameraAnalyticsSetup;
+  /** Zero-configuration calibration (uncalibrated cameras only; null otherwise). */
+  private readonly autoCalibration: AutoCalibrationSetup | null;
+  private readonly movements: SecondMovements;
   /** Zone outlines for the annotated live frame, built once from the (fixed) setup. */
   private readonly zones: Pick<LiveOverlay, 'zones'>;
   private analyzer: CrowdAnalyzer | null = null;
@@ -322,6 +334,8 @@ export class CameraRuntime {
     });
     this.trackerMaxGapMs = ((this.counter.stats.maxTimeLost + 1) * 1000) / counting.fps;
     this.analyticsSetup = resolveCameraAnalytics(options.analytics ?? {});
+    this.autoCalibration = this.analyticsSetup.state === 'uncalibrated' && options.autoCalibration !== false ? new AutoCalibrationSetup() : null;
+    this.movements = new SecondMovements(counting.fps);
     this.zones = zoneOutlinesOf(this.analyticsSetup);
     this.initAnalytics();
     this.risk = new CameraRisk(options.cameraId, options.risk, deps.warn, new Date(this.now()));
@@ -593,6 +607,13 @@ export class CameraRuntime {
     this.last = { count, countAt: frame.capturedAt, detections, estimate, tracks: result.tracks };
     this.lastFrame = frame;
     const densityCount = estimate.method === 'fused' ? this.density?.estimate.count : undefined;
+    this.movements.add(frame.capturedAt, result.tracks);
+    const auto = this.autoCalibration?.observe(frame, result.tracks);
+    if (auto) {
+      this.analyticsSetup = auto;
+      this.lastLineTotals = { in: 0, out: 0 };
+      this.initAnalytics();
+    }
     const step = this.analyzeFrame(frame, result.tracks);
     if (this.aggregator.add(frame.capturedAt, count)) this.addSecondExtras(frame.capturedAt, estimate, densityCount, step);
     this.maybeRunDensity(frame, now);
@@ -649,6 +670,7 @@ export class CameraRuntime {
     let method: CountMethod = 'detection';
     let analytics: LiveAnalytics | null = null;
     let risk: LiveRisk | null = null;
+    let movement: LiveMovement | undefined;
     for (const sec of done) {
       const key = sec.time.getTime() / 1000;
       const extras = this.seconds.get(key);
@@ -656,6 +678,7 @@ export class CameraRuntime {
       const range = extras ? { low: Math.round(extras.lowSum / extras.frames), high: Math.round(extras.highSum / extras.frames) } : {};
       const density = extras?.densityCount === undefined ? {} : { densityCount: extras.densityCount };
       analytics = this.secondAnalytics(extras);
+      movement = this.movements.take(sec.time.getTime());
       const r = this.risk.second(sec.time, analytics);
       risk = r.live;
       this.feedAlerts(this.metricsUpdateOf(sec.time.getTime(), sec.count, r.riskLevel, r.riskScore, analytics));
@@ -667,6 +690,7 @@ export class CameraRuntime {
         ...metricColumnsOf(analytics),
         riskScore: r.riskScore,
         riskLevel: r.riskLevel,
+        heading: movement.headingDeg,
         metadata: {
           countMin: sec.countMin,
           frames: sec.frames,
@@ -677,6 +701,7 @@ export class CameraRuntime {
           dropped: health.droppedFrames,
           analytics: metadataOf(analytics, UNCALIBRATED_REASON),
           risk: r.metadata,
+          movement: movementMetadataOf(movement),
         },
       });
     }
@@ -693,6 +718,7 @@ export class CameraRuntime {
       health,
       analytics,
       risk,
+      ...(movement ? { movement } : {}),
     });
   }
 
@@ -818,7 +844,7 @@ export class CameraRuntime {
 
   /** The compact analytics of a closed second: null when uncalibrated, 'off' with the reason when disabled. */
   private secondAnalytics(extras: SecondExtras | undefined): LiveAnalytics | null {
-    if (extras?.analytics) return liveAnalyticsOf(extras.analytics);
+    if (extras?.analytics) return liveAnalyticsOf(extras.analytics, this.autoCalibration ? 'approximate' : 'calibrated');
     if (this.analyticsOffReason !== null) return analyticsOff(this.analyticsOffReason);
     return null;
   }

@@ -95,7 +95,9 @@ describe('PeopleCounter', () => {
     const exit = (f: number): Detection[] => [person(560 + 15 * f, 300)]; // walks right towards the edge
     for (let f = 1; f <= 3; f++) counter.process(exit(f), f, FRAME);
     const highs = [4, 5, 6, 7, 8, 9].map((f) => counter.process([], f, FRAME).count.high);
-    expect(highs).toEqual([1, 1, 1, 1, 1, 0]); // lost inside the frame, then predicted out of it (still kept: 1 lost)
+    // lost inside the frame, then predicted out of it (still kept: 1 lost); the true centre leaves at frame 6, the
+    // Kalman prediction (velocity not fully converged after 3 detections) at frame 8
+    expect(highs).toEqual([1, 1, 1, 1, 0, 0]);
     expect(counter.stats.lost).toBe(1);
   });
 

@@ -1,5 +1,5 @@
 import type { Detection } from '@crowdsafe/contracts';
-import { BotSortTracker } from './bot-sort';
+import { BotSortTracker, kalmanWeightsFor } from './bot-sort';
 import type { BotSortOptions, TrackerOutput } from './types';
 
 /** A person-sized detection centred at (cx, cy). */
@@ -254,15 +254,38 @@ describe('BotSortTracker options', () => {
       trackHighThresh: 0.25,
       trackLowThresh: 0.1,
       newTrackThresh: 0.25,
-      trackBuffer: 30,
+      activateThresh: 1,
+      trackBufferS: 1,
       matchThresh: 0.8,
+      lowMatchThresh: 0.5,
       fuseScore: true,
+      iouBufferS: 0.5,
+      kalmanReferenceFps: 30,
       minHits: 3,
       frameRate: 30,
     });
     expect(tracker.maxTimeLost).toBe(30);
-    expect(new BotSortTracker({ frameRate: 25 }).maxTimeLost).toBe(25);
-    expect(new BotSortTracker({ frameRate: 10, trackBuffer: 31 }).maxTimeLost).toBe(10);
+    expect(tracker.iouBuffer).toBeCloseTo(0.5 / 30, 12);
+  });
+
+  it.each([
+    { name: '1 s at 30 fps', opts: { frameRate: 30 }, maxTimeLost: 30 },
+    { name: '1 s at 25 fps', opts: { frameRate: 25 }, maxTimeLost: 25 },
+    { name: '1 s at 5 fps', opts: { frameRate: 5 }, maxTimeLost: 5 },
+    { name: '2.5 s at 5 fps', opts: { frameRate: 5, trackBufferS: 2.5 }, maxTimeLost: 13 },
+    { name: '0 s', opts: { frameRate: 5, trackBufferS: 0 }, maxTimeLost: 0 },
+  ])('track buffer in seconds: $name -> $maxTimeLost frames', ({ opts, maxTimeLost }) => {
+    expect(new BotSortTracker(opts).maxTimeLost).toBe(maxTimeLost);
+  });
+
+  it.each([
+    { name: 'off', opts: { frameRate: 25, iouBufferS: 0 }, buffer: 0 },
+    { name: 'default 0.5/s at 5 fps', opts: { frameRate: 5 }, buffer: 0.1 },
+    { name: '1/s at 25 fps', opts: { frameRate: 25, iouBufferS: 1 }, buffer: 0.04 },
+    { name: '1/s at 5 fps', opts: { frameRate: 5, iouBufferS: 1 }, buffer: 0.2 },
+    { name: 'capped at 0.5', opts: { frameRate: 1, iouBufferS: 3 }, buffer: 0.5 },
+  ])('buffered IoU scales with the frame interval: $name', ({ opts, buffer }) => {
+    expect(new BotSortTracker(opts).iouBuffer).toBeCloseTo(buffer, 10);
   });
 
   it.each([
@@ -270,7 +293,12 @@ describe('BotSortTracker options', () => {
     { name: 'low above high', opts: { trackLowThresh: 0.5, trackHighThresh: 0.4 } },
     { name: 'negative matchThresh', opts: { matchThresh: -0.1 } },
     { name: 'NaN newTrackThresh', opts: { newTrackThresh: NaN } },
-    { name: 'fractional trackBuffer', opts: { trackBuffer: 2.5 } },
+    { name: 'negative trackBufferS', opts: { trackBufferS: -1 } },
+    { name: 'infinite trackBufferS', opts: { trackBufferS: Infinity } },
+    { name: 'activateThresh > 1', opts: { activateThresh: 1.2 } },
+    { name: 'NaN lowMatchThresh', opts: { lowMatchThresh: NaN } },
+    { name: 'negative iouBufferS', opts: { iouBufferS: -0.5 } },
+    { name: 'negative kalmanReferenceFps', opts: { kalmanReferenceFps: -30 } },
     { name: 'minHits 0', opts: { minHits: 0 } },
     { name: 'frameRate 0', opts: { frameRate: 0 } },
   ])('rejects $name', ({ opts }) => {
@@ -302,5 +330,122 @@ describe('BotSortTracker memory', () => {
     expect(maxRetained).toBeLessThanOrEqual(bound);
     for (let f = 0; f <= tracker.maxTimeLost + 1; f++) tracker.update([]);
     expect(tracker.stats).toMatchObject({ tracked: 0, tentative: 0, lost: 0, removed: 0, removedTotal: 100_000 });
+  });
+});
+
+/** [id, confirmed] of the tracks, activated tentative tracks (positive id) and lost tracks, per frame. */
+function activationTrace(out: TrackerOutput[]): string[] {
+  return out.map((o) => {
+    const show = (ts: TrackerOutput['tracks']) => ts.map((t) => `${t.id}${t.confirmed ? 'c' : ''}`).join(',');
+    return `T[${show(o.tracks)}] A[${show(o.tentative.filter((t) => t.id > 0))}] N${o.tentative.filter((t) => t.id < 0).length} L[${show(o.lost)}]`;
+  });
+}
+
+describe('BotSortTracker activation on the first frame (activateThresh) and confirmation (minHits)', () => {
+  const still = (score: number) => frames(4, () => [det(200, 200, score)]);
+  const blink = (score: number) => frames(5, (f) => (f === 2 ? [] : [det(walk(f), 200, score)]));
+  it.each([
+    { name: 'empty input', input: frames(3, () => []), opts: { activateThresh: 0.6 }, trace: ['T[] A[] N0 L[]', 'T[] A[] N0 L[]', 'T[] A[] N0 L[]'] },
+    {
+      name: 'off (default): tentative until the 3rd hit, then activated and confirmed together',
+      input: still(0.9),
+      opts: {},
+      trace: ['T[] A[] N1 L[]', 'T[] A[] N1 L[]', 'T[1c] A[] N0 L[]', 'T[1c] A[] N0 L[]'],
+    },
+    {
+      name: 'high score: id on the first frame, not confirmed (not counted) before the 3rd hit',
+      input: still(0.9),
+      opts: { activateThresh: 0.6 },
+      trace: ['T[] A[1] N0 L[]', 'T[] A[1] N0 L[]', 'T[1c] A[] N0 L[]', 'T[1c] A[] N0 L[]'],
+    },
+    {
+      name: 'score below activateThresh: tentative as before',
+      input: still(0.5),
+      opts: { activateThresh: 0.6 },
+      trace: ['T[] A[] N1 L[]', 'T[] A[] N1 L[]', 'T[1c] A[] N0 L[]', 'T[1c] A[] N0 L[]'],
+    },
+    {
+      name: 'activated track missed once survives as lost and keeps its id',
+      input: blink(0.9),
+      opts: { activateThresh: 0.6 },
+      trace: ['T[] A[1] N0 L[]', 'T[] A[] N0 L[1]', 'T[] A[1] N0 L[]', 'T[1c] A[] N0 L[]', 'T[1c] A[] N0 L[]'],
+    },
+    {
+      name: 'tentative track missed once is removed and restarts with a new provisional id',
+      input: blink(0.9),
+      opts: {},
+      trace: ['T[] A[] N1 L[]', 'T[] A[] N0 L[]', 'T[] A[] N1 L[]', 'T[] A[] N1 L[]', 'T[1c] A[] N0 L[]'],
+    },
+    {
+      name: 'a one-frame false positive gets an id but is never confirmed and expires after the buffer',
+      input: frames(5, (f) => (f === 1 ? [det(200, 200, 0.95)] : [])),
+      opts: { activateThresh: 0.6, frameRate: 2, trackBufferS: 1 },
+      trace: ['T[] A[1] N0 L[]', 'T[] A[] N0 L[1]', 'T[] A[] N0 L[1]', 'T[] A[] N0 L[]', 'T[] A[] N0 L[]'],
+    },
+  ])('$name', ({ input, opts, trace }) => {
+    expect(activationTrace(run(input, opts))).toEqual(trace);
+  });
+
+  it('stats count activations and confirmations separately', () => {
+    const tracker = new BotSortTracker({ activateThresh: 0.6 });
+    tracker.update([det(100, 200, 0.9), det(400, 200, 0.9)]);
+    for (let f = 0; f < 3; f++) tracker.update([det(100, 200, 0.9)]);
+    expect(tracker.stats).toMatchObject({ activatedTotal: 2, confirmedTotal: 1, nextId: 3 });
+  });
+});
+
+describe('BotSortTracker second association (low-score detections) and buffered IoU', () => {
+  // A confirmed person whose detection drops to 0.15 (occlusion) for frames 6-8: kept by the low-score stage.
+  const dip = frames(10, (f) => [det(walk(f), 200, f >= 6 && f <= 8 ? 0.15 : 0.9)]);
+  // A person jumping 30 px a frame (fast walker at a low frame rate; box 40 px wide).
+  const fast = frames(8, (f) => [det(100 + 30 * f, 200, 0.9)]);
+  it.each([
+    { name: 'no detections', input: frames(3, () => []), opts: {}, ids: [[], [], []] },
+    { name: 'low-score dip: still tracked by the second association', input: dip, opts: {}, ids: [[], [], [1], [1], [1], [1], [1], [1], [1], [1]] },
+    {
+      name: 'low-score dip with lowMatchThresh 0 (second stage off): lost for the dip, same id after',
+      input: dip,
+      opts: { lowMatchThresh: 0 },
+      ids: [[], [], [1], [1], [1], [], [], [], [1], [1]],
+    },
+    { name: 'fast mover, plain IoU: tentative tracks never overlap their next detection', input: fast, opts: { frameRate: 5, iouBufferS: 0 }, ids: [[], [], [], [], [], [], [], []] },
+    {
+      name: 'fast mover, buffered IoU 2.5/s at 5 fps (0.5 per side): confirmed on the 3rd frame',
+      input: fast,
+      opts: { frameRate: 5, iouBufferS: 2.5 },
+      ids: [[], [], [1], [1], [1], [1], [1], [1]],
+    },
+  ])('$name', ({ input, opts, ids }) => {
+    expect(run(input, opts).map((o) => o.tracks.map((t) => t.id))).toEqual(ids);
+  });
+});
+
+describe('BotSortTracker Kalman noise scaled to the frame interval (kalmanReferenceFps)', () => {
+  it.each([
+    { name: 'off: Ultralytics weights per step', o: { kalmanReferenceFps: 0, frameRate: 5 }, p: 1 / 20, v: 1 / 160 },
+    { name: '30 fps stream, reference 30: unchanged', o: { kalmanReferenceFps: 30, frameRate: 30 }, p: 1 / 20, v: 1 / 160 },
+    { name: '5 fps: a step is 6 frames', o: { kalmanReferenceFps: 30, frameRate: 5 }, p: Math.sqrt(6) / 20, v: 6 ** 1.5 / 160 },
+    { name: '60 fps: half a frame', o: { kalmanReferenceFps: 30, frameRate: 60 }, p: Math.sqrt(0.5) / 20, v: 0.5 ** 1.5 / 160 },
+  ])('$name', ({ o, p, v }) => {
+    const w = kalmanWeightsFor(o);
+    expect(w.stdWeightPosition).toBeCloseTo(p, 12);
+    expect(w.stdWeightVelocity).toBeCloseTo(v, 12);
+  });
+
+  /** Estimated vx per frame of a walker at 15 px per frame seen at 5 fps. */
+  const velocities = (opts: Partial<BotSortOptions>): number[] => {
+    const tracker = new BotSortTracker({ frameRate: 5, iouBufferS: 0, ...opts });
+    return Array.from({ length: 6 }, (_, i) => {
+      const out = tracker.update([det(100 + 15 * (i + 1), 200)]);
+      return [...out.tracks, ...out.tentative][0].velocity.vx;
+    });
+  };
+
+  it('at 5 fps the velocity converges within 2 steps (was still 16 % low after 6)', () => {
+    const scaled = velocities({});
+    const perStep = velocities({ kalmanReferenceFps: 0 });
+    expect(Math.abs(scaled[2] - 15)).toBeLessThan(0.5);
+    expect(Math.abs(scaled[5] - 15)).toBeLessThan(0.1);
+    expect(perStep[5]).toBeLessThan(13);
   });
 });

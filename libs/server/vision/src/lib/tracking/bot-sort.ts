@@ -12,8 +12,8 @@ import {
   type TrackState,
 } from './types';
 
-/** Second association (low-score detections vs remaining tracked): IoU cost limit, no score fusion. */
-const SECOND_MATCH_THRESH = 0.5;
+/** Cap of the buffered-IoU growth per side (fraction of the box size). */
+const MAX_IOU_BUFFER = 0.5;
 /** Unconfirmed tracks vs remaining high-score detections. */
 const UNCONFIRMED_MATCH_THRESH = 0.7;
 /** Tracked/lost pairs closer than this IoU distance are duplicates; the younger one is dropped. */
@@ -22,8 +22,10 @@ const DUPLICATE_IOU_DISTANCE = 0.15;
 interface InternalTrack {
   /** Provisional serial (tentative id = -serial). */
   readonly serial: number;
-  /** Public id once confirmed, 0 before. */
+  /** Public id once activated, 0 before. */
   id: number;
+  /** minHits detections reached (sticky). */
+  confirmed: boolean;
   state: TrackState;
   removed: boolean;
   readonly kf: KalmanState;
@@ -53,11 +55,13 @@ function validateOptions(o: BotSortOptions): void {
   unit('trackLowThresh', o.trackLowThresh);
   unit('newTrackThresh', o.newTrackThresh);
   unit('matchThresh', o.matchThresh);
+  unit('lowMatchThresh', o.lowMatchThresh);
+  unit('activateThresh', o.activateThresh);
   if (o.trackLowThresh > o.trackHighThresh) {
     throw new RangeError(`trackLowThresh (${o.trackLowThresh}) must not exceed trackHighThresh (${o.trackHighThresh})`);
   }
-  if (!Number.isInteger(o.trackBuffer) || o.trackBuffer < 0) {
-    throw new RangeError(`trackBuffer must be a non-negative integer, got ${o.trackBuffer}`);
+  if (!(o.trackBufferS >= 0) || !Number.isFinite(o.trackBufferS)) {
+    throw new RangeError(`trackBufferS must be a non-negative number of seconds, got ${o.trackBufferS}`);
   }
   if (!Number.isInteger(o.minHits) || o.minHits < 1) {
     throw new RangeError(`minHits must be a positive integer, got ${o.minHits}`);
@@ -66,26 +70,35 @@ function validateOptions(o: BotSortOptions): void {
     throw new RangeError(`frameRate must be a positive number, got ${o.frameRate}`);
   }
   if (typeof o.fuseScore !== 'boolean') throw new RangeError('fuseScore must be a boolean');
+  if (!(o.kalmanReferenceFps >= 0) || !Number.isFinite(o.kalmanReferenceFps)) {
+    throw new RangeError(`kalmanReferenceFps must be a non-negative number, got ${o.kalmanReferenceFps}`);
+  }
+  if (!(o.iouBufferS >= 0) || !Number.isFinite(o.iouBufferS)) {
+    throw new RangeError(`iouBufferS must be a non-negative number, got ${o.iouBufferS}`);
+  }
 }
 
 /**
  * BoT-SORT multi-object tracker (Aharon et al. 2022, without ReID), following Ultralytics' `BOTSORT` /
  * `BYTETracker.update`:
- * 1. Kalman-predict the confirmed tracked + lost tracks (lost ones with vw = vh = 0), optional camera-motion warp;
+ * 1. Kalman-predict the activated tracked + lost tracks (lost ones with vw = vh = 0), optional camera-motion warp;
  * 2. high-score detections (score >= trackHighThresh) vs that pool, IoU distance (fused with the score),
  *    cost limit matchThresh; lost tracks matched here are re-activated with their id;
  * 3. low-score detections (trackLowThresh < score < trackHighThresh) vs the remaining tracked ones, IoU
- *    distance, limit 0.5; still unmatched tracked tracks become lost;
- * 4. unconfirmed tracks vs the remaining high-score detections (limit 0.7); unmatched unconfirmed are removed;
- * 5. new (tentative) tracks from the remaining detections with score >= newTrackThresh;
- * 6. lost tracks older than maxTimeLost = trackBuffer * frameRate / 30 are removed; tracked/lost duplicates
+ *    distance, limit lowMatchThresh; still unmatched tracked tracks become lost;
+ * 4. tentative tracks vs the remaining high-score detections (limit 0.7); unmatched tentative ones are removed;
+ * 5. new tracks from the remaining detections with score >= newTrackThresh: activated at once when the score is
+ *    >= activateThresh, else tentative;
+ * 6. lost tracks older than maxTimeLost = trackBufferS * frameRate are removed; tracked/lost duplicates
  *    (IoU > 0.85) lose the younger track.
- * A track is confirmed, and gets its id, on its `minHits`-th consecutive detection.
+ * A tentative track is activated (gets its id) on its `minHits`-th consecutive detection; every track is
+ * `confirmed` on its `minHits`-th detection. Counts use confirmed tracks only.
  *
  * Deliberate differences from Ultralytics (everything else reproduces it; cross-checked against a numpy port):
- * - ids are issued on confirmation (dense 1, 2, 3, ...; tentative tracks carry provisional negative ids), where
- *   Ultralytics draws an id for every new tentative track and confirms on the 2nd hit (minHits = 2);
- * - no "everything is confirmed on frame 1" shortcut;
+ * - ids are issued on activation (dense 1, 2, 3, ...; tentative tracks carry provisional negative ids), where
+ *   Ultralytics draws an id for every new tentative track and activates on the 2nd hit (minHits = 2);
+ * - Ultralytics activates every new track on the stream's first frame only; here a track is activated on its
+ *   first frame whenever its score is >= activateThresh (any frame), and is confirmed only at minHits;
  * - tentative tracks are Kalman-predicted like the others (they live minHits - 1 frames with a velocity);
  * - no ReID (detections carry no embeddings); camera motion is an optional per-frame affine, identity by default;
  * - a frameIndex jump of k runs k predictions; invalid detections are skipped; removed tracks are not retained.
@@ -93,8 +106,10 @@ function validateOptions(o: BotSortOptions): void {
 export class BotSortTracker {
   readonly options: Readonly<BotSortOptions>;
   readonly maxTimeLost: number;
+  /** Association boxes grow by this fraction of their size on each side (iouBufferS x frame interval, capped). */
+  readonly iouBuffer: number;
 
-  private readonly kf = new KalmanFilterXYWH();
+  private readonly kf: KalmanFilterXYWH;
   /** Tracked (confirmed and tentative), as Ultralytics' tracked_stracks. */
   private tracked: InternalTrack[] = [];
   /** Lost (confirmed) tracks, as Ultralytics' lost_stracks. Removed tracks are not kept. */
@@ -104,6 +119,7 @@ export class BotSortTracker {
   private nextId = 1;
   private nextSerial = 1;
   private confirmedTotal = 0;
+  private activatedTotal = 0;
   private removedTotal = 0;
   private invalidDetections = 0;
 
@@ -114,7 +130,9 @@ export class BotSortTracker {
     }
     validateOptions(merged);
     this.options = Object.freeze(merged);
-    this.maxTimeLost = Math.trunc((merged.frameRate / 30) * merged.trackBuffer);
+    this.maxTimeLost = Math.round(merged.trackBufferS * merged.frameRate);
+    this.kf = new KalmanFilterXYWH(kalmanWeightsFor(merged));
+    this.iouBuffer = Math.min(MAX_IOU_BUFFER, merged.iouBufferS / merged.frameRate);
   }
 
   get stats(): BotSortStats {
@@ -129,6 +147,7 @@ export class BotSortTracker {
       removed: 0,
       nextId: this.nextId,
       confirmedTotal: this.confirmedTotal,
+      activatedTotal: this.activatedTotal,
       removedTotal: this.removedTotal,
       invalidDetections: this.invalidDetections,
       maxTimeLost: this.maxTimeLost,
@@ -144,6 +163,7 @@ export class BotSortTracker {
     this.nextId = 1;
     this.nextSerial = 1;
     this.confirmedTotal = 0;
+    this.activatedTotal = 0;
     this.removedTotal = 0;
     this.invalidDetections = 0;
   }
@@ -211,7 +231,7 @@ export class BotSortTracker {
     const created: InternalTrack[] = [];
 
     // First association: high-score detections vs tracked + lost.
-    const { matchThresh, fuseScore } = this.options;
+    const { matchThresh, fuseScore, lowMatchThresh } = this.options;
     const first = linearAssignmentSparse(this.distances(pool, high, fuseScore, matchThresh), matchThresh);
     for (const [ti, di] of first.matches) {
       const t = pool[ti];
@@ -222,10 +242,7 @@ export class BotSortTracker {
     // Second association: low-score detections vs the still-unmatched tracked tracks (IoU only).
     const remainingTracked: InternalTrack[] = [];
     for (const ti of first.unmatchedRows) if (pool[ti].state === 'tracked') remainingTracked.push(pool[ti]);
-    const second = linearAssignmentSparse(
-      this.distances(remainingTracked, low, false, SECOND_MATCH_THRESH),
-      SECOND_MATCH_THRESH,
-    );
+    const second = linearAssignmentSparse(this.distances(remainingTracked, low, false, lowMatchThresh), lowMatchThresh);
     for (const [ti, di] of second.matches) this.applyDetection(remainingTracked[ti], low[di], frame);
     for (const ti of second.unmatchedRows) {
       const t = remainingTracked[ti];
@@ -249,6 +266,7 @@ export class BotSortTracker {
       const t: InternalTrack = {
         serial: this.nextSerial++,
         id: 0,
+        confirmed: false,
         state: 'tentative',
         removed: false,
         kf: this.kf.initiate(d.xywh),
@@ -259,6 +277,7 @@ export class BotSortTracker {
         lastFrame: frame,
         detectionIndex: d.index,
       };
+      if (d.score >= this.options.activateThresh) this.activate(t);
       if (this.options.minHits <= 1) this.confirm(t);
       created.push(t);
     }
@@ -289,16 +308,22 @@ export class BotSortTracker {
     t.score = d.score;
     t.classId = d.classId;
     t.detectionIndex = d.index;
-    if (t.id > 0) {
-      t.state = 'tracked';
-    } else if (t.hits >= this.options.minHits) {
-      this.confirm(t);
-    }
+    if (t.id > 0) t.state = 'tracked';
+    if (t.hits >= this.options.minHits) this.confirm(t);
+  }
+
+  /** Issue the track's id: it joins the first association and survives misses as a lost track. */
+  private activate(t: InternalTrack): void {
+    if (t.id > 0) return;
+    t.id = this.nextId++;
+    t.state = 'tracked';
+    this.activatedTotal++;
   }
 
   private confirm(t: InternalTrack): void {
-    t.id = this.nextId++;
-    t.state = 'tracked';
+    this.activate(t);
+    if (t.confirmed) return;
+    t.confirmed = true;
     this.confirmedTotal++;
   }
 
@@ -310,15 +335,18 @@ export class BotSortTracker {
 
   /** IoU distance (fused with the detection score when `fuse`) of the pairs below `limit` (sparse; <= 1). */
   private distances(tracks: readonly InternalTrack[], dets: readonly Det[], fuse: boolean, limit: number): CostPairs {
+    const buffer = this.iouBuffer;
     const a = new Float64Array(4 * tracks.length);
-    for (let i = 0; i < tracks.length; i++) writeXyxy(tracks[i].kf.mean, a, i);
+    for (let i = 0; i < tracks.length; i++) writeXyxy(tracks[i].kf.mean, a, i, buffer);
     const b = new Float64Array(4 * dets.length);
     for (let j = 0; j < dets.length; j++) {
       const [cx, cy, w, h] = dets[j].xywh;
-      b[4 * j] = cx - w / 2;
-      b[4 * j + 1] = cy - h / 2;
-      b[4 * j + 2] = cx + w / 2;
-      b[4 * j + 3] = cy + h / 2;
+      const hw = (w / 2) * (1 + 2 * buffer);
+      const hh = (h / 2) * (1 + 2 * buffer);
+      b[4 * j] = cx - hw;
+      b[4 * j + 1] = cy - hh;
+      b[4 * j + 2] = cx + hw;
+      b[4 * j + 3] = cy + hh;
     }
     let scores: Float64Array | undefined;
     if (fuse) {
@@ -347,20 +375,33 @@ export class BotSortTracker {
   private output(frame: number): TrackerOutput {
     const tracks: Track[] = [];
     const tentative: Track[] = [];
-    for (const t of this.tracked) (t.id > 0 ? tracks : tentative).push(toTrack(t, frame));
+    for (const t of this.tracked) (t.confirmed ? tracks : tentative).push(toTrack(t, frame));
     const lost = this.lost.map((t) => toTrack(t, frame));
     tracks.sort((p, q) => p.id - q.id);
-    tentative.sort((p, q) => q.id - p.id);
+    // Activated (positive ids) ascending, then provisional ids -1, -2, ... (most recent last).
+    tentative.sort((p, q) => (p.id > 0 && q.id > 0 ? p.id - q.id : q.id - p.id));
     lost.sort((p, q) => p.id - q.id);
     return { frameIndex: frame, tracks, tentative, lost };
   }
 }
 
-function writeXyxy(mean: Float64Array, out: Float64Array, i: number): void {
+/** Kalman box as packed xyxy, optionally grown by `buffer` x its width/height on every side (buffered IoU). */
+/**
+ * Kalman noise per prediction step for the stream's frame rate: Ultralytics' weights (position 1/20, velocity 1/160
+ * of the box size) hold for one frame at `kalmanReferenceFps`; a step of k = reference / frameRate such frames has
+ * position noise sqrt(k) times and velocity (per step) noise k^1.5 times larger (random-walk velocity over k frames,
+ * expressed per step). 0 = the weights per step whatever the rate (Ultralytics).
+ */
+export function kalmanWeightsFor(o: Pick<BotSortOptions, 'kalmanReferenceFps' | 'frameRate'>): { stdWeightPosition: number; stdWeightVelocity: number } {
+  const k = o.kalmanReferenceFps > 0 ? o.kalmanReferenceFps / o.frameRate : 1;
+  return { stdWeightPosition: Math.sqrt(k) / 20, stdWeightVelocity: k ** 1.5 / 160 };
+}
+
+function writeXyxy(mean: Float64Array, out: Float64Array, i: number, buffer = 0): void {
   const cx = mean[0];
   const cy = mean[1];
-  const hw = mean[2] / 2;
-  const hh = mean[3] / 2;
+  const hw = (mean[2] / 2) * (1 + 2 * buffer);
+  const hh = (mean[3] / 2) * (1 + 2 * buffer);
   out[4 * i] = cx - hw;
   out[4 * i + 1] = cy - hh;
   out[4 * i + 2] = cx + hw;
@@ -371,6 +412,7 @@ function toTrack(t: InternalTrack, frame: number): Track {
   const m = t.kf.mean;
   return {
     id: t.id > 0 ? t.id : -t.serial,
+    confirmed: t.confirmed,
     box: { x1: m[0] - m[2] / 2, y1: m[1] - m[3] / 2, x2: m[0] + m[2] / 2, y2: m[1] + m[3] / 2 },
     score: t.score,
     classId: t.classId,

@@ -1,5 +1,5 @@
 // Public API of the BoT-SORT tracker (re-exported by libs/server/vision/src/index.ts).
-export { BotSortTracker } from './bot-sort';
+export { BotSortTracker, kalmanWeightsFor } from './bot-sort';
 export {
   DEFAULT_BOT_SORT_OPTIONS,
   type BotSortOptions,

@@ -1,16 +1,24 @@
 import type { BBox } from '@crowdsafe/contracts';
 
-/** `tentative`: fewer than `minHits` consecutive detections; `tracked`: matched this frame; `lost`: not matched. */
+/**
+ * `tentative`: not activated yet (fewer than `minHits` consecutive detections and not started by a detection scoring
+ * >= `activateThresh`); `tracked`: activated and matched this frame; `lost`: activated and not matched.
+ */
 export type TrackState = 'tentative' | 'tracked' | 'lost';
 
 /** One track as reported for one frame. */
 export interface Track {
   /**
-   * Confirmed tracks: 1, 2, 3, ... in order of confirmation, per tracker instance, never reused.
+   * Activated tracks: 1, 2, 3, ... in order of activation, per tracker instance, never reused.
    * Tentative tracks: a provisional negative id (-1, -2, ...), stable while tentative, replaced by the next
-   * positive id when the track is confirmed.
+   * positive id when the track is activated.
    */
   id: number;
+  /**
+   * True once the track has had `minHits` detections (sticky): what a people count should count. A track activated
+   * on its first frame (score >= `activateThresh`) has its id at once but is unconfirmed until then.
+   */
+  confirmed: boolean;
   /** Kalman-filtered box (for `lost` tracks: the prediction), source pixels. */
   box: BBox;
   /** Score of the last associated detection. */
@@ -33,11 +41,16 @@ export interface Track {
 export interface TrackerOutput {
   /** Frame index this output belongs to. */
   frameIndex: number;
-  /** Confirmed tracks matched in this frame (what Ultralytics returns), ascending id. */
+  /** Confirmed tracks matched in this frame, ascending id: what a people count counts. */
   tracks: Track[];
-  /** Unconfirmed tracks matched or created in this frame, most recent provisional id last. */
+  /**
+   * Unconfirmed tracks matched or created in this frame: first the activated ones (positive id, `confirmed` false:
+   * started by a detection scoring >= activateThresh, fewer than minHits detections so far), ascending id, then the
+   * not yet activated ones (negative provisional id), most recent last. `tracks` + the activated ones here are what
+   * Ultralytics returns (its output includes tracks activated on their first frame).
+   */
   tentative: Track[];
-  /** Confirmed tracks kept alive without a match (up to `maxTimeLost` frames), ascending id. */
+  /** Activated tracks kept alive without a match (up to `maxTimeLost` frames), ascending id; see `confirmed`. */
   lost: Track[];
 }
 
@@ -49,13 +62,33 @@ export interface BotSortOptions {
   trackLowThresh: number;
   /** Minimum score to start a new track (default 0.25). */
   newTrackThresh: number;
-  /** Frames a lost track is kept at 30 fps (default 30); scaled by frameRate / 30. */
-  trackBuffer: number;
+  /**
+   * A new track whose first detection scores >= this is activated at once (gets its id, takes part in the first
+   * association and survives misses as a lost track, as Ultralytics activates new tracks); below it a track stays
+   * tentative (removed on its first miss) until minHits. Either way it is `confirmed` only at minHits. 1 = off.
+   */
+  activateThresh: number;
+  /** Seconds a lost track is kept for re-identification (Ultralytics: track_buffer 30 frames at 30 fps = 1 s). */
+  trackBufferS: number;
   /** First-association cost limit (default 0.8). */
   matchThresh: number;
+  /** Second association (low-score detections vs unmatched tracked tracks): IoU-distance limit (default 0.5). */
+  lowMatchThresh: number;
   /** Multiply IoU similarity by detection score in the first and third associations (default true). */
   fuseScore: boolean;
-  /** Consecutive detections before a track is confirmed and gets an id (default 3; Ultralytics behaves as 2). */
+  /**
+   * Buffered IoU (C-BIoU, Yang et al. 2023) scaled by the frame interval: association boxes (prediction and
+   * detection) grow by iouBufferS / frameRate of their width/height on each side (capped at 0.5), so the same
+   * walking speed keeps overlapping at 5 fps as at 25 fps. 0 = plain IoU (Ultralytics).
+   */
+  iouBufferS: number;
+  /**
+   * Frame rate at which the Kalman noise weights (Ultralytics') apply per step, default 30; at another frame rate
+   * the per-step noise is scaled to the frame interval (see `kalmanWeightsFor`), so a 5 fps camera's tracks adapt
+   * their velocity as fast in seconds as a 30 fps one's. 0 = Ultralytics' per-step weights at every rate.
+   */
+  kalmanReferenceFps: number;
+  /** Consecutive detections before a track is confirmed (default 3; Ultralytics behaves as 2). */
   minHits: number;
   /** Stream frame rate, frames per second (default 30). */
   frameRate: number;
@@ -65,9 +98,13 @@ export const DEFAULT_BOT_SORT_OPTIONS: Readonly<BotSortOptions> = Object.freeze(
   trackHighThresh: 0.25,
   trackLowThresh: 0.1,
   newTrackThresh: 0.25,
-  trackBuffer: 30,
+  activateThresh: 1,
+  trackBufferS: 1,
   matchThresh: 0.8,
+  lowMatchThresh: 0.5,
   fuseScore: true,
+  iouBufferS: 0.5,
+  kalmanReferenceFps: 30,
   minHits: 3,
   frameRate: 30,
 });
@@ -88,12 +125,14 @@ export interface BotSortStats {
   removed: number;
   /** Id the next confirmed track will get. */
   nextId: number;
-  /** Tracks confirmed so far. */
+  /** Tracks confirmed (minHits detections) so far: distinct people seen. */
   confirmedTotal: number;
+  /** Tracks activated (ids issued) so far; >= confirmedTotal (activated on their first frame, never confirmed). */
+  activatedTotal: number;
   /** Tracks dropped so far (tentative misses, expired lost tracks, duplicates). */
   removedTotal: number;
   /** Detections skipped as invalid (non-finite values, empty box). */
   invalidDetections: number;
-  /** trackBuffer * frameRate / 30, truncated. */
+  /** trackBufferS * frameRate, rounded, at least 1: frames a lost track is kept. */
   maxTimeLost: number;
 }

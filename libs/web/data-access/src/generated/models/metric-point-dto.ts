@@ -32,6 +32,11 @@ export interface MetricPointDto {
   flowOut?: number | null;
 
   /**
+   * Dominant movement direction of the second, degrees clockwise from image up (0 = up/N, 90 = right/E); null when people stand still or move chaotically (compass word and coherence in metadata.movement). Per-second rows only: absent from range buckets
+   */
+  heading?: number | null;
+
+  /**
    * Extra data: the stored row metadata (current) or { samples } (range)
    */
   metadata?: {
