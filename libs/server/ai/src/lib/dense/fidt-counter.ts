@@ -20,7 +20,7 @@ export interface FidtCounterOptions {
   settingName?: string;
   /**
    * Measure the session options at load (see tuning/session-tuner.ts) on a frame of `frame` size resized to the
-   * max side (default 1280x720). Absent: graphOptimizationLevel 'basic' and `threads` (0 = onnxruntime's default).
+   * max side (default 1280x720). Absent: graphOptimizationLevel 'all' and `threads` (0 = onnxruntime's default).
    */
   tuning?: SessionTuningConfig & { frame?: { width: number; height: number } };
 }
@@ -144,7 +144,7 @@ export class FidtCounter {
       throw e;
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const initial: SessionCandidate = { level: opts.tuning?.forced.level ?? 'basic', threads: opts.threads };
+    const initial: SessionCandidate = { level: opts.tuning?.forced.level ?? 'all', threads: opts.threads };
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, {

@@ -24,9 +24,9 @@ export interface SessionTuningConfig {
   forced: ForcedOptions;
   /** Largest intraOpNumThreads tried (the role's bound). */
   maxThreads: number;
-  /** Measuring stops after this (the candidates measured so far compete). Default 60 s. */
+  /** Measuring stops after this (the candidates measured so far compete; the one running finishes). Default 30 s. */
   budgetMs?: number;
-  /** Timed runs per candidate after one warm-up run. Default 3. */
+  /** Timed runs per candidate after one warm-up run (the best one counts). Default 3. */
   runs?: number;
   /** Re-measure even when a valid cache entry exists (bench). */
   refresh?: boolean;
@@ -36,7 +36,7 @@ export interface TuningOutcome {
   choice: SessionCandidate;
   /** 'cache': a valid entry was reused; 'measured': candidates were timed now; 'forced': both dimensions were forced. */
   source: 'cache' | 'measured' | 'forced';
-  /** Median latency of the choice on the tuning input (ms; NaN when forced). */
+  /** Best-run latency of the choice on the tuning input (ms; NaN when forced). */
   medianMs: number;
   /** Wall time spent choosing (ms): near 0 from the cache. */
   tuningMs: number;
@@ -47,7 +47,7 @@ export interface TuningOutcome {
   cacheFile?: string;
 }
 
-const DEFAULT_BUDGET_MS = 60_000;
+const DEFAULT_BUDGET_MS = 30_000;
 /** A candidate whose warm-up run is this much slower than the best median so far is not timed further. */
 const SLOW_FACTOR = 2.5;
 
@@ -78,23 +78,23 @@ async function measure(bytes: Uint8Array, inputName: string, input: ort.Tensor, 
   try {
     session = await ort.InferenceSession.create(bytes, sessionOptionsOf(c));
   } catch (e) {
-    return { candidate: c, medianMs: Infinity, runsMs: [], createMs: performance.now() - t, skipped: `error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` };
+    return { candidate: c, medianMs: Infinity, minMs: Infinity, runsMs: [], createMs: performance.now() - t, skipped: `error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` };
   }
   const createMs = performance.now() - t;
   try {
     t = performance.now();
     await session.run({ [inputName]: input });
     const warmMs = performance.now() - t;
-    if (warmMs > slowFactor * bestMs) return { candidate: c, medianMs: warmMs, runsMs: [warmMs], createMs, skipped: 'slow' };
+    if (warmMs > slowFactor * bestMs) return { candidate: c, medianMs: warmMs, minMs: warmMs, runsMs: [warmMs], createMs, skipped: 'slow' };
     const runsMs: number[] = [];
     for (let i = 0; i < runs; i++) {
       t = performance.now();
       await session.run({ [inputName]: input });
       runsMs.push(performance.now() - t);
     }
-    return { candidate: c, medianMs: median(runsMs), runsMs, createMs };
+    return { candidate: c, medianMs: median(runsMs), minMs: Math.min(...runsMs), runsMs, createMs };
   } catch (e) {
-    return { candidate: c, medianMs: Infinity, runsMs: [], createMs, skipped: `error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` };
+    return { candidate: c, medianMs: Infinity, minMs: Infinity, runsMs: [], createMs, skipped: `error: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` };
   } finally {
     await session.release().catch(() => undefined);
   }
@@ -115,11 +115,11 @@ export async function measureCandidates(
   let best = Infinity;
   for (const c of candidates) {
     if (out.some((t) => !t.skipped) && performance.now() - start > budget) {
-      out.push({ candidate: c, medianMs: Infinity, runsMs: [], createMs: 0, skipped: 'budget' });
+      out.push({ candidate: c, medianMs: Infinity, minMs: Infinity, runsMs: [], createMs: 0, skipped: 'budget' });
       continue;
     }
     const r = await measure(bytes, inputName, input, c, opts.runs ?? 3, best, opts.slowFactor ?? SLOW_FACTOR);
-    if (!r.skipped) best = Math.min(best, r.medianMs);
+    if (!r.skipped) best = Math.min(best, r.minMs);
     out.push(r);
     opts.onTiming?.(r);
   }
@@ -173,7 +173,7 @@ export async function chooseSessionOptions(
   if (!best) throw new Error(`no session option set could run the model (${timings.map((t) => `${t.candidate.level}/${t.candidate.threads}: ${t.skipped}`).join('; ')})`);
   const tuningMs = performance.now() - t0;
   if (file && cfg.cacheDir) {
-    const entry: TuningCacheEntry = { version: 1, key, choice: best.candidate, medianMs: best.medianMs, measuredAt: new Date().toISOString(), tuningMs, timings };
+    const entry: TuningCacheEntry = { version: 1, key, choice: best.candidate, medianMs: best.minMs, measuredAt: new Date().toISOString(), tuningMs, timings };
     try {
       await mkdir(cfg.cacheDir, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
@@ -183,7 +183,7 @@ export async function chooseSessionOptions(
       // A read-only data dir only means measuring again next time.
     }
   }
-  return { choice: best.candidate, source: 'measured', medianMs: best.medianMs, tuningMs, timings, ...(cacheMiss ? { cacheMiss } : {}), ...(file ? { cacheFile: file } : {}) };
+  return { choice: best.candidate, source: 'measured', medianMs: best.minMs, tuningMs, timings, ...(cacheMiss ? { cacheMiss } : {}), ...(file ? { cacheFile: file } : {}) };
 }
 
 /** One log line describing an outcome. */

@@ -3,6 +3,7 @@ import { type CandidateTiming, cacheMismatch, candidateGrid, median, selectFaste
 const t = (level: CandidateTiming['candidate']['level'], threads: number, medianMs: number, skipped?: string): CandidateTiming => ({
   candidate: { level, threads },
   medianMs,
+  minMs: medianMs,
   runsMs: Number.isFinite(medianMs) ? [medianMs] : [],
   createMs: 1,
   ...(skipped ? { skipped } : {}),
@@ -25,6 +26,12 @@ describe('candidateGrid', () => {
 });
 
 describe('selectFastest', () => {
+  it('compares the best run, not the median (other processes only add time)', () => {
+    const noisy = { ...t('basic', 1, 2000), minMs: 700 };
+    const steady = { ...t('all', 1, 900), minMs: 850 };
+    expect(selectFastest([steady, noisy])?.candidate.level).toBe('basic');
+  });
+
   it.each([
     { name: 'nothing measured', timings: [], expected: undefined },
     { name: 'only failures and skips', timings: [t('all', 1, Infinity, 'error: x'), t('basic', 1, 500, 'slow')], expected: undefined },

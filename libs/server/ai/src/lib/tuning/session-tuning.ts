@@ -21,6 +21,11 @@ export interface CandidateTiming {
   candidate: SessionCandidate;
   /** Median of the timed runs (ms); Infinity when the candidate could not run. */
   medianMs: number;
+  /**
+   * Fastest timed run (ms): what the choice compares. On a shared machine other processes only ever add time, so
+   * the best of N estimates a candidate's own cost better than the median (Python's timeit does the same).
+   */
+  minMs: number;
   /** Every timed run (ms), warm-up excluded. */
   runsMs: number[];
   /** Session creation (graph optimisation) time, ms. */
@@ -45,16 +50,16 @@ export function candidateGrid(maxThreads: number, forced: ForcedOptions = {}): S
 const LEVEL_RANK: Record<GraphOptLevel, number> = { disabled: 0, basic: 1, extended: 2, all: 3 };
 
 /**
- * The fastest measured candidate. Candidates within `tolerance` (default 3 %) of the fastest median are treated as
+ * The fastest measured candidate (by its best run). Candidates within `tolerance` (default 3 %) of the fastest are treated as
  * ties (timing noise on a shared machine) and the cheaper one wins: fewer threads (leaves cores to decoding and the
  * other model), then the lower optimisation level (faster session creation). Undefined when nothing ran.
  */
 export function selectFastest(timings: readonly CandidateTiming[], tolerance = 0.03): CandidateTiming | undefined {
-  const ran = timings.filter((t) => Number.isFinite(t.medianMs) && !t.skipped);
+  const ran = timings.filter((t) => Number.isFinite(t.minMs) && !t.skipped);
   if (ran.length === 0) return undefined;
-  const best = Math.min(...ran.map((t) => t.medianMs));
-  const ties = ran.filter((t) => t.medianMs <= best * (1 + tolerance));
-  ties.sort((a, b) => a.candidate.threads - b.candidate.threads || LEVEL_RANK[a.candidate.level] - LEVEL_RANK[b.candidate.level] || a.medianMs - b.medianMs);
+  const best = Math.min(...ran.map((t) => t.minMs));
+  const ties = ran.filter((t) => t.minMs <= best * (1 + tolerance));
+  ties.sort((a, b) => a.candidate.threads - b.candidate.threads || LEVEL_RANK[a.candidate.level] - LEVEL_RANK[b.candidate.level] || a.minMs - b.minMs);
   return ties[0];
 }
 

@@ -12,9 +12,10 @@ describe('densityInputScale', () => {
     { name: 'small far people: upscaled to the compute cap', samples: people(20, 30), o: { ...hd, maxSide: 2048 }, scale: 1.6, maxSide: 2048, reason: 'person-size', capped: true },
     // 60 px people (street at 640x360 elevated): heads 7.8 px -> x1.54, within the cap.
     { name: 'street-size people: upscaled as asked', samples: people(20, 60), o: { frameWidth: 640, frameHeight: 360, maxSide: 1024 }, scale: 12 / 7.8, maxSide: 985, reason: 'person-size', capped: false },
-    // 300 px people: heads 39 px -> x0.31: downscaled (cheaper, heads still 12 px).
-    { name: 'large people only: downscaled', samples: people(20, 300), o: { ...hd, maxSide: 1024 }, scale: 12 / 39, maxSide: 394, reason: 'person-size', capped: false },
-    { name: 'huge people: never below minScale', samples: people(20, 2000), o: { ...hd, maxSide: 1024 }, scale: 0.25, maxSide: 320, reason: 'person-size', capped: false },
+    // 300 px people: heads 39 px would allow x0.31, but sizes never downscale (the smallest people are the undetected ones).
+    { name: 'large people only: native size', samples: people(20, 300), o: { frameWidth: 640, frameHeight: 360, maxSide: 1024 }, scale: 1, maxSide: 640, reason: 'person-size', capped: false },
+    { name: 'large people, frame above the cap: the cap downscales', samples: people(20, 300), o: { ...hd, maxSide: 1024 }, scale: 0.8, maxSide: 1024, reason: 'person-size', capped: false },
+    { name: 'an explicit minScale allows downscaling', samples: people(20, 2000), o: { ...hd, maxSide: 1024, minScale: 0.25 }, scale: 0.25, maxSide: 320, reason: 'person-size', capped: false },
   ])('$name', ({ samples, o, scale, maxSide, reason, capped }) => {
     const r = densityInputScale(samples, o);
     expect(r.scale).toBeCloseTo(scale, 6);
