@@ -137,7 +137,7 @@ export class EnvSchema {
   @IsString() @MaxLength(1024)
   FIDT_MODEL_PATH = '';
 
-  /** Frames are resized so their longest side is at most this before the density model (never upscaled). */
+  /** Compute cap of the density census: its input's longest side never exceeds this (frames with small, far people are upscaled up to it). */
   @Type(() => Number) @IsInt() @Min(256) @Max(4096)
   FIDT_MAX_SIDE = 1024;
 

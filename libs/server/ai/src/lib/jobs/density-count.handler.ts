@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { DensityCountPayload, DensityCountResult, RawFrame } from '@crowdsafe/contracts';
 import type { DensityCount, FidtCountOptions, RgbImage } from '../dense/fidt-counter';
 import { FrameStore } from '../frame-store/frame-store';
@@ -38,13 +38,18 @@ export function cropRgb(frame: RawFrame, r: { x: number; y: number; width: numbe
  * Runs on the inference workers (BullMQ queue `density`) in distributed mode, in-process in embedded mode.
  */
 @Injectable()
-export class DensityCountHandler {
+export class DensityCountHandler implements OnApplicationShutdown {
   private readonly worker = workerId();
 
   constructor(
     private readonly frames: FrameStore,
     @Optional() @Inject(DENSITY_MODEL) private readonly model: DensityModel | null = null,
   ) {}
+
+  /** After the consumers stopped (onModuleDestroy): release the model and its thread. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.model?.close().catch(() => undefined);
+  }
 
   @JobHandler('density-count')
   async handle(data: DensityCountPayload): Promise<DensityCountResult> {
