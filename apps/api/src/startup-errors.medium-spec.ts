@@ -35,9 +35,6 @@ describe('api startup errors', () => {
       MODEL_PATH: MODEL,
       SAMPLE_VIDEO: HALL_VIDEO,
       WEB_DIST: '',
-      // Session options forced: a fresh DATA_DIR would otherwise time the detector before the error under test.
-      ONNX_GRAPH_OPTIMIZATION: 'all',
-      INFERENCE_THREADS: '1',
       ...env,
     });
     let timer: NodeJS.Timeout | undefined;
