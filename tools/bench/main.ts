@@ -13,6 +13,8 @@
 // `./crowdsafe bench web [--runs N]`: console load time from the api on loopback in Chromium (tools/bench/web.ts).
 // `./crowdsafe bench analytics [--runs N] [--days D]`: analytics query latency on a week of 1 Hz data in a scratch
 // PostgreSQL database instead (tools/bench/analytics.ts).
+// `./crowdsafe bench onnx [--runs N] [--fidt-size WxH]`: every onnxruntime session-option candidate of both models and the
+// load-time tuner's choice and cost (tools/bench/onnx.ts).
 // INFERENCE_THREADS=N (env) sets onnxruntime's intra-op threads for both measurements (0/unset = ORT default).
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -28,6 +30,7 @@ import { createApp } from '../../apps/api/src/app/bootstrap';
 import { printAlertsBench } from './alerts';
 import { analyticsBench } from './analytics';
 import { liveBench } from './live';
+import { onnxBench } from './onnx';
 import { webBench } from './web';
 import { visionBench } from './vision';
 
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'analytics') return analyticsBench();
   if (process.argv[2] === 'alerts') return printAlertsBench(arg('triggers', 250));
   if (process.argv[2] === 'live') return liveBench();
+  if (process.argv[2] === 'onnx') return onnxBench();
   if (process.argv[2] === 'web') return webBench();
   for (const f of [model, video]) if (!existsSync(f)) throw new Error(`${f} is missing; run ./crowdsafe setup`);
   const seconds = arg('seconds', 20);

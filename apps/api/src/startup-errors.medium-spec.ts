@@ -19,7 +19,10 @@ describe('api startup errors', () => {
 
   const cases: Array<{ name: string; env: Record<string, string>; expect: RegExp; code: number }> = [
     { name: 'bad MODEL_PATH', env: { MODEL_PATH: join(dir, 'missing.onnx') }, expect: /MODEL_PATH/, code: 1 },
-    { name: 'a file that is not a YOLO model', env: { MODEL_PATH: notAModel }, expect: /MODEL_PATH|not a YOLO/i, code: 1 },
+    { name: 'a file that is not a YOLO model', env: { MODEL_PATH: notAModel }, expect: /^error: Model at .*not-a-model\.onnx \(MODEL_PATH\) is not an ONNX model/, code: 1 },
+    // The density model (embedded: loaded by the api for the in-process density-count handler).
+    { name: 'a missing FIDT_MODEL_PATH file', env: { FIDT_MODEL_PATH: join(dir, 'missing-fidt.onnx') }, expect: /^error: Model not found at .*missing-fidt\.onnx \(FIDT_MODEL_PATH\)/, code: 1 },
+    { name: 'a garbage FIDT_MODEL_PATH file', env: { FIDT_MODEL_PATH: notAModel }, expect: /^error: Model at .*not-a-model\.onnx \(FIDT_MODEL_PATH\) is not an ONNX model/, code: 1 },
     { name: 'missing sample video', env: { SAMPLE_VIDEO: join(dir, 'nope.mp4') }, expect: /SAMPLE_VIDEO/, code: 1 },
     { name: 'unreachable DATABASE_URL', env: { DATABASE_URL: 'postgres://cs:s3cret-pw@127.0.0.1:1/crowdsafe', DB_CONNECT_TIMEOUT_S: '3' }, expect: /DATABASE_URL/, code: 1 },
     { name: 'invalid PORT', env: { PORT: 'eighty' }, expect: /PORT/, code: 2 },

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 // The medium project's testTimeout in jest.config.js is not applied (jest reads testTimeout from the global
 // config only), so this spec sets its own bound.
@@ -30,6 +32,13 @@ function runWorker(env: Record<string, string>): Promise<{ code: number | null; 
   });
 }
 
+const scratch = mkdtempSync(join(tmpdir(), 'cs-worker-start-'));
+const GARBAGE = join(scratch, 'garbage.onnx');
+writeFileSync(GARBAGE, 'definitely not an onnx model');
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Options forced: no session tuning before the density model is refused.
+const FORCED = { ONNX_GRAPH_OPTIMIZATION: 'basic', INFERENCE_THREADS: '1', DATA_DIR: scratch };
+
 const ownLines = (stderr: string) => stderr.split('\n').filter((l) => l.trim());
 
 describe('worker startup failures (real process)', () => {
@@ -43,6 +52,10 @@ describe('worker startup failures (real process)', () => {
       /^error: Model not found at \/nonexistent\/yolo\.onnx \(MODEL_PATH\)\. Expected a YOLOv8\/YOLO11 detect ONNX export; see models\/README\.md$/,
     ],
     ['a non-YOLO model', { REDIS_URL: 'redis://127.0.0.1:6379', MODEL_PATH: resolve(DATA, 'models', 'fidt_light_B.onnx') }, 1, /^error: Model at .*fidt_light_B\.onnx \(MODEL_PATH\) is not a YOLO detect export/],
+    ['a garbage MODEL_PATH file', { REDIS_URL: 'redis://127.0.0.1:6379', MODEL_PATH: GARBAGE }, 1, /^error: Model at .*garbage\.onnx \(MODEL_PATH\) is not an ONNX model/],
+    ['a missing FIDT_MODEL_PATH file', { REDIS_URL: 'redis://127.0.0.1:6379', MODEL_PATH: MODEL, FIDT_MODEL_PATH: '/nonexistent/fidt.onnx', ...FORCED }, 1, /^error: Model not found at \/nonexistent\/fidt\.onnx \(FIDT_MODEL_PATH\)\./],
+    ['a garbage FIDT_MODEL_PATH file', { REDIS_URL: 'redis://127.0.0.1:6379', MODEL_PATH: MODEL, FIDT_MODEL_PATH: GARBAGE, ...FORCED }, 1, /^error: Model at .*garbage\.onnx \(FIDT_MODEL_PATH\) is not an ONNX model/],
+    ['the YOLO model as FIDT_MODEL_PATH', { REDIS_URL: 'redis://127.0.0.1:6379', MODEL_PATH: MODEL, FIDT_MODEL_PATH: MODEL, ...FORCED }, 1, /^error: Model at .*yolo11n_int8_dynamic_640\.onnx \(FIDT_MODEL_PATH\) has input/],
     ['an unreachable Redis', { REDIS_URL: 'redis://user:pw@127.0.0.1:1', MODEL_PATH: MODEL }, 1, /^error: Redis at redis:\/\/\*\*\*@127\.0\.0\.1:1 \(REDIS_URL\) is not reachable/],
   ])('%s', async (_name, env, code, firstLine) => {
     const r = await runWorker(env);

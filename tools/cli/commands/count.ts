@@ -8,11 +8,13 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import type { CountEstimate, RawFrame, TilingMode } from '@crowdsafe/contracts';
 import { OnnxYoloDetector, ThreadedFidtCounter } from '@crowdsafe/server-ai';
-import { detectionEstimate, fuseCounts } from '@crowdsafe/vision';
+import { densityInputScale, detectionEstimate, fuseCounts } from '@crowdsafe/vision';
 
 export const summary = 'count people in images: count <image...|dir> [--method detection|tiled|density|fused|auto] [--max-side N] [--json out.json]';
 
-const METHODS = ['detection', 'tiled', 'density', 'fused', 'auto'] as const;
+const METHODS = ['detection', 'tiled', 'density', 'fused', 'auto', 'live'] as const;
+/** DETECT_CONFIDENCE's default: what a live camera counts with unless its settings say otherwise. */
+const LIVE_CONFIDENCE = 0.5;
 type Method = (typeof METHODS)[number];
 const IMAGE_EXT = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff']);
 /** Longest side for the density model: ShanghaiTech B's native 1024 (~0.3 s/image here); 640 is ~0.13 s but costs accuracy (dense/README.md). */
@@ -40,6 +42,7 @@ interface Args {
   model: string;
   fidtModel: string;
   confidence: number;
+  confidenceSet?: boolean;
   threads: number;
   quiet: boolean;
   tileSize: number;
@@ -47,12 +50,15 @@ interface Args {
 
 const USAGE = `usage: crowdsafe count <image...|dir> [options]
   --method M        detection (untiled) | tiled (tiling 'on') | density (FIDT model) | fused (tiled + FIDT, fused)
-                    | auto (default; the live pipeline's choice: tiling 'auto', FIDT, fused)
+                    | auto (default; tiling 'auto', FIDT at the max side, fused)
+                    | live (the live census: untiled detection at DETECT_CONFIDENCE's default 0.5 unless --confidence,
+                      FIDT at the input scale chosen from the detected people's sizes (densityInputScale, capped by
+                      --max-side = FIDT_MAX_SIDE), fused as a camera fuses it with its tracked count)
   --max-side N      longest image side for the density model (default ${DEFAULT_MAX_SIDE}; 0 = native)
   --json FILE       write {images: [...]} for 'crowdsafe eval count --pred'
   --model PATH      YOLO detect export (default MODEL_PATH, else models/yolo11n.onnx, else the shared data model)
   --fidt-model PATH FIDT model (default models/fidt_light_B.onnx, else <shared data>/models/fidt_light_B.onnx)
-  --confidence C    detection confidence for counting (default 0.25)
+  --confidence C    detection confidence for counting (default 0.25; live: 0.5)
   --threads N       onnxruntime threads per model (default 0 = onnxruntime's default)
   --tile-size N     slice size in source pixels for tiled detection (default 0 = the model input, 640)
   --quiet           no per-image lines`;
@@ -110,6 +116,7 @@ export function parseArgs(argv: string[]): Args {
         break;
       case '--confidence':
         a.confidence = num(flag, value(), false, 0, 1);
+        a.confidenceSet = true;
         break;
       case '--threads':
         a.threads = num(flag, value(), true, 0);
@@ -131,6 +138,7 @@ export function parseArgs(argv: string[]): Args {
     }
   }
   if (a.inputs.length === 0) throw new Error(`no images given\n${USAGE}`);
+  if (a.method === 'live' && !a.confidenceSet) a.confidence = LIVE_CONFIDENCE;
   return a;
 }
 
@@ -162,7 +170,7 @@ export async function run(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   const files = listImages(args.inputs);
   const needDetector = args.method !== 'density';
-  const needDensity = args.method === 'density' || args.method === 'fused' || args.method === 'auto';
+  const needDensity = args.method === 'density' || args.method === 'fused' || args.method === 'auto' || args.method === 'live';
   const detector = needDetector
     ? await OnnxYoloDetector.load({
         modelPath: resolve(args.model),
@@ -185,17 +193,22 @@ export async function run(argv: string[]): Promise<void> {
       const t1 = performance.now();
       let n = 0;
       let tiled = false;
+      let people: Array<{ y: number; height: number }> = [];
       if (detector) {
         const r = await detector.detect([frame], [{ tiling }]);
         n = r.detections[0].length;
         tiled = r.tiling?.[0]?.tiled ?? false;
+        people = r.detections[0].map((d) => ({ y: d.box.y2, height: d.box.y2 - d.box.y1 }));
       }
       const t2 = performance.now();
       const det = detectionEstimate(n, tiled ? 'tiled-detection' : 'detection');
       let estimate: CountEstimate = det;
       let densityCount: number | undefined;
       if (fidt) {
-        const d = await fidt.count(frame);
+        const d =
+          args.method === 'live'
+            ? await fidt.count(frame, { scale: densityInputScale(people, { frameWidth: frame.width, frameHeight: frame.height, maxSide: args.maxSide || Math.max(frame.width, frame.height) }).scale })
+            : await fidt.count(frame);
         densityCount = d.estimate.count;
         if (args.method === 'density') estimate = d.estimate;
         else {

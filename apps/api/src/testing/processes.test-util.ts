@@ -57,7 +57,9 @@ export interface RunningProcess {
 export function runTs(entry: string, env: Record<string, string>): RunningProcess {
   const child = spawn(process.execPath, ['-r', './tools/ts-register.js', entry], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    // ONNX session options forced unless the spec says otherwise: every spawned process has a fresh DATA_DIR, and
+    // timing the candidates there (the load-time tuner, tested in session-tuner.medium-spec.ts) would only slow boots.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ONNX_GRAPH_OPTIMIZATION: 'all', INFERENCE_THREADS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

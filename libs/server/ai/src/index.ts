@@ -14,3 +14,6 @@ export * from './lib/jobs/bullmq-job-consumer';
 export * from './lib/jobs/detect-batch.handler';
 export * from './lib/inference/inference-client';
 export * from './lib/dense';
+export * from './lib/jobs/density-count.handler';
+export * from './lib/jobs/density-count.payload';
+export * from './lib/tuning';

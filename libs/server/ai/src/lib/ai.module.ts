@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { StartupError } from '@crowdsafe/server-core';
+import { DensityCensusClient } from './dense/density-census';
 import { ThreadedFidtCounter } from './dense/threaded-fidt-counter';
 import { PersonDetector } from './detector/person-detector';
 import { ThreadedPersonDetector } from './detector/threaded-person-detector';
@@ -12,10 +14,12 @@ import { RedisFrameStore } from './frame-store/redis-frame-store';
 import { InferenceClient } from './inference/inference-client';
 import { BullMqJobConsumer } from './jobs/bullmq-job-consumer';
 import { BullMqJobDispatcher } from './jobs/bullmq-job-dispatcher';
+import { DENSITY_MODEL, DensityCountHandler, type DensityModel } from './jobs/density-count.handler';
 import { DetectBatchHandler } from './jobs/detect-batch.handler';
 import { InProcessJobDispatcher } from './jobs/in-process-job-dispatcher';
 import { JobDispatcher } from './jobs/job-dispatcher';
 import { JobHandlerRegistry } from './jobs/job-handler.registry';
+import type { SessionTuningConfig } from './tuning/session-tuner';
 
 export const WORKER_NEEDS_REDIS = 'the worker needs REDIS_URL; in embedded mode inference runs inside the api process';
 
@@ -35,6 +39,20 @@ export function intraOpThreads(configured: number, role: 'embedded' | 'worker', 
   return role === 'worker' ? 0 : Math.max(1, cores - 1);
 }
 
+/**
+ * How a model's onnxruntime session options are chosen at load: measured (cached in DATA_DIR/onnx-tuning) over
+ * graph optimisation levels x 1..maxThreads intra-op threads, where maxThreads is the role's bound (embedded api:
+ * cores - 1, worker: all cores); ONNX_GRAPH_OPTIMIZATION / a thread setting > 0 force their dimension.
+ */
+export function sessionTuningOf(c: AppConfig, role: 'embedded' | 'worker', configuredThreads: number, cores = availableParallelism()): SessionTuningConfig {
+  const level = c.inference.graphOptimization;
+  return {
+    cacheDir: join(c.dataDir, 'onnx-tuning'),
+    forced: { ...(level !== 'auto' ? { level } : {}), ...(configuredThreads > 0 ? { threads: configuredThreads } : {}) },
+    maxThreads: role === 'worker' ? Math.max(1, cores) : Math.max(1, cores - 1),
+  };
+}
+
 function detectorProvider(role: 'embedded' | 'worker'): Provider {
   return {
     provide: PersonDetector,
@@ -43,6 +61,7 @@ function detectorProvider(role: 'embedded' | 'worker'): Provider {
       ThreadedPersonDetector.load({
         modelPath: c.inference.modelPath,
         executionProvider: c.inference.executionProvider,
+        tuning: sessionTuningOf(c, role, c.inference.threads),
         threads: intraOpThreads(c.inference.threads, role),
         defaults: { confidence: c.inference.confidence, iou: c.inference.iou, maxDetections: c.inference.maxDetections },
         maxBatch: c.inference.batchSize,
@@ -54,20 +73,52 @@ function detectorProvider(role: 'embedded' | 'worker'): Provider {
 }
 
 /**
- * Injection token of the density model (FIDT head counting, a ThreadedFidtCounter) used by the camera runtimes, or
- * null when FIDT_MODEL_PATH is not set. A path that is set but not a FIDT export stops startup (its StartupError).
+ * Injection token of the density census used by the camera runtimes (a DensityCensusClient dispatching
+ * `density-count` jobs), or null when FIDT_MODEL_PATH is not set.
  */
 export const DENSITY_COUNTER = Symbol('DENSITY_COUNTER');
-export type DensityCounter = Pick<ThreadedFidtCounter, 'count' | 'close'>;
+export type DensityCounter = DensityCensusClient;
 
-const densityCounterProvider: Provider = {
+const densityCensusProvider: Provider = {
   provide: DENSITY_COUNTER,
-  inject: [APP_CONFIG],
-  useFactory: async (c: AppConfig): Promise<DensityCounter | null> => {
-    if (!c.dense.modelPath) return null;
-    const counter = await ThreadedFidtCounter.load({ modelPath: c.dense.modelPath, threads: c.dense.threads, maxSide: c.dense.maxSide, settingName: 'FIDT_MODEL_PATH' });
-    new Logger('DensityCounter').log(`density model ${c.dense.modelPath} loaded (max side ${c.dense.maxSide}, one run per camera per ${c.dense.intervalMs} ms)`);
-    return counter;
+  inject: [JobDispatcher, APP_CONFIG],
+  useFactory: (d: JobDispatcher, c: AppConfig): DensityCounter | null => (c.dense.modelPath ? new DensityCensusClient(d, c.dense.maxSide) : null),
+};
+
+/**
+ * The density model itself (FIDT in a worker thread) for the density-count handler: in the inference workers, and in
+ * the embedded api. Loaded after the detector (inject) so that the two session tunings never time each other.
+ * A path that is set but unreadable or not a FIDT export stops startup (its StartupError names FIDT_MODEL_PATH).
+ */
+function densityModelProvider(role: 'embedded' | 'worker'): Provider {
+  return {
+    provide: DENSITY_MODEL,
+    inject: [APP_CONFIG, PersonDetector],
+    useFactory: async (c: AppConfig, _detectorLoadedFirst: PersonDetector): Promise<DensityModel | null> => {
+      if (!c.dense.modelPath) return null;
+      const counter = await ThreadedFidtCounter.load({
+        modelPath: c.dense.modelPath,
+        threads: c.dense.threads,
+        maxSide: c.dense.maxSide,
+        settingName: 'FIDT_MODEL_PATH',
+        tuning: sessionTuningOf(c, role, c.dense.threads),
+      });
+      const log = new Logger('DensityModel');
+      log.log(`density model ${c.dense.modelPath} loaded (compute cap: longest side ${c.dense.maxSide}; one census per camera per ${c.dense.intervalMs} ms)`);
+      log.log(counter.info.session.summary);
+      return counter;
+    },
+  };
+}
+
+/** Logs the detector's session choice once it is loaded. */
+const detectorTuningLog: Provider = {
+  provide: 'DETECTOR_TUNING_LOG',
+  inject: [PersonDetector],
+  useFactory: (d: PersonDetector) => {
+    const s = (d as { info?: { session?: { summary: string } } }).info?.session;
+    if (s) new Logger('PersonDetector').log(s.summary);
+    return true;
   },
 };
 
@@ -100,10 +151,10 @@ const inferenceClientProvider: Provider = {
 /**
  * Inference wiring.
  * - forApi: FrameStore + JobDispatcher + InferenceClient. With REDIS_URL, frames go to Redis and jobs to
- *   workers through BullMQ; without it the detector, handler and registry run in this process (embedded).
- *   Both also provide DENSITY_COUNTER (the FIDT density model in a thread of the api process, or null when
- *   FIDT_MODEL_PATH is unset).
- * - forWorker: RedisFrameStore + detector + registry + handler + BullMqJobConsumer.
+ *   workers through BullMQ; without it the detector, density model, handlers and registry run in this process
+ *   (embedded). Both also provide DENSITY_COUNTER (the density census client dispatching `density-count` jobs, or
+ *   null when FIDT_MODEL_PATH is unset).
+ * - forWorker: RedisFrameStore + detector + density model (FIDT_MODEL_PATH) + registry + handlers + BullMqJobConsumer.
  * APP_CONFIG is provided inside the module, so it works with or without a global APP_CONFIG.
  */
 @Module({})
@@ -124,8 +175,8 @@ export class AiModule {
               new BullMqJobDispatcher({ redisUrl: c.queue.redisUrl as string, prefix: c.queue.prefix, timeoutMs: c.inference.timeoutMs }),
           },
           inferenceClientProvider,
-          // The density model runs in the api process in both modes for now (it is rate-limited per camera).
-          densityCounterProvider,
+          // Censuses run on the workers (queue 'density'); the api loads no model.
+          densityCensusProvider,
         ],
         exports: [FrameStore, JobDispatcher, InferenceClient, DENSITY_COUNTER],
       };
@@ -138,11 +189,14 @@ export class AiModule {
         configProvider,
         memoryFrameStoreProvider,
         detectorProvider('embedded'),
+        detectorTuningLog,
+        densityModelProvider('embedded'),
         DetectBatchHandler,
+        DensityCountHandler,
         JobHandlerRegistry,
         { provide: JobDispatcher, useClass: InProcessJobDispatcher },
         inferenceClientProvider,
-        densityCounterProvider,
+        densityCensusProvider,
       ],
       exports: [FrameStore, JobDispatcher, InferenceClient, PersonDetector, DENSITY_COUNTER],
     };
@@ -157,7 +211,10 @@ export class AiModule {
         { provide: APP_CONFIG, useValue: config },
         redisFrameStoreProvider,
         detectorProvider('worker'),
+        detectorTuningLog,
+        densityModelProvider('worker'),
         DetectBatchHandler,
+        DensityCountHandler,
         JobHandlerRegistry,
         {
           provide: BullMqJobConsumer,

@@ -16,18 +16,18 @@ describe('loadConfig', () => {
     expect(c.inference.iou).toBe(0.7);
     expect(c.cameras.sampleVideo).toBe('/srv/cs/media/sample.mp4');
     expect(c.port).toBe(3000);
-    expect(c.dense).toEqual({ modelPath: null, maxSide: 1024, threads: 1, intervalMs: 2000 });
+    expect(c.dense).toEqual({ modelPath: null, maxSide: 1024, threads: 0, intervalMs: 1000 });
   });
 
   it.each([
-    { name: 'unset -> dense model off', env: {}, dense: { modelPath: null, maxSide: 1024, threads: 1, intervalMs: 2000 } },
-    { name: 'blank path -> off', env: { FIDT_MODEL_PATH: '  ' }, dense: { modelPath: null, maxSide: 1024, threads: 1, intervalMs: 2000 } },
+    { name: 'unset -> dense model off', env: {}, dense: { modelPath: null, maxSide: 1024, threads: 0, intervalMs: 1000 } },
+    { name: 'blank path -> off', env: { FIDT_MODEL_PATH: '  ' }, dense: { modelPath: null, maxSide: 1024, threads: 0, intervalMs: 1000 } },
     {
       name: 'relative path resolved, numbers parsed',
       env: { FIDT_MODEL_PATH: 'models/fidt_light_B.onnx', FIDT_MAX_SIDE: '640', FIDT_THREADS: '2', DENSITY_INTERVAL_MS: '5000' },
       dense: { modelPath: '/srv/cs/models/fidt_light_B.onnx', maxSide: 640, threads: 2, intervalMs: 5000 },
     },
-    { name: 'absolute path kept', env: { FIDT_MODEL_PATH: '/m/f.onnx' }, dense: { modelPath: '/m/f.onnx', maxSide: 1024, threads: 1, intervalMs: 2000 } },
+    { name: 'absolute path kept', env: { FIDT_MODEL_PATH: '/m/f.onnx' }, dense: { modelPath: '/m/f.onnx', maxSide: 1024, threads: 0, intervalMs: 1000 } },
   ])('dense counting config: $name', ({ env, dense }) => {
     expect(loadConfig(env, '/srv/cs').dense).toEqual(dense);
   });

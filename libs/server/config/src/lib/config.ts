@@ -39,6 +39,8 @@ export interface AppConfig {
     workerConcurrency: number;
     maxInFlight: number;
     timeoutMs: number;
+    /** ONNX_GRAPH_OPTIMIZATION: 'auto' = measured per model at load (cached), else forced for both models. */
+    graphOptimization: 'auto' | 'disabled' | 'basic' | 'extended' | 'all';
   };
   /** Dense crowd counting: the FIDT density model run beside the detector at a low rate (modelPath null = off). */
   dense: { modelPath: string | null; maxSide: number; threads: number; intervalMs: number };
@@ -181,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerConcurrency: e.WORKER_CONCURRENCY,
       maxInFlight: e.INFERENCE_MAX_IN_FLIGHT,
       timeoutMs: e.INFERENCE_TIMEOUT_MS,
+      graphOptimization: e.ONNX_GRAPH_OPTIMIZATION,
     },
     dense: {
       modelPath: e.FIDT_MODEL_PATH.trim() ? abs(e.FIDT_MODEL_PATH.trim()) : null,

@@ -99,9 +99,13 @@ export class EnvSchema {
   @IsIn(['cpu', 'cuda'])
   EXECUTION_PROVIDER: 'cpu' | 'cuda' = 'cpu';
 
-  /** onnxruntime intra-op threads; 0 = automatic (embedded api: cores - 1, worker: all cores). */
+  /** onnxruntime intra-op threads; 0 = measured at load, up to the role's bound (embedded api: cores - 1, worker: all cores). */
   @Type(() => Number) @IsInt() @Min(0) @Max(256)
   INFERENCE_THREADS = 0;
+
+  /** onnxruntime graph optimisation level of both models; auto = measured at load and cached in DATA_DIR/onnx-tuning. */
+  @IsIn(['auto', 'disabled', 'basic', 'extended', 'all'])
+  ONNX_GRAPH_OPTIMIZATION: 'auto' | 'disabled' | 'basic' | 'extended' | 'all' = 'auto';
 
   @Type(() => Number) @IsNumber() @Min(0.01) @Max(1)
   DETECT_CONFIDENCE = 0.5;
@@ -133,17 +137,17 @@ export class EnvSchema {
   @IsString() @MaxLength(1024)
   FIDT_MODEL_PATH = '';
 
-  /** Frames are resized so their longest side is at most this before the density model (never upscaled). */
+  /** Compute cap of the density census: its input's longest side never exceeds this (frames with small, far people are upscaled up to it). */
   @Type(() => Number) @IsInt() @Min(256) @Max(4096)
   FIDT_MAX_SIDE = 1024;
 
-  /** onnxruntime intra-op threads of the density model; 0 = onnxruntime's default. */
+  /** onnxruntime intra-op threads of the density model; 0 = measured at load (same bound as INFERENCE_THREADS). */
   @Type(() => Number) @IsInt() @Min(0) @Max(256)
-  FIDT_THREADS = 1;
+  FIDT_THREADS = 0;
 
-  /** At most one density-model run per camera per this interval. */
+  /** At most one density-model run (census) per camera per this interval (default 1 Hz). */
   @Type(() => Number) @IsInt() @Min(250) @Max(60000)
-  DENSITY_INTERVAL_MS = 2000;
+  DENSITY_INTERVAL_MS = 1000;
 
   // ---- cameras ----
   /** Frames waiting for inference per camera; when full the oldest is dropped and counted. */

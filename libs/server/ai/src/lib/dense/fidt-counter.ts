@@ -6,6 +6,8 @@ import sharp from 'sharp';
 import type { CountEstimate } from '@crowdsafe/contracts';
 import { StartupError } from '@crowdsafe/server-core';
 import { densityModelEstimate, type HeadPoint, lmdsDecode, OnnxParseError, parseOnnxModelMetadata } from '@crowdsafe/vision';
+import { chooseSessionOptions, describeTuning, sessionOptionsOf, type SessionTuningConfig } from '../tuning/session-tuner';
+import type { SessionCandidate } from '../tuning/session-tuning';
 
 export interface FidtCounterOptions {
   /** Path of a FIDT head-localisation export (fidt_light_B.onnx). */
@@ -16,6 +18,21 @@ export interface FidtCounterOptions {
   maxSide?: number;
   /** The setting the path came from, named in errors (default 'the FIDT model path'). */
   settingName?: string;
+  /**
+   * Measure the session options at load (see tuning/session-tuner.ts) on a frame of `frame` size resized to the
+   * max side (default 1280x720). Absent: graphOptimizationLevel 'all' and `threads` (0 = onnxruntime's default).
+   */
+  tuning?: SessionTuningConfig & { frame?: { width: number; height: number } };
+}
+
+/** Session options in use and how they were chosen. */
+export interface SessionChoice extends SessionCandidate {
+  source: 'cache' | 'measured' | 'forced' | 'default';
+  /** Median latency on the tuning input (ms), when measured or cached. */
+  medianMs?: number;
+  tuningMs?: number;
+  /** The log line describing the choice. */
+  summary: string;
 }
 
 /** An RGB24 image (a RawFrame fits). */
@@ -28,6 +45,8 @@ export interface RgbImage {
 export interface FidtCountOptions {
   /** Longest side for this call (overrides the default; 0 = native). */
   maxSide?: number;
+  /** Resize factor for this call (> 1 upscales small, far heads); capped by maxSide. Default: maxSide's rule. */
+  scale?: number;
 }
 
 export interface DensityCount {
@@ -47,6 +66,7 @@ export interface FidtModelInfo {
   sha256: string;
   inputName: string;
   outputName: string;
+  session: SessionChoice;
 }
 
 const MEAN = [0.485, 0.456, 0.406];
@@ -58,9 +78,13 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0].trim();
 }
 
-/** Resize so the longest side is at most maxSide (never up), then pad to multiples of 8. */
-export function fidtInputGeometry(width: number, height: number, maxSide = 0): { scale: number; newW: number; newH: number; inW: number; inH: number } {
-  const scale = maxSide > 0 ? Math.min(1, maxSide / Math.max(width, height)) : 1;
+/**
+ * Resize so the longest side is at most maxSide (never up), then pad to multiples of 8. An explicit `scale` (> 0)
+ * replaces that rule (it may upscale: far, small heads), still capped by maxSide when maxSide > 0.
+ */
+export function fidtInputGeometry(width: number, height: number, maxSide = 0, explicitScale?: number): { scale: number; newW: number; newH: number; inW: number; inH: number } {
+  const cap = maxSide > 0 ? maxSide / Math.max(width, height) : Infinity;
+  const scale = explicitScale !== undefined && explicitScale > 0 ? Math.min(explicitScale, cap) : Math.min(1, cap);
   const newW = Math.max(1, Math.round(width * scale));
   const newH = Math.max(1, Math.round(height * scale));
   return { scale, newW, newH, inW: Math.ceil(newW / 8) * 8, inH: Math.ceil(newH / 8) * 8 };
@@ -119,10 +143,12 @@ export class FidtCounter {
       if (e instanceof OnnxParseError) throw refuse(`is not an ONNX model (${e.message})`);
       throw e;
     }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const initial: SessionCandidate = { level: opts.tuning?.forced.level ?? 'all', threads: opts.threads };
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, {
-        graphOptimizationLevel: 'all',
+        graphOptimizationLevel: initial.level,
         executionProviders: ['cpu'],
         ...(opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}),
       });
@@ -130,8 +156,17 @@ export class FidtCounter {
       throw refuse(`could not be loaded by onnxruntime (${firstLine(e)})`);
     }
     try {
-      const info = await validate(session, refuse);
-      return new FidtCounter(session, { path: opts.modelPath, sha256: createHash('sha256').update(bytes).digest('hex'), ...info }, opts.maxSide ?? 0);
+      const names = await validate(session, refuse);
+      let choice: SessionChoice = { ...initial, source: 'default', summary: `density model: graphOptimizationLevel '${initial.level}', ${opts.threads || 'default'} intra-op threads (not measured)` };
+      if (opts.tuning) {
+        const frame = opts.tuning.frame ?? { width: 1280, height: 720 };
+        const g = fidtInputGeometry(frame.width, frame.height, opts.maxSide ?? 0);
+        const outcome = await chooseSessionOptions({ bytes, sha256, inputName: names.inputName, inputDims: [1, 3, g.inH, g.inW] }, opts.tuning);
+        choice = { ...outcome.choice, source: outcome.source, tuningMs: outcome.tuningMs, summary: describeTuning(`density model ${g.inW}x${g.inH}`, outcome), ...(Number.isFinite(outcome.medianMs) ? { medianMs: outcome.medianMs } : {}) };
+        await session.release().catch(() => undefined);
+        session = await ort.InferenceSession.create(bytes, sessionOptionsOf(outcome.choice));
+      }
+      return new FidtCounter(session, { path: opts.modelPath, sha256, ...names, session: choice }, opts.maxSide ?? 0);
     } catch (e) {
       await session.release().catch(() => undefined);
       throw e;
@@ -140,7 +175,7 @@ export class FidtCounter {
 
   count(image: RgbImage, options: FidtCountOptions = {}): Promise<DensityCount> {
     if (this.closed) return Promise.reject(new Error('FidtCounter is closed'));
-    const run = this.queue.then(() => this.run(image, options.maxSide ?? this.maxSide));
+    const run = this.queue.then(() => this.run(image, options.maxSide ?? this.maxSide, options.scale));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -152,18 +187,19 @@ export class FidtCounter {
     await this.session.release();
   }
 
-  private async run(image: RgbImage, maxSide: number): Promise<DensityCount> {
+  private async run(image: RgbImage, maxSide: number, scale?: number): Promise<DensityCount> {
     const { data, width, height } = image;
     if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || data.length !== width * height * 3) {
       throw new RangeError(`expected a ${width}x${height} RGB24 image (${width * height * 3} bytes), got ${data.length} bytes`);
     }
     if (!(Number.isInteger(maxSide) && maxSide >= 0)) throw new RangeError(`maxSide must be a non-negative integer, got ${maxSide}`);
+    if (scale !== undefined && !(Number.isFinite(scale) && scale > 0 && scale <= 8)) throw new RangeError(`scale must be in (0, 8], got ${scale}`);
     let t = performance.now();
-    const g = fidtInputGeometry(width, height, maxSide);
+    const g = fidtInputGeometry(width, height, maxSide, scale);
     const px =
       g.newW === width && g.newH === height
         ? data
-        : await sharp(data, { raw: { width, height, channels: 3 } }).resize(g.newW, g.newH, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
+        : await sharp(data, { raw: { width, height, channels: 3 } }).resize(g.newW, g.newH, { fit: 'fill', kernel: g.scale > 1 ? 'cubic' : 'linear' }).raw().toBuffer();
     const input = new ort.Tensor('float32', packFidtInput(px, g.newW, g.newH, g.inW, g.inH), [1, 3, g.inH, g.inW]);
     const preprocessMs = performance.now() - t;
 
@@ -173,8 +209,7 @@ export class FidtCounter {
 
     t = performance.now();
     const [, , mh, mw] = out.dims;
-    const scale = g.inW / mw;
-    const res = lmdsDecode(out.data as Float32Array, mw, mh, { scale });
+    const res = lmdsDecode(out.data as Float32Array, mw, mh, { scale: g.inW / mw });
     // Heads found in the padding are not in the image; map the rest back to source pixels.
     const points = res.points.filter((p) => p.x < g.newW && p.y < g.newH).map((p) => ({ x: p.x / g.scale, y: p.y / g.scale }));
     const decodeMs = performance.now() - t;

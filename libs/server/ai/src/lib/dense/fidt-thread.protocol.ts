@@ -8,7 +8,7 @@ export interface FidtThreadInit {
 }
 
 export type FidtThreadRequest =
-  | { type: 'count'; id: number; width: number; height: number; maxSide?: number; buffer: ArrayBuffer }
+  | { type: 'count'; id: number; width: number; height: number; maxSide?: number; scale?: number; buffer: ArrayBuffer }
   | { type: 'close' };
 
 export type FidtThreadReply =

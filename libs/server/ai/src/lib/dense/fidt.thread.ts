@@ -12,7 +12,7 @@ function serve(port: MessagePort, init: FidtThreadInit): void {
     if (msg.type === 'count') {
       const { id, width, height, buffer } = msg;
       const run = counter
-        ? counter.count({ data: new Uint8Array(buffer), width, height }, msg.maxSide === undefined ? {} : { maxSide: msg.maxSide })
+        ? counter.count({ data: new Uint8Array(buffer), width, height }, { ...(msg.maxSide === undefined ? {} : { maxSide: msg.maxSide }), ...(msg.scale === undefined ? {} : { scale: msg.scale }) })
         : Promise.reject(new Error('FIDT thread is not ready'));
       run.then(
         (result) => post({ type: 'result', id, result }),

@@ -50,7 +50,7 @@ export class ThreadedFidtCounter {
     const result = new Promise<DensityCount>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      const msg: FidtThreadRequest = { type: 'count', id, width: image.width, height: image.height, buffer: copy.buffer, ...(options.maxSide === undefined ? {} : { maxSide: options.maxSide }) };
+      const msg: FidtThreadRequest = { type: 'count', id, width: image.width, height: image.height, buffer: copy.buffer, ...(options.maxSide === undefined ? {} : { maxSide: options.maxSide }), ...(options.scale === undefined ? {} : { scale: options.scale }) };
       this.worker.postMessage(msg, [copy.buffer]);
     });
     const settled = result.catch(() => undefined);

@@ -28,6 +28,7 @@ import {
   type YoloOutputLayout,
 } from '@crowdsafe/vision';
 import { PersonDetector, type DetectorInfo, type DetectorRun } from './person-detector';
+import { chooseSessionOptions, describeTuning, sessionOptionsOf, type SessionTuningConfig } from '../tuning/session-tuner';
 
 export interface DetectorDefaults {
   confidence: number;
@@ -94,6 +95,11 @@ export interface OnnxYoloDetectorOptions {
   maxBatch?: number;
   /** Sliced inference (DetectOptions.tiling 'on' / 'auto'). */
   tiling?: DetectorTilingOptions;
+  /**
+   * Measure the session options at load on the model's input shape (batch 1; see tuning/session-tuner.ts).
+   * Absent (or the CUDA provider): graphOptimizationLevel 'all' and `threads`.
+   */
+  tuning?: SessionTuningConfig;
 }
 
 const EXPECTED = 'Expected a YOLOv8/YOLO11 detect ONNX export; see models/README.md';
@@ -180,6 +186,21 @@ export class OnnxYoloDetector extends PersonDetector {
     try {
       const layout = inspectModel(session.session, ul, refuse);
       const outputLayout = await warmUp(session.session, layout, refuse);
+      let sessionChoice: DetectorInfo['session'];
+      if (opts.tuning && session.provider === 'cpu') {
+        const dims = [layout.dynamicBatch ? 1 : layout.fixedBatch, 3, layout.height, layout.width];
+        const outcome = await chooseSessionOptions({ bytes, sha256, inputName: layout.inputName, inputDims: dims }, opts.tuning);
+        sessionChoice = {
+          ...outcome.choice,
+          source: outcome.source,
+          tuningMs: outcome.tuningMs,
+          summary: describeTuning(`detector ${layout.width}x${layout.height}`, outcome),
+          ...(Number.isFinite(outcome.medianMs) ? { medianMs: outcome.medianMs } : {}),
+        };
+        const tuned = await ort.InferenceSession.create(bytes, sessionOptionsOf(outcome.choice));
+        await session.session.release().catch(() => undefined);
+        session.session = tuned;
+      }
       const info: DetectorInfo = {
         path: opts.modelPath,
         sha256,
@@ -191,6 +212,7 @@ export class OnnxYoloDetector extends PersonDetector {
         dynamicBatch: layout.dynamicBatch,
         ...(layout.dynamicBatch ? {} : { fixedBatch: layout.fixedBatch }),
         provider: session.provider,
+        ...(sessionChoice ? { session: sessionChoice } : {}),
         ...(meta.producerName ? { producer: meta.producerName } : {}),
         ...(ul.version ? { exporterVersion: ul.version } : {}),
       };
@@ -387,7 +409,7 @@ async function createSession(
   where: string,
 ): Promise<{ session: ort.InferenceSession; provider: 'cpu' | 'cuda' }> {
   const base: ort.InferenceSession.SessionOptions = {
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: opts.tuning?.forced.level ?? 'all',
     ...(opts.threads > 0 ? { intraOpNumThreads: opts.threads } : {}),
   };
   if (opts.executionProvider === 'cuda') {

@@ -23,6 +23,8 @@ export interface DetectorInfo {
   producer?: string;
   /** Ultralytics version that exported the model, when the metadata says. */
   exporterVersion?: string;
+  /** onnxruntime session options in use, when they were measured/cached/forced at load (CPU provider). */
+  session?: { level: 'disabled' | 'basic' | 'extended' | 'all'; threads: number; source: 'cache' | 'measured' | 'forced'; medianMs?: number; tuningMs?: number; summary: string };
 }
 
 export interface DetectorTimings {

@@ -30,7 +30,8 @@ describe('detect-batch through BullMQ and a separate worker process (real Redis,
 
   beforeAll(async () => {
     admin = new Redis(TEST_REDIS_URL);
-    worker = startWorker({ PATH: process.env.PATH ?? '', REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, MODEL_PATH: MODEL, LOG_LEVEL: 'info' });
+    // Session options forced: this spec is about the queue, not the load-time tuner (tuning.medium-spec.ts).
+    worker = startWorker({ PATH: process.env.PATH ?? '', REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, MODEL_PATH: MODEL, LOG_LEVEL: 'info', ONNX_GRAPH_OPTIMIZATION: 'all', INFERENCE_THREADS: '1' });
     [frames, store] = await Promise.all([
       decodeFrames(HALL, { count: 4, every: 30, cameraId: 'hall' }),
       RedisFrameStore.connect(TEST_REDIS_URL, { prefix, ttlMs: 60000 }),
@@ -49,7 +50,7 @@ describe('detect-batch through BullMQ and a separate worker process (real Redis,
   });
 
   it('the worker logs one ready line naming the model, the queue and the concurrency', () => {
-    expect(worker.output()).toMatch(/worker ready: model yolo11n_int8_dynamic_640\.onnx \(640x640, 80 classes, static batch 1, cpu\) queue inference concurrency 1/);
+    expect(worker.output()).toMatch(/worker ready: model yolo11n_int8_dynamic_640\.onnx \(640x640, 80 classes, static batch 1, cpu\) queue inference,density concurrency 1/);
   });
 
   it('runs a job on the worker: detections for a stored frame, `missing` for an expired one', async () => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import type { DetectBatchPayload, DetectBatchResult } from '@crowdsafe/contracts';
+import type { DensityCountPayload, DensityCountResult, DetectBatchPayload, DetectBatchResult } from '@crowdsafe/contracts';
 import { StartupError } from '@crowdsafe/server-core';
 import { JobHandler } from './job-handler.decorator';
 import { JobHandlerRegistry, UnknownJobError } from './job-handler.registry';
@@ -33,6 +33,14 @@ class SecondDetectHandler {
 }
 
 @Injectable()
+class EchoDensityHandler {
+  @JobHandler('density-count')
+  async handle(data: DensityCountPayload): Promise<DensityCountResult> {
+    return { cameraId: data.cameraId, seq: data.frame.seq, capturedAt: data.frame.capturedAt, estimate: { count: 0, method: 'density-model', low: 0, high: 0 }, points: [], inputSize: { width: 0, height: 0 }, worker: 'echo', timings: { fetchMs: 0, preprocessMs: 0, inferenceMs: 0, decodeMs: 0 } };
+  }
+}
+
+@Injectable()
 class Unrelated {
   value = 1;
 }
@@ -49,7 +57,11 @@ describe('JobHandlerRegistry', () => {
   ])('refuses to start with %s, naming the job without a handler', async (_name, providers) => {
     const init = start(providers);
     await expect(init).rejects.toThrow(StartupError);
-    await expect(start(providers)).rejects.toThrow(/No handler for job 'detect-batch'/);
+    await expect(start(providers)).rejects.toThrow(/No handler for jobs 'detect-batch', 'density-count'/);
+  });
+
+  it('names the one job left without a handler', async () => {
+    await expect(start([EchoDetectHandler])).rejects.toThrow(/No handler for job 'density-count'/);
   });
 
   it('refuses two handlers for one job, naming both', async () => {
@@ -59,9 +71,9 @@ describe('JobHandlerRegistry', () => {
   });
 
   it('routes a job to its handler', async () => {
-    const app = await start([EchoDetectHandler, Unrelated]);
+    const app = await start([EchoDetectHandler, EchoDensityHandler, Unrelated]);
     const registry = app.get(JobHandlerRegistry);
-    expect(registry.names()).toEqual(['detect-batch']);
+    expect(registry.names()).toEqual(['detect-batch', 'density-count']);
     const ref = { key: 'frame:c:1', cameraId: 'c', seq: 1, capturedAt: 5, width: 2, height: 2 };
     await expect(registry.handle('detect-batch', { frames: [ref] })).resolves.toEqual({
       results: [{ key: 'frame:c:1', cameraId: 'c', seq: 1, capturedAt: 5, detections: [] }],
@@ -72,7 +84,7 @@ describe('JobHandlerRegistry', () => {
   });
 
   it('rejects a job name without a handler', async () => {
-    const app = await start([EchoDetectHandler]);
+    const app = await start([EchoDetectHandler, EchoDensityHandler]);
     const registry = app.get(JobHandlerRegistry);
     expect(registry.has('nope')).toBe(false);
     await expect(registry.handle('nope' as 'detect-batch', { frames: [] })).rejects.toThrow(UnknownJobError);

@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+// onnxruntime-node (loaded by every model thread) is also loaded by the thread that starts them, so that its native
+// binding stays mapped for the process's lifetime: otherwise, once a model thread that loaded it has exited, the next
+// model thread's load fails with "Module did not self-register" (reproduced with plain node and onnxruntime-node
+// 1.22; e.g. a restarted app context in the same process). Same pattern as sharp in threaded-person-detector.ts.
+import 'onnxruntime-node';
 import { StartupError } from '@crowdsafe/server-core';
 import type { WireError } from '../detector/detector-thread.protocol';
 

@@ -469,11 +469,12 @@ describe('CameraRuntime', () => {
       h.advance(2000);
       h.tick();
       const last = h.rows[h.rows.length - 1];
+      // densityCount is the model's raw count; the fused count carries the dense-scene correction (80 -> 88).
       expect(last.metadata).toMatchObject({ method: 'fused', densityCount: 80 });
-      expect(last.count).toBe(80);
-      expect(last.metadata['high']).toBeGreaterThanOrEqual(80);
+      expect(last.count).toBe(88);
+      expect(last.metadata['high']).toBeGreaterThanOrEqual(88);
       expect(h.live.metrics[h.live.metrics.length - 1].countMethod).toBe('fused');
-      expect(h.runtime.snapshot().estimate).toMatchObject({ method: 'fused', count: 80 });
+      expect(h.runtime.snapshot().estimate).toMatchObject({ method: 'fused', count: 88 });
       await h.runtime.stop();
     });
 
@@ -525,7 +526,8 @@ describe('density scheduling and fusion (pure)', () => {
   it.each([
     { name: 'no density sample -> tracked', s: null, want: tracked },
     { name: 'stale sample -> tracked', s: { ...sample, capturedAt: 0 }, want: tracked },
-    { name: 'fresh dense sample dominates', s: sample, want: { count: 120, method: 'fused', low: 27, high: Math.ceil(120 * (1.15 + 0.45 * (70 / 150))) } },
+    // 120 heads -> x(1 + 0.5 x 70/150) = 148 (dense-scene correction, fusion.ts).
+    { name: 'fresh dense sample dominates', s: sample, want: { count: 148, method: 'fused', low: 27, high: Math.ceil(120 * (1.15 + 0.45 * (70 / 150))) } },
     { name: 'agreeing sparse sample keeps the tracked count', s: { estimate: densityModelEstimate(32), capturedAt: 10_000 }, want: { count: 30, method: 'fused', low: 27, high: 39 } },
   ])('reportedEstimate: $name', ({ s, want }) => {
     expect(reportedEstimate(tracked, s, 12_000, 6000)).toEqual(want);

@@ -21,7 +21,7 @@ import type { AlertEventContext, AlertEventSink, LiveEventsPublisher } from '@cr
 import { redactUrl } from '@crowdsafe/server-core';
 import { PerSecondAggregator } from '@crowdsafe/server-metrics';
 import type { RiskConfig } from '@crowdsafe/risk';
-import { densityModelEstimate, footInRoi, fuseCounts, PeopleCounter, type GmcMode, type PeopleCounterOptions, type RoiPolygon } from '@crowdsafe/vision';
+import { densityModelEstimate, footInRoi, fuseCounts, PeopleCounter, PersonSizeSamples, type GmcMode, type PeopleCounterOptions, type PersonSizeSample, type RoiPolygon } from '@crowdsafe/vision';
 import { FrameBuffer } from '../ingest';
 import {
   accumulateAnalytics,
@@ -63,9 +63,10 @@ export interface CameraRuntimeDeps {
   alerts?: AlertEventSink;
   /**
    * The density model (FIDT head counting, in its own thread), run at most once per `density.intervalMs` on a
-   * processed frame. Absent = tracked count only. Head points are in source-frame pixels.
+   * processed frame. Absent = tracked count only. Head points are in source-frame pixels. `hints.personSizes`: the
+   * recent confirmed tracks' (foot row, box height), from which the census picks its input scale.
    */
-  countDensity?(frame: RawFrame): Promise<{ estimate: CountEstimate; points: ReadonlyArray<{ x: number; y: number }> }>;
+  countDensity?(frame: RawFrame, hints?: { personSizes: readonly PersonSizeSample[] }): Promise<{ estimate: CountEstimate; points: ReadonlyArray<{ x: number; y: number }> }>;
   /** Logs a warning (density-model failures, at most once a minute). Default: none. */
   warn?(message: string): void;
   now?: () => number;
@@ -288,6 +289,8 @@ export class CameraRuntime {
   private readonly seconds = new Map<number, SecondExtras>();
   private readonly roi: RoiPolygon | null;
   private densityInFlight = false;
+  /** Recent person sizes (bounded ring) for the density census's input scale. */
+  private readonly personSizes = new PersonSizeSamples();
   private densityStartedAt: number | null = null;
   private density: DensitySample | null = null;
   private densityRuns = 0;
@@ -616,6 +619,7 @@ export class CameraRuntime {
     }
     const step = this.analyzeFrame(frame, result.tracks);
     if (this.aggregator.add(frame.capturedAt, count)) this.addSecondExtras(frame.capturedAt, estimate, densityCount, step);
+    if (this.deps.countDensity) this.personSizes.add(result.tracks);
     this.maybeRunDensity(frame, now);
     this.overlay = { seq: frame.seq, capturedAt: frame.capturedAt, width: frame.width, height: frame.height, detections, tracks: result.tracks, count };
   }
@@ -637,7 +641,7 @@ export class CameraRuntime {
     this.densityStartedAt = now;
     let run: Promise<{ estimate: CountEstimate; points: ReadonlyArray<{ x: number; y: number }> }>;
     try {
-      run = countDensity(frame);
+      run = countDensity(frame, { personSizes: this.personSizes.list() });
     } catch (err) {
       run = Promise.reject(err);
     }

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@crowdsafe/server-config';
-import { alertTimingOf, densityCountOf, runtimeDetectionOf } from './camera-supervisor';
+import { alertTimingOf, runtimeDetectionOf } from './camera-supervisor';
 
 const config = {
   inference: { confidence: 0.5, iou: 0.7, maxDetections: 1000 },
@@ -30,22 +30,6 @@ describe('runtimeDetectionOf', () => {
     expect(() => runtimeDetectionOf({ settings: { detection: { confidence: 5, roi: 'left' } }, targetFps: 5 }, config)).toThrow(
       'invalid detection settings: settings.detection.confidence must be a number in [0.01, 1], got 5; settings.detection.roi must be an array of 3 to 64 [x, y] points normalised to the frame (0..1), got "left"',
     );
-  });
-});
-
-describe('densityCountOf', () => {
-  it('runs the shared counter at the configured max side and keeps the estimate and head points', async () => {
-    const calls: unknown[] = [];
-    const counter = {
-      count: async (image: { width: number }, options?: { maxSide?: number }) => {
-        calls.push([image.width, options]);
-        return { estimate: { count: 2, method: 'density-model' as const, low: 1, high: 3 }, points: [{ x: 1, y: 2 }, { x: 3, y: 4 }], mapMax: 1, inputSize: { width: 8, height: 8 }, timings: { preprocessMs: 0, inferenceMs: 0, decodeMs: 0 } };
-      },
-    };
-    const run = densityCountOf(counter, 640);
-    const r = await run({ cameraId: 'c', seq: 1, capturedAt: 0, width: 8, height: 8, data: new Uint8Array(192) });
-    expect(calls).toEqual([[8, { maxSide: 640 }]]);
-    expect(r).toEqual({ estimate: { count: 2, method: 'density-model', low: 1, high: 3 }, points: [{ x: 1, y: 2 }, { x: 3, y: 4 }] });
   });
 });
 

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AlertTiming } from '@crowdsafe/alerting';
-import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
+import type { CameraStatus, FrameRef, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { AlertEventSink, ClusterBus, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
@@ -15,7 +15,8 @@ import type { Subscription } from 'rxjs';
 import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, prepareEgress, type PreparedSource, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
 import type { CameraAnalyticsInput } from './camera-analytics';
-import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
+import { CameraRuntime, type CameraRuntimeOptions } from './camera-runtime';
+import { densityCensusOf } from './density-census';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
@@ -63,14 +64,6 @@ export function analyticsInputOf(camera: Pick<CameraRecord, 'calibrationData' | 
   const analytics = (camera.settings as { analytics?: unknown } | null)?.analytics;
   const lines = analytics && typeof analytics === 'object' && !Array.isArray(analytics) ? (analytics as { lines?: unknown }).lines : analytics === undefined || analytics === null ? undefined : 'invalid';
   return { calibrationData: camera.calibrationData, zones: camera.zones, lines, capacity: camera.capacity };
-}
-
-/** The runtime's density edge over the shared counter (one thread; runs queue there, each camera has <= 1 in flight). */
-export function densityCountOf(counter: Pick<DensityCounter, 'count'>, maxSide: number): NonNullable<CameraRuntimeDeps['countDensity']> {
-  return async (frame) => {
-    const r = await counter.count(frame, { maxSide });
-    return { estimate: r.estimate, points: r.points };
-  };
 }
 
 /**
@@ -198,7 +191,6 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     this.alertTimingSubscription?.unsubscribe();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop()));
     this.runtimes.clear();
-    await this.density?.close().catch((err: unknown) => this.logger.warn(`could not close the density model: ${String(err)}`));
   }
 
   runtime(cameraId: string): CameraRuntime | undefined {
@@ -224,6 +216,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
       }
       throw err;
     }
+    // The census reuses the frame detection just stored (same key) instead of storing it twice.
+    let lastRef: FrameRef | undefined;
+    const refOf = (f: RawFrame) => (lastRef && lastRef.seq === f.seq && lastRef.cameraId === f.cameraId ? Promise.resolve(lastRef) : this.frameStore.put(f));
     const runtime = new CameraRuntime(
       {
         cameraId: camera.id,
@@ -267,7 +262,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
           source.onStatus((s: { status: CameraStatus; reason?: string }) => handlers.onStatus(s.status, s.reason));
           return source;
         },
-        detect: async (frame, options) => this.inference.detect(await this.frameStore.put(frame), options),
+        detect: async (frame, options) => this.inference.detect((lastRef = await this.frameStore.put(frame)), options),
         writeMetrics: (row) => this.metrics.enqueue(row),
         saveStatus: (status, reason) => {
           this.cameras.setStatus(camera.id, status, reason).catch((err: unknown) => this.logger.warn(`could not save status of camera ${camera.id}: ${String(err)}`));
@@ -276,7 +271,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         encoder: this.encoder,
         ...(this.frameSink ? { frameSink: this.frameSink } : {}),
         ...(this.alerts ? { alerts: this.alerts } : {}),
-        ...(this.density ? { countDensity: densityCountOf(this.density, this.config.dense.maxSide) } : {}),
+        ...(this.density ? { countDensity: densityCensusOf(this.density, refOf, detection.counting?.roi) } : {}),
         warn: (message) => this.logger.warn(message),
       },
     );

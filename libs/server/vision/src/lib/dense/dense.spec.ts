@@ -1,5 +1,5 @@
 import type { CountEstimate, Detection } from '@crowdsafe/contracts';
-import { densityModelEstimate, detectionEstimate, fuseCounts, ramp } from './fusion';
+import { correctDensityCount, densityModelEstimate, detectionEstimate, fuseCounts, ramp } from './fusion';
 import { gaussianKernel, gridEstimate, smoothGrid } from './grid-estimate';
 import { lmdsDecode } from './lmds';
 
@@ -112,8 +112,10 @@ describe('fuseCounts', () => {
     ['empty scene', 0, 0, 0, 0],
     ['small crowd, detector agrees: detection', 20, 22, 20, 0],
     ['small crowd, detector misses half: density model', 10, 25, 25, 1],
-    ['mid crowd, detector agrees: blend', 70, 80, 76, 0.6],
-    ['dense crowd: density model', 40, 200, 200, 1],
+    // 80 heads -> 88 after the dense-scene gain; w = ramp(88, 50, 100) = 0.76.
+    ['mid crowd, detector agrees: blend', 70, 80, 84, 0.76],
+    // 200 heads -> x1.5 (the model's measured undercount above 200).
+    ['dense crowd: density model, corrected', 40, 200, 300, 1],
     ['density model below the detections: never below detections', 120, 100, 120, 1],
     ['density model sees nothing, detector does: detection', 5, 0, 5, 0],
   ])('%s', (_, det, dens, count, w) => {
@@ -123,6 +125,17 @@ describe('fuseCounts', () => {
     expect(f.method).toBe('fused');
     expect(f.low).toBeLessThanOrEqual(f.count);
     expect(f.high).toBeGreaterThanOrEqual(f.count);
+  });
+  it.each([
+    [0, 0],
+    [49, 49],
+    [50, 50],
+    [125, 156],
+    [200, 300],
+    [400, 600],
+  ])('dense-scene correction %i -> %i', (c, expected) => expect(correctDensityCount(c)).toBe(expected));
+  it('gain 1 turns the correction off', () => {
+    expect(fuseCounts(d(40), m(200), { densityGain: { gain: 1, from: 50, to: 200 } }).count).toBe(200);
   });
   it('the range spans both estimators', () => {
     const f = fuseCounts(d(40), m(200));

@@ -1,0 +1,2 @@
+export * from './session-tuning';
+export * from './session-tuner';
