@@ -193,7 +193,7 @@ export class EnvSchema {
    * it renews every quarter of this; a process that dies loses its cameras to the others after this long.
    */
   @Type(() => Number) @IsInt() @Min(2000) @Max(120000)
-  CAMERA_LEASE_TTL_MS = 8000;
+  CAMERA_LEASE_TTL_MS = 6000;
 
   @IsString() @MinLength(1) @MaxLength(1024)
   FFMPEG_PATH = 'ffmpeg';
