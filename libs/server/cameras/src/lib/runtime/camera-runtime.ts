@@ -1,4 +1,4 @@
-import { AlertEngine, type ActionResult, type AlertEngineOptions, type AlertTiming, type MetricsUpdate } from '@crowdsafe/alerting';
+import { AlertEngine, type ActionResult, type AlertEngineOptions, type AlertTiming, type MetricsUpdate, type RoutingTable, type TriggerThresholds } from '@crowdsafe/alerting';
 import { AnalyticsConfigError, CrowdAnalyzer, type FrameAnalytics, type TrackInput } from '@crowdsafe/analytics';
 import type {
   CameraHealth,
@@ -658,7 +658,7 @@ export class CameraRuntime {
       analytics = this.secondAnalytics(extras);
       const r = this.risk.second(sec.time, analytics);
       risk = r.live;
-      this.feedAlerts(this.metricsUpdateOf(sec.time.getTime(), sec.count, r.riskLevel, r.riskScore, analytics));
+      this.feedAlerts({ ...this.metricsUpdateOf(sec.time.getTime(), sec.count, r.riskLevel, r.riskScore, analytics), earlyWarningInS: r.live?.earlyWarningInS ?? null });
       this.deps.writeMetrics({
         cameraId: this.cameraId,
         time: sec.time,
@@ -797,6 +797,19 @@ export class CameraRuntime {
       return true;
     } catch (err) {
       this.deps.warn?.(`camera ${this.cameraId}: alert timing not applied (kept the previous one): ${String(err)}`);
+      return false;
+    }
+  }
+
+  /** Alert policy from the settings API (alerts.thresholds / alerts.routing), applied live; false = not applied. */
+  setAlertPolicy(policy: { thresholds?: Partial<TriggerThresholds>; routing?: RoutingTable }): boolean {
+    if (!this.alertEngine) return false;
+    try {
+      if (policy.thresholds) this.alertEngine.setThresholds(policy.thresholds);
+      if (policy.routing) this.alertEngine.setRouting(policy.routing);
+      return true;
+    } catch (err) {
+      this.deps.warn?.(`camera ${this.cameraId}: alert policy not applied: ${String(err)}`);
       return false;
     }
   }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { AlertTiming } from '@crowdsafe/alerting';
+import type { AlertTiming, RoutingTable, TriggerThresholds } from '@crowdsafe/alerting';
 import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { AlertEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
 import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
-import { SettingsService } from '@crowdsafe/server-settings';
+import { DEFAULT_ALERT_ROUTING, DEFAULT_ALERT_THRESHOLDS, routingTableOf, SettingsService, triggerThresholdsOf } from '@crowdsafe/server-settings';
 import type { Subscription } from 'rxjs';
 import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
@@ -87,6 +87,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   private riskSubscription?: Subscription;
   /** Settings API: live alert cooldown / all-clear delay for every running camera's AlertEngine. */
   private alertTimingSubscription?: Subscription;
+  private alertPolicySubscription?: Subscription;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -125,6 +126,12 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
       const timing = alertTimingOf(this.config, this.settings);
       for (const r of this.runtimes.values()) r.setAlertTiming(timing);
     });
+    // Alert policy (alerts.thresholds / alerts.routing) too.
+    this.alertPolicySubscription = this.settings?.changes$.subscribe((c) => {
+      if (c.category !== 'alerts' || (c.key !== 'thresholds' && c.key !== 'routing')) return;
+      const policy = alertPolicyOf(this.settings);
+      for (const r of this.runtimes.values()) r.setAlertPolicy(policy);
+    });
     for (const camera of await this.cameras.findActive()) {
       try {
         await this.startCamera(camera);
@@ -138,6 +145,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationShutdown(): Promise<void> {
     this.riskSubscription?.unsubscribe();
     this.alertTimingSubscription?.unsubscribe();
+    this.alertPolicySubscription?.unsubscribe();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop()));
     this.runtimes.clear();
     await this.density?.close().catch((err: unknown) => this.logger.warn(`could not close the density model: ${String(err)}`));
@@ -166,6 +174,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
       }
       throw err;
     }
+    const policy = alertPolicyOf(this.settings);
     const runtime = new CameraRuntime(
       {
         cameraId: camera.id,
@@ -182,7 +191,8 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         alerting: {
           engine: {
             ...alertTimingOf(this.config, this.settings),
-            thresholds: { offlineGraceMs: this.config.alerts.offlineGraceMs },
+            routing: policy.routing,
+            thresholds: { ...policy.thresholds, offlineGraceMs: this.config.alerts.offlineGraceMs },
             newId: randomUUID,
           },
           snapshot: { maxWidth: Math.max(cfg.liveMaxWidth, 1280), quality: 80 },
@@ -322,6 +332,14 @@ export function riskOptionsOf(camera: Pick<CameraRecord, 'settings'>, settings: 
   const own = (camera.settings as { risk?: unknown } | null)?.risk;
   if (own !== undefined && own !== null) return { risk: own, ownRisk: true };
   return { risk: settings?.get('risk', 'thresholds') };
+}
+
+/** The alert engine's thresholds and routing from the settings alerts.thresholds / alerts.routing (defaults without settings). */
+export function alertPolicyOf(settings: Pick<SettingsService, 'get'> | null): { thresholds: Partial<TriggerThresholds>; routing: RoutingTable } {
+  return {
+    thresholds: triggerThresholdsOf(settings?.get('alerts', 'thresholds') ?? DEFAULT_ALERT_THRESHOLDS),
+    routing: routingTableOf(settings?.get('alerts', 'routing') ?? DEFAULT_ALERT_ROUTING),
+  };
 }
 
 /**
