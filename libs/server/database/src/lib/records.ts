@@ -27,6 +27,7 @@ export const EntityName = {
   // settings API (A2)
   SettingHistory: 'SettingHistory',
   MetricMinute: 'MetricMinute',
+  CrossingEvent: 'CrossingEvent',
 } as const;
 export type EntityName = (typeof EntityName)[keyof typeof EntityName];
 
@@ -65,6 +66,9 @@ export interface CameraRecord {
   resolutionHeight: number | null;
   areaM2: number | null;
   capacity: number | null;
+  /** WGS 84 position of the camera (optional, for maps). */
+  latitude: number | null;
+  longitude: number | null;
   calibrationData: JsonObject | null;
   zones: JsonObject[];
   settings: JsonObject;
@@ -245,4 +249,18 @@ export interface SettingHistoryRecord {
   version: number;
   updatedBy: string | null;
   updatedAt: Date;
+}
+
+/** One counting-line crossing (`crossing_events`, the spec's person_logs): who crossed which line, which way, when. */
+export interface CrossingEventRecord {
+  /** bigint identity, as a string. */
+  id: string;
+  cameraId: string;
+  time: Date;
+  /** The line's id and name in the camera's settings.analytics.lines at the time. */
+  lineId: string;
+  lineName: string;
+  direction: 'in' | 'out';
+  /** The tracker's id of the person (unique per camera run, reused after a restart). */
+  trackId: number;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -111,6 +111,19 @@ export class CamerasController {
   @ApiNotFoundResponse({ description: 'No camera with this id' })
   update(@Param('id', uuid) id: string, @Body() dto: UpdateCameraDto): Promise<CameraDto> {
     return this.service.update(id, dto);
+  }
+
+  @Put(':id')
+  @OperatorAccess()
+  @ApiOperation({
+    operationId: 'replaceCamera',
+    summary: 'Replace a camera (the spec\'s PUT): the body is the whole camera as on create; omitted fields take their create defaults',
+  })
+  @ApiOkResponse({ type: CameraDto })
+  @ApiBadRequestResponse({ description: 'Invalid input; nothing saved' })
+  @ApiNotFoundResponse({ description: 'No camera with this id' })
+  replace(@Param('id', uuid) id: string, @Body() dto: CreateCameraDto): Promise<CameraDto> {
+    return this.service.replace(id, dto);
   }
 
   @Delete(':id')

@@ -7,7 +7,9 @@ import {
   Injectable,
   Logger,
   NotFoundException,
+  Optional,
 } from '@nestjs/common';
+import { SettingsService } from '@crowdsafe/server-settings';
 import type { CameraSourceType } from '@crowdsafe/contracts';
 import { zoneArea, type Zone } from '@crowdsafe/analytics';
 import { validateRiskConfig } from '@crowdsafe/risk';
@@ -54,6 +56,14 @@ const RESTART_FIELDS: readonly (keyof UpdateCameraPatch)[] = [
 
 const bad = (message: string): BadRequestException => new BadRequestException(message);
 
+/** Latitude and longitude come together (both or neither). */
+function checkPosition(latitude: number | null | undefined, longitude: number | null | undefined): { latitude: number | null; longitude: number | null } {
+  const lat = latitude ?? null;
+  const lon = longitude ?? null;
+  if ((lat === null) !== (lon === null)) throw bad('latitude and longitude must be given together (or both null)');
+  return { latitude: lat, longitude: lon };
+}
+
 /**
  * The camera API's logic: every input checked before anything is saved (400 with the reason), then the stored
  * record is applied to the running camera (started, stopped or restarted cleanly by the supervisor).
@@ -66,6 +76,7 @@ export class CamerasService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cameras: CameraRepository,
     private readonly supervisor: CameraSupervisor,
+    @Optional() @Inject(SettingsService) private readonly settings: SettingsService | null = null,
   ) {}
 
   async list(): Promise<CameraDto[]> {
@@ -85,10 +96,9 @@ export class CamerasService {
       sourceUrl: source.storedUrl,
       sourceOptions: { ...(dto.sourceOptions ?? {}) } as JsonObject,
       isActive: dto.isActive ?? true,
-      targetFps: dto.targetFps ?? this.config.cameras.defaultFps,
-      resolutionWidth: dto.resolutionWidth ?? null,
-      resolutionHeight: dto.resolutionHeight ?? null,
+      ...this.decodeDefaults(dto),
       capacity: dto.capacity ?? null,
+      ...checkPosition(dto.latitude ?? null, dto.longitude ?? null),
       areaM2: dto.areaM2 ?? null,
       calibrationData: (dto.calibrationData ?? null) as JsonObject | null,
       zones: (dto.zones ?? []) as JsonObject[],
@@ -116,8 +126,11 @@ export class CamerasService {
       const source = await this.checkSource(type, url, options);
       Object.assign(patch, { sourceType: type, sourceUrl: source.storedUrl, sourceOptions: { ...options } as JsonObject });
     }
-    for (const key of ['name', 'location', 'isActive', 'targetFps', 'resolutionWidth', 'resolutionHeight', 'capacity', 'areaM2', 'calibrationData', 'zones', 'settings'] as const) {
+    for (const key of ['name', 'location', 'isActive', 'targetFps', 'resolutionWidth', 'resolutionHeight', 'capacity', 'latitude', 'longitude', 'areaM2', 'calibrationData', 'zones', 'settings'] as const) {
       if (dto[key] !== undefined) (patch as Record<string, unknown>)[key] = dto[key];
+    }
+    if (patch.latitude !== undefined || patch.longitude !== undefined) {
+      checkPosition(patch.latitude !== undefined ? patch.latitude : current.latitude, patch.longitude !== undefined ? patch.longitude : current.longitude);
     }
     const merged = { ...current, ...patch } as CameraRecord;
     const areaM2 = this.checkPipeline(merged);
@@ -127,6 +140,47 @@ export class CamerasService {
     const restart = RESTART_FIELDS.some((k) => patch[k] !== undefined && JSON.stringify(patch[k]) !== JSON.stringify(current[k as keyof CameraRecord]));
     await this.supervisor.applyCamera(record, restart);
     return this.toDto(record);
+  }
+
+  /**
+   * PUT /api/cameras/:id (the spec's name): full replacement. Every field not given takes its create default
+   * (location, position, capacity, area, calibration null; zones []; settings {}; fps and resolution from the
+   * settings system.defaultTargetFps / defaultResolution; active), then it is applied like an update.
+   */
+  async replace(id: string, dto: CreateCameraDto): Promise<CameraDto> {
+    await this.find(id);
+    const full: UpdateCameraDto = {
+      name: dto.name,
+      sourceType: dto.sourceType,
+      sourceUrl: dto.sourceUrl,
+      sourceOptions: dto.sourceOptions ?? {},
+      location: dto.location ?? null,
+      isActive: dto.isActive ?? true,
+      ...this.decodeDefaults(dto),
+      capacity: dto.capacity ?? null,
+      latitude: dto.latitude ?? null,
+      longitude: dto.longitude ?? null,
+      areaM2: dto.areaM2 ?? null,
+      calibrationData: dto.calibrationData ?? null,
+      zones: dto.zones ?? [],
+      settings: dto.settings ?? {},
+    };
+    return this.update(id, full);
+  }
+
+  /**
+   * Frame rate and decoded size of a new camera: what the request gives, else the settings system.defaultTargetFps
+   * and system.defaultResolution (read now, so a change applies to the next camera created).
+   */
+  private decodeDefaults(dto: Pick<CreateCameraDto, 'targetFps' | 'resolutionWidth' | 'resolutionHeight'>): { targetFps: number; resolutionWidth: number | null; resolutionHeight: number | null } {
+    const fps = this.settings?.get('system', 'defaultTargetFps') ?? this.config.cameras.defaultFps;
+    const res = this.settings && this.settings.view('system', 'defaultResolution').version > 0 ? this.settings.get('system', 'defaultResolution') : null;
+    const noSize = dto.resolutionWidth === undefined && dto.resolutionHeight === undefined;
+    return {
+      targetFps: dto.targetFps ?? fps,
+      resolutionWidth: dto.resolutionWidth !== undefined ? dto.resolutionWidth : noSize && res ? res.width : null,
+      resolutionHeight: dto.resolutionHeight !== undefined ? dto.resolutionHeight : noSize && res ? res.height : null,
+    };
   }
 
   async remove(id: string): Promise<void> {
@@ -271,6 +325,8 @@ export class CamerasService {
       resolutionHeight: c.resolutionHeight ?? null,
       areaM2: c.areaM2 ?? null,
       capacity: c.capacity ?? null,
+      latitude: c.latitude ?? null,
+      longitude: c.longitude ?? null,
       calibrationData: (c.calibrationData ?? null) as Record<string, unknown> | null,
       zones: (c.zones ?? []) as Record<string, unknown>[],
       settings: (c.settings ?? {}) as Record<string, unknown>,

@@ -16,7 +16,7 @@ import type {
   RiskLevel,
   TrackedPerson,
 } from '@crowdsafe/contracts';
-import type { AlertEventContext, AlertEventSink, LiveEventsPublisher } from '@crowdsafe/server-core';
+import type { AlertEventContext, AlertEventSink, CrossingEventSink, LiveEventsPublisher } from '@crowdsafe/server-core';
 import { redactUrl } from '@crowdsafe/server-core';
 import { PerSecondAggregator } from '@crowdsafe/server-metrics';
 import type { RiskConfig } from '@crowdsafe/risk';
@@ -59,6 +59,8 @@ export interface CameraRuntimeDeps {
   frameSink?: LiveFrameSink;
   /** Alerts: the runtime owns this camera's AlertEngine and hands its events here. Absent = no alerting. */
   alerts?: AlertEventSink;
+  /** Counting-line crossings, one frame's batch at a time (stored as crossing events). Absent = not stored. */
+  crossings?: CrossingEventSink;
   /**
    * The density model (FIDT head counting, in its own thread), run at most once per `density.intervalMs` on a
    * processed frame. Absent = tracked count only. Head points are in source-frame pixels.
@@ -380,6 +382,10 @@ export class CameraRuntime {
     });
     try {
       const analytics = analyzer.update({ timestampMs: frame.capturedAt, tracks: input });
+      if (analytics.crossings.length && this.deps.crossings) {
+        const base = this.analyticsIdBase;
+        this.deps.crossings.record(analytics.crossings.map((c) => ({ cameraId: this.cameraId, at: c.timestampMs, lineId: c.lineId, lineName: c.lineName, direction: c.direction, trackId: c.trackId - base })));
+      }
       const totals = lineTotals(analytics);
       const crossed = { in: totals.in - this.lastLineTotals.in, out: totals.out - this.lastLineTotals.out };
       this.lastLineTotals = totals;

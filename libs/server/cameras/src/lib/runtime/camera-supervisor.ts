@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import type { AlertTiming, RoutingTable, TriggerThresholds } from '@crowdsafe/alerting';
 import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
-import { AlertEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
+import { AlertEventSink, CrossingEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
 import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
@@ -100,6 +100,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     @Optional() @Inject(AlertEventSink) private readonly alerts: AlertEventSink | null = null,
     @Optional() @Inject(SettingsService) private readonly settings: SettingsService | null = null,
     @Optional() @Inject(LiveFrameSink) private readonly frameSink: LiveFrameSink | null = null,
+    @Optional() @Inject(CrossingEventSink) private readonly crossings: CrossingEventSink | null = null,
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
@@ -228,6 +229,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         encoder: this.encoder,
         ...(this.frameSink ? { frameSink: this.frameSink } : {}),
         ...(this.alerts ? { alerts: this.alerts } : {}),
+        ...(this.crossings ? { crossings: this.crossings } : {}),
         ...(this.density ? { countDensity: densityCountOf(this.density, this.config.dense.maxSide) } : {}),
         warn: (message) => this.logger.warn(message),
       },
