@@ -9,3 +9,4 @@ export * from './lib/runtime/camera-analytics';
 export * from './lib/api/live-mjpeg.service';
 export * from './lib/api/live-ticket.service';
 export * from './lib/api/live.controller';
+export * from './lib/runtime/camera-risk';
