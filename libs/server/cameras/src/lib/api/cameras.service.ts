@@ -30,6 +30,7 @@ import {
   urlUserinfo,
 } from '../ingest';
 import { renderAlertSnapshot } from '../runtime/alert-snapshot';
+import { annotationProblem } from '../runtime/annotation';
 import { analyticsInputOf, CameraSupervisor } from '../runtime/camera-supervisor';
 import { calibrationOf, resolveCameraAnalytics } from '../runtime/camera-analytics';
 import {
@@ -300,7 +301,7 @@ export class CamerasService {
     const last = runtime.snapshot();
     return renderAlertSnapshot(
       frame,
-      { detections: annotated ? last.detections : [], tracks: annotated ? (last.tracks ?? []) : [], roi: null, zones: [] },
+      { detections: annotated ? last.detections : [], tracks: annotated ? (last.tracks ?? []) : [], roi: null, zones: [], annotation: runtime.annotationOverlay() },
       { maxWidth: Math.max(this.config.cameras.liveMaxWidth, 1280), quality: 85 },
     );
   }
@@ -402,6 +403,8 @@ export class CamerasService {
       if (err instanceof DetectionSettingsError) throw bad(err.message);
       throw err;
     }
+    const annotation = annotationProblem(settings['annotation']);
+    if (annotation) throw bad(annotation);
     if (settings['risk'] !== undefined) {
       const v = validateRiskConfig(settings['risk']);
       if (!v.ok) throw bad(v.issues.map((i) => `settings.risk${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; '));

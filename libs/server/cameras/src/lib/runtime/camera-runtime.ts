@@ -36,6 +36,7 @@ import {
   resolveCameraAnalytics,
 } from './camera-analytics';
 import { renderAlertSnapshot } from './alert-snapshot';
+import { type AnnotationSettings, DEFAULT_ANNOTATION } from './annotation';
 import { CameraRisk } from './camera-risk';
 import { type LiveFrameEncoder, type LiveFrameSink, type LiveOverlay, scaleBox, scalePx } from './live-frame-encoder';
 import { RateMeter } from './rate-meter';
@@ -129,6 +130,8 @@ export interface CameraRuntimeOptions {
   ownRisk?: boolean;
   /** Alert engine options (cooldown, all-clear delay, thresholds, id factory) and the snapshot JPEG size. */
   alerting?: CameraAlertingOptions;
+  /** Spec 6.4 annotation of the MJPEG overlay and alert snapshots (settings.annotation; default DEFAULT_ANNOTATION). */
+  annotation?: AnnotationSettings;
 }
 
 export interface CameraAlertingOptions {
@@ -270,6 +273,8 @@ export class CameraRuntime {
   private last: CameraSnapshot = { count: null, countAt: null, detections: [], estimate: null, tracks: [] };
   private readonly counter: PeopleCounter;
   private readonly countingFps: number;
+  /** The tracked risk level of the last closed second (box colour of annotated frames). */
+  private riskLevelNow: RiskLevel | null = null;
   /** Capture-time gap past which every lost track has expired (the tracker's maxTimeLost is fixed at construction). */
   private readonly trackerMaxGapMs: number;
   /** Tracker frame index = seq - seqBase. */
@@ -523,7 +528,7 @@ export class CameraRuntime {
     this.liveNextAt = Math.max(this.liveNextAt, now - period) + period;
     const o = liveOverlayOf(this.overlay, frame, this.options.frameMaxAgeMs, this.last.count ?? 0, this.countingFps);
     this.encoding = true;
-    const overlay = mjpeg ? { detections: o.detections, tracks: o.tracks, count: o.count, ...this.zones } : undefined;
+    const overlay = mjpeg ? { detections: o.detections, tracks: o.tracks, count: o.count, ...this.zones, annotation: this.annotationOverlay() } : undefined;
     this.deps.encoder
       .encodeVariants(frame, o.detections, { clean: sockets, ...(overlay ? { overlay } : {}) })
       .then((enc) => {
@@ -664,6 +669,7 @@ export class CameraRuntime {
       analytics = this.secondAnalytics(extras);
       const r = this.risk.second(sec.time, analytics);
       risk = r.live;
+      this.riskLevelNow = r.riskLevel;
       this.feedAlerts({ ...this.metricsUpdateOf(sec.time.getTime(), sec.count, r.riskLevel, r.riskScore, analytics), earlyWarningInS: r.live?.earlyWarningInS ?? null });
       this.deps.writeMetrics({
         cameraId: this.cameraId,
@@ -765,6 +771,7 @@ export class CameraRuntime {
     const roi = this.roi;
     const setup = this.analyticsSetup;
     const opts = this.options.alerting?.snapshot ?? { maxWidth: 1280, quality: 80 };
+    const annotation = this.annotationOverlay();
     let rendered: Promise<Buffer | null> | null = null;
     return () => {
       if (!frame) return Promise.resolve(null);
@@ -772,7 +779,7 @@ export class CameraRuntime {
         const sx = setup.state === 'on' ? frame.width / setup.calibration.frame.width : 1;
         const sy = setup.state === 'on' ? frame.height / setup.calibration.frame.height : 1;
         const zones = setup.state === 'on' ? setup.zones.map((z) => ({ name: z.name, polygon: z.polygon.map(([x, y]) => [x * sx, y * sy] as const) })) : [];
-        return renderAlertSnapshot(frame, { detections, tracks: tracks ?? [], roi, zones }, opts);
+        return renderAlertSnapshot(frame, { detections, tracks: tracks ?? [], roi, zones, annotation }, opts);
       })();
       return rendered;
     };
@@ -805,6 +812,11 @@ export class CameraRuntime {
       this.deps.warn?.(`camera ${this.cameraId}: alert timing not applied (kept the previous one): ${String(err)}`);
       return false;
     }
+  }
+
+  /** Spec 6.4: the risk level, annotation settings and tracks' rate the annotated frames are drawn with. */
+  annotationOverlay(): { level: RiskLevel | null; settings: AnnotationSettings; fps: number } {
+    return { level: this.riskLevelNow, settings: this.options.annotation ?? DEFAULT_ANNOTATION, fps: this.countingFps };
   }
 
   /** Alert policy from the settings API (alerts.thresholds / alerts.routing), applied live; false = not applied. */

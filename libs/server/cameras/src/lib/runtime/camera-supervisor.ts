@@ -14,6 +14,7 @@ import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, t
 import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
 import type { CameraAnalyticsInput } from './camera-analytics';
 import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
+import { annotationSettingsOf } from './annotation';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
 
@@ -187,6 +188,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         liveFps: camera.targetFps || cfg.defaultFps,
         ...detection,
         analytics: analyticsInputOf(camera),
+        annotation: annotationSettingsOf(camera.settings),
         ...riskOptionsOf(camera, this.settings),
         ...(this.density ? { density: { intervalMs: this.config.dense.intervalMs } } : {}),
         alerting: {
