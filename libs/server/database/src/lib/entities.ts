@@ -49,7 +49,7 @@ const toStringId = { to: (v: unknown) => v, from: (v: unknown) => (v === null ||
  * the pg-only types there. Constraint and index names are explicit so migrations stay readable and stable.
  */
 export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOptions = {}): EntitySchema[] {
-  // ---- security (D2): secrets at rest; `opts.secrets` absent = schema tools only (values pass through) ----
+  // ---- security: secrets at rest; `opts.secrets` absent = schema tools only (values pass through) ----
   const sealed = sealedColumn(opts.secrets);
   const sealedJson = sealedJsonFields(opts.secrets);
   const pg = dialect === 'postgres';
@@ -301,7 +301,7 @@ export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOpt
     },
   });
 
-  // ---- settings API (A2): past values of every setting, newest version last ----
+  // ---- settings API: past values of every setting, newest version last ----
   const settingsHistory = schema<SettingHistoryRecord>({
     name: EntityName.SettingHistory,
     tableName: 'settings_history',
@@ -319,7 +319,7 @@ export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOpt
     indices: [{ name: 'IDX_settings_history_key_version', columns: ['category', 'key', 'version'] }],
   });
 
-  // ---- analytics (A2): per-minute rollup of metrics (libs/server/metrics MetricsRollup keeps it) ----
+  // ---- analytics: per-minute rollup of metrics (libs/server/metrics MetricsRollup keeps it) ----
   const dbl = pg ? 'double precision' : 'real';
   const metricsMinute = schema<MetricMinuteRecord>({
     name: EntityName.MetricMinute,

@@ -24,7 +24,7 @@ export const EntityName = {
   Recording: 'Recording',
   SystemLog: 'SystemLog',
   Setting: 'Setting',
-  // settings API (A2)
+  // settings API
   SettingHistory: 'SettingHistory',
   MetricMinute: 'MetricMinute',
   CrossingEvent: 'CrossingEvent',
@@ -205,7 +205,7 @@ export interface SettingRecord {
   updatedAt: Date;
 }
 
-// ---- settings API (A2) ----
+// ---- settings API ----
 /**
  * Per-minute rollup of `metrics` (metrics_minute), kept by the metrics writer so week-long analytics read ~10k rows
  * instead of ~600k. Sums and counts (not means) so minutes combine exactly into any coarser bucket.

@@ -132,7 +132,7 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnect
     return { ok: true, metrics: this.latest.get(cameraId) ?? null };
   }
 
-  // ---- alerts (A1) ----
+  // ---- alerts ----
 
   /** `acknowledge_alert` {alertId, notes?}: acknowledges through the alert commands; the `alert` event goes to all. */
   @OperatorAccess()

@@ -452,7 +452,7 @@ export class CameraRuntime {
     return this.last;
   }
 
-  // ---- settings / analytics APIs (A2) ----
+  // ---- settings / analytics APIs ----
   /** Applies new risk settings (RiskSettings) from the next second on; invalid = unchanged, warned, false. */
   setRiskSettings(raw: unknown): boolean {
     const r = this.risk.setSettings(raw, new Date(this.now()));

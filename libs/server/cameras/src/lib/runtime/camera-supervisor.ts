@@ -84,7 +84,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   readonly guard: NetworkGuard;
   /** Per-camera start/stop/restart chains, so API calls on one camera never interleave. */
   private readonly lifecycle = new Map<string, Promise<unknown>>();
-  /** Settings API (A2): live risk settings for cameras without their own settings.risk. */
+  /** Settings API: live risk settings for cameras without their own settings.risk. */
   private riskSubscription?: Subscription;
   /** Settings API: live alert cooldown / all-clear delay for every running camera's AlertEngine. */
   private alertTimingSubscription?: Subscription;

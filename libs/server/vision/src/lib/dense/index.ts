@@ -1,3 +1,2 @@
 export * from './lmds';
-export * from './grid-estimate';
 export * from './fusion';
