@@ -26,6 +26,7 @@ import {
   TestSourceDto,
   UpdateCameraDto,
 } from './camera.dto';
+import { ArucoCalibrateDto, ArucoCalibrationDto, arucoProposal } from './aruco-calibration';
 import { CamerasService } from './cameras.service';
 
 const uuid = new ParseUUIDPipe();
@@ -171,6 +172,20 @@ export class CamerasController {
   @ApiOkResponse({ type: CameraDto })
   stop(@Param('id', uuid) id: string): Promise<CameraDto> {
     return this.service.setActive(id, false);
+  }
+
+  @Post(':id/calibrate/aruco')
+  @HttpCode(200)
+  @OperatorAccess()
+  @ApiOperation({
+    operationId: 'detectArucoCalibration',
+    summary: 'Detect ArUco markers in the current frame and propose a floor homography from their surveyed layout (nothing saved)',
+  })
+  @ApiOkResponse({ type: ArucoCalibrationDto })
+  @ApiBadRequestResponse({ description: 'Malformed body (dictionary, layout)' })
+  @ApiConflictResponse({ description: 'The camera has no current frame (not running here or not connected yet)' })
+  async calibrateAruco(@Param('id', uuid) id: string, @Body() dto: ArucoCalibrateDto): Promise<ArucoCalibrationDto> {
+    return arucoProposal(await this.service.currentFrame(id), dto);
   }
 
   @Post(':id/clone')

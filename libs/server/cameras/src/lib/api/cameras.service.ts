@@ -10,7 +10,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { SettingsService } from '@crowdsafe/server-settings';
-import type { CameraSourceType } from '@crowdsafe/contracts';
+import type { CameraSourceType, RawFrame } from '@crowdsafe/contracts';
 import { zoneArea, type Zone } from '@crowdsafe/analytics';
 import { validateRiskConfig } from '@crowdsafe/risk';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
@@ -290,6 +290,14 @@ export class CamerasService {
       calibration: calibration as unknown as Record<string, unknown>,
       saved: save,
     };
+  }
+
+  /** The camera's latest decoded frame (409 when it does not run in this process or has no frame yet). */
+  async currentFrame(id: string): Promise<RawFrame> {
+    await this.find(id);
+    const frame = this.supervisor.runtime(id)?.latestFrame() ?? null;
+    if (!frame) throw new ConflictException(`Camera ${id} has no current frame (not running in this process or not connected yet)`);
+    return frame;
   }
 
   /** The current frame as a JPEG (annotated: person boxes / track ids of the last processed frame). */
