@@ -3,6 +3,8 @@ import type { CameraSourceType } from '@crowdsafe/contracts';
 import { type Observable, map } from 'rxjs';
 import {
   Api,
+  type ArucoCalibrateDto,
+  type ArucoCalibrationDto,
   type BulkResultDto,
   type CalibrateCameraDto,
   type CreateCameraDto,
@@ -11,6 +13,7 @@ import {
   bulkDeactivateCameras,
   bulkDeleteCameras,
   calibrateCamera,
+  detectArucoCalibration,
   cloneCamera,
   createCamera,
   deleteCamera,
@@ -227,6 +230,11 @@ export class CamerasApi {
     body: { calibrationData: CalibrationInput; zones?: CameraZone[]; lines?: CountingLine[]; save?: boolean },
   ): Observable<CalibrateResult> {
     return this.api.invoke(calibrateCamera, { id, body: body as CalibrateCameraDto }).pipe(map(toCalibrateResult));
+  }
+
+  /** ArUco markers detected in the camera's current frame and the floor homography they give (a proposal; not saved). */
+  detectAruco(id: string, body: ArucoCalibrateDto): Observable<ArucoCalibrationDto> {
+    return this.api.invoke(detectArucoCalibration, { id, body });
   }
 
   start(id: string): Observable<Camera> {
