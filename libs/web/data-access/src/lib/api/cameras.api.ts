@@ -79,6 +79,9 @@ export interface CameraInput extends CameraSourceInput {
   resolutionWidth?: number | null;
   resolutionHeight?: number | null;
   capacity?: number | null;
+  /** WGS 84 position (both or neither). */
+  latitude?: number | null;
+  longitude?: number | null;
   areaM2?: number | null;
   calibrationData?: CalibrationInput | Record<string, unknown> | null;
   zones?: CameraZone[];
@@ -93,6 +96,8 @@ export interface CameraDetail extends Camera {
   resolutionWidth: number | null;
   resolutionHeight: number | null;
   capacity: number | null;
+  latitude: number | null;
+  longitude: number | null;
   areaM2: number | null;
   calibrationData: Record<string, unknown> | null;
   zones: CameraZone[];
@@ -142,6 +147,8 @@ export function toCameraDetail(raw: unknown): CameraDetail {
     resolutionWidth: num(r['resolutionWidth']),
     resolutionHeight: num(r['resolutionHeight']),
     capacity: num(r['capacity']),
+    latitude: num(r['latitude']),
+    longitude: num(r['longitude']),
     areaM2: num(r['areaM2']),
     calibrationData: r['calibrationData'] ? obj(r['calibrationData']) : null,
     zones: Array.isArray(r['zones']) ? (r['zones'] as CameraZone[]) : [],
