@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { diskOf, type DiskInfo } from './host-stats';
@@ -21,10 +21,11 @@ export class DiskSpaceWatch implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly live: LiveEventsPublisher,
+    @Optional() @Inject(LiveEventsPublisher) private readonly live: LiveEventsPublisher | null = null,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.live) return; // nobody to tell (no socket gateway in this process)
     void this.check();
     this.timer = setInterval(() => void this.check(), DISK_CHECK_MS);
     this.timer.unref();
@@ -42,7 +43,7 @@ export class DiskSpaceWatch implements OnApplicationBootstrap, OnModuleDestroy {
     if (low !== this.low) {
       this.low = low;
       const gib = (b: number) => (b / 1024 ** 3).toFixed(1);
-      this.live.publishSystemNotification({
+      this.live?.publishSystemNotification({
         kind: 'disk',
         level: low ? 'warning' : 'info',
         message: low ? `Low disk space: ${gib(d.freeBytes)} GiB free of ${gib(d.totalBytes)} GiB (${d.path})` : `Disk space recovered: ${gib(d.freeBytes)} GiB free (${d.path})`,
