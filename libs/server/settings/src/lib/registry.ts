@@ -296,8 +296,8 @@ export function buildSettingsRegistry(ctx: SettingsContext, riskDefaults: RiskSe
       thresholds: def('risk', 'thresholds', 'Risk score settings: weights (sum to 1), thresholds (caution < warning < critical), references, hysteresis, event profiles, per-camera overrides and schedules', riskDefaults, (v) => validateRiskSettings(v)),
     },
     system: {
-      defaultTargetFps: def('system', 'defaultTargetFps', 'Processing rate proposed for new cameras, frames per second (1-30; default CAMERA_DEFAULT_FPS)', Math.min(30, Math.max(1, ctx.defaultTargetFps)), dto(FpsValue, 'system', 'defaultTargetFps')),
-      defaultResolution: def('system', 'defaultResolution', 'Decoded frame size proposed for new cameras { width 160-7680 (default CAMERA_DEFAULT_WIDTH), height 90-4320 or null = keep the aspect ratio }', { width: Math.min(7680, Math.max(160, ctx.defaultWidth)), height: null }, (v) => {
+      defaultTargetFps: def('system', 'defaultTargetFps', 'Processing rate of new cameras created without one, frames per second (1-30; default CAMERA_DEFAULT_FPS)', Math.min(30, Math.max(1, ctx.defaultTargetFps)), dto(FpsValue, 'system', 'defaultTargetFps')),
+      defaultResolution: def('system', 'defaultResolution', 'Decoded frame size of new cameras created without one { width 160-7680 (default CAMERA_DEFAULT_WIDTH), height 90-4320 or null = keep the aspect ratio }', { width: Math.min(7680, Math.max(160, ctx.defaultWidth)), height: null }, (v) => {
         const r = dto(ResolutionValue, 'system', 'defaultResolution')(v);
         return r.ok ? { ok: true, value: { width: r.value.width, height: r.value.height ?? null } } : r;
       }),
