@@ -34,7 +34,7 @@ const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: d
 // Production requires SECRETS_KEY (secrets at rest); the browser suite logs in far more often than the per-IP limits allow.
 env.SECRETS_KEY ??= randomBytes(32).toString('base64');
 env.RATE_LIMIT_ENABLED ??= 'false';
-// Auth (D1): a known initial admin for the browser suite (e2e/support/console.ts reads E2E_ADMIN_*).
+// Auth: a known initial admin for the browser suite (e2e/support/console.ts reads E2E_ADMIN_*).
 env.INITIAL_ADMIN_USERNAME ??= 'admin';
 env.INITIAL_ADMIN_PASSWORD ??= `e2e-harbour-${randomBytes(8).toString('hex')}`;
 // The suite's secrets-scan stage (tools/test-all.mjs) checks that none of these reach a log.

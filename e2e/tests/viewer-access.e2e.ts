@@ -3,7 +3,7 @@ import { apiHeaders, expectAccessible, screenshot, signIn } from '../support/con
 
 /**
  * A viewer (contract: /work/notes/auth-api.md) does not see admin pages: no Users/System in the navigation, the
- * guard refuses /users and /system, settings are read-only, cameras have no add/delete. Needs the auth API (D1).
+ * guard refuses /users and /system, settings are read-only, cameras have no add/delete. Needs the auth API.
  */
 test('a viewer does not see admin pages', async ({ page, request }, testInfo) => {
   const headers = await apiHeaders(request);

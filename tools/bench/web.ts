@@ -1,4 +1,4 @@
-// `./crowdsafe bench web [--runs N]`: how fast the production console loads from the api on loopback (issue 8: < 2 s).
+// `./crowdsafe bench web [--runs N]`: how fast the production console loads from the api on loopback (target < 2 s).
 // Starts the BUILT api (dist/server, serving dist/web/browser) on its embedded default with the sample camera, then in
 // system Chromium (playwright-core) measures N cold loads, each in a fresh browser context (empty cache):
 //   login  - navigation start -> the login form visible

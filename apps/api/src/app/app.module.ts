@@ -29,18 +29,18 @@ export class AppModule {
         SecurityModule.forRoot(config),
         ScheduleModule.forRoot(),
         DatabaseModule.forRoot(config),
-        // Authentication (D1): global AccessGuard enforcing @Public/@Roles, sessions, users API, startup check for undeclared handlers.
+        // Authentication: global AccessGuard enforcing @Public/@Roles, sessions, users API, startup check for undeclared handlers.
         AuthModule.forRoot(config),
         RealtimeModule,
         AiModule.forApi(config),
         MetricsModule,
-        // Settings, system and analytics APIs (A2). SettingsModule is global: cameras follow the risk settings.
+        // Settings, system and analytics APIs. SettingsModule is global: cameras follow the risk settings.
         SettingsModule,
         SystemModule,
         CamerasModule,
         // Alert delivery (B): global AlertNotifier (email/SMS/push/webhook queue); picks up a DeliveryOutcomeSink if one is provided.
         NotificationsModule,
-        // Alerts (A1): global AlertEventSink for the camera runtimes, alert API, acknowledge over WebSocket.
+        // Alerts: global AlertEventSink for the camera runtimes, alert API, acknowledge over WebSocket.
         AlertsModule,
       ],
       controllers: [HealthController],

@@ -10,3 +10,4 @@ export * from './lib/api/live-mjpeg.service';
 export * from './lib/api/live-ticket.service';
 export * from './lib/api/live.controller';
 export * from './lib/runtime/camera-auto-analytics';
+export * from './lib/runtime/camera-risk';

@@ -7,3 +7,5 @@ export * from './lib/startup-logger';
 export * from './lib/audit-context';
 export * from './lib/secret-box';
 export * from './lib/cluster-bus';
+export * from './lib/retention-policy';
+export * from './lib/crossing-events';

@@ -9,6 +9,7 @@ export * from './lib/metrics.repository';
 export * from './lib/system-log.repository';
 export * from './lib/alert.repository';
 export * from './lib/alert-recipient.repository';
+export * from './lib/crossing-event.repository';
 export * from './lib/metrics-retention.job';
 export * from './lib/database.module';
 export * from './lib/migration-generator';

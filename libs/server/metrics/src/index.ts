@@ -8,3 +8,7 @@ export * from './lib/analytics.repository';
 export * from './lib/analytics.dto';
 export * from './lib/analytics.controller';
 export * from './lib/metrics-rollup';
+export * from './lib/crossings/crossing-events.writer';
+export * from './lib/crossings/crossings-retention.job';
+export * from './lib/crossings/crossings.dto';
+export * from './lib/crossings/crossings.controller';

@@ -5,3 +5,4 @@ export * from './lib/system.dto';
 export * from './lib/system.controller';
 export * from './lib/system.module';
 export * from './lib/spatial-heatmap.controller';
+export * from './lib/disk-space-watch';

@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, inject, input, signal }
 import { RouterLink } from '@angular/router';
 import { type CameraDetail, CamerasApi, toApiError } from '@crowdsafe/web-data-access';
 import { ToastService, ToastsComponent } from '@crowdsafe/web-ui';
+import { ArucoDetectComponent } from './aruco-detect.component';
 import { CalibrationEditorComponent } from './calibration-editor.component';
 import { CalibrationIo, calibrationErrors } from './calibration-io';
 import { CalibrationState } from './calibration-state';
@@ -9,7 +10,7 @@ import { CalibrationState } from './calibration-state';
 /** /cameras/:id/calibration: calibration, ROI, zones and counting lines drawn on a live snapshot. */
 @Component({
   selector: 'cs-calibration-page',
-  imports: [CalibrationEditorComponent, RouterLink, ToastsComponent],
+  imports: [ArucoDetectComponent, CalibrationEditorComponent, RouterLink, ToastsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <cs-toasts />
@@ -29,7 +30,8 @@ import { CalibrationState } from './calibration-state';
     @if (warnings().length) {
       <div class="alert alert-warning" role="status">@for (m of warnings(); track $index) { <div>{{ m }}</div> }</div>
     }
-    @if (camera()) {
+    @if (camera(); as c) {
+      <cs-aruco-detect [cameraId]="c.id" [state]="state" (accepted)="toasts.show($event + ' ground points from the markers: review them, then Save')" />
       <cs-calibration-editor [state]="state" [imageUrl]="snapshotUrl()" [areaM2]="areaM2()" [zoneAreas]="zoneAreas()" />
     } @else if (!loadError()) {
       <p role="status">Loading…</p>
@@ -39,7 +41,7 @@ import { CalibrationState } from './calibration-state';
 export class CalibrationPage {
   private readonly api = inject(CamerasApi);
   private readonly io = inject(CalibrationIo);
-  private readonly toasts = inject(ToastService);
+  protected readonly toasts = inject(ToastService);
   readonly id = input.required<string>();
 
   protected readonly state = new CalibrationState();

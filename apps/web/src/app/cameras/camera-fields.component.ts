@@ -33,6 +33,20 @@ let seq = 0;
         <div class="form-text">From the venue’s safety plan; used for utilisation %.</div>
         @if (e['capacity']) { <div class="invalid-feedback d-block">{{ e['capacity'] }}</div> }
       </div>
+      <div class="row g-2 mb-3">
+        <div class="col-6">
+          <label class="form-label" [for]="id + 'lat'">Latitude (optional)</label>
+          <input class="form-control" type="number" min="-90" max="90" step="any" [id]="id + 'lat'" name="latitude" [class.is-invalid]="!!e['latitude']"
+            [ngModel]="f.latitude()" (ngModelChange)="f.latitude.set($event === '' || $event === null ? null : +$event)" data-testid="camera-latitude" />
+          @if (e['latitude']) { <div class="invalid-feedback">{{ e['latitude'] }}</div> }
+        </div>
+        <div class="col-6">
+          <label class="form-label" [for]="id + 'lon'">Longitude (optional)</label>
+          <input class="form-control" type="number" min="-180" max="180" step="any" [id]="id + 'lon'" name="longitude" [class.is-invalid]="!!e['longitude']"
+            [ngModel]="f.longitude()" (ngModelChange)="f.longitude.set($event === '' || $event === null ? null : +$event)" data-testid="camera-longitude" />
+          @if (e['longitude']) { <div class="invalid-feedback">{{ e['longitude'] }}</div> }
+        </div>
+      </div>
       <div class="form-check form-switch">
         <input class="form-check-input" type="checkbox" role="switch" [id]="id + 'active'" [ngModel]="f.isActive()" (ngModelChange)="f.isActive.set($event)" />
         <label class="form-check-label" [for]="id + 'active'">Active (start monitoring when saved)</label>

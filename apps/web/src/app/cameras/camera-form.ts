@@ -17,6 +17,8 @@ export class CameraForm {
   readonly width = signal<number | null>(null);
   readonly height = signal<number | null>(null);
   readonly capacity = signal<number | null>(null);
+  readonly latitude = signal<number | null>(null);
+  readonly longitude = signal<number | null>(null);
   readonly isActive = signal(true);
 
   static from(c: CameraDetail): CameraForm {
@@ -31,6 +33,8 @@ export class CameraForm {
     f.width.set(c.resolutionWidth);
     f.height.set(c.resolutionHeight);
     f.capacity.set(c.capacity);
+    f.latitude.set(c.latitude);
+    f.longitude.set(c.longitude);
     f.isActive.set(c.isActive);
     return f;
   }
@@ -54,6 +58,8 @@ export class CameraForm {
     i.resolutionWidth = this.width() ?? null;
     i.resolutionHeight = this.height() ?? null;
     i.capacity = this.capacity() ?? null;
+    i.latitude = this.latitude() ?? null;
+    i.longitude = this.longitude() ?? null;
     return i;
   }
 
@@ -66,6 +72,11 @@ export class CameraForm {
     if (this.location().length > 255) h['location'] = 'At most 255 characters';
     const cap = this.capacity();
     if (cap !== null && (!Number.isInteger(cap) || cap < 1 || cap > 1_000_000)) h['capacity'] = 'A whole number of people, 1 – 1,000,000';
+    const lat = this.latitude();
+    const lon = this.longitude();
+    if (lat !== null && !(lat >= -90 && lat <= 90)) h['latitude'] = 'Latitude: -90 to 90 degrees';
+    if (lon !== null && !(lon >= -180 && lon <= 180)) h['longitude'] = 'Longitude: -180 to 180 degrees';
+    if ((lat === null) !== (lon === null)) h[lat === null ? 'latitude' : 'longitude'] = 'Give both latitude and longitude, or neither';
     return h;
   }
 
@@ -87,7 +98,7 @@ export class CameraForm {
 
 export const CAMERA_FIELDS = [
   'name', 'location', 'sourceType', 'sourceUrl', 'username', 'password', 'transport', 'loop', 'targetFps',
-  'resolutionWidth', 'resolutionHeight', 'capacity', 'isActive', 'calibrationData', 'zones',
+  'resolutionWidth', 'resolutionHeight', 'capacity', 'latitude', 'longitude', 'isActive', 'calibrationData', 'zones',
 ] as const;
 
 /**

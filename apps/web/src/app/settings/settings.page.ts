@@ -13,9 +13,10 @@ import {
 import { ModalComponent, ToastService, ToastsComponent } from '@crowdsafe/web-ui';
 import { concat, last, tap } from 'rxjs';
 import { injectAccess } from '../cameras/access';
+import { AlertPolicySettingsComponent } from './alert-policy.component';
 import { RiskSettingsComponent } from './risk-settings.component';
 
-type Tab = 'general' | 'alerts' | 'sound' | 'risk' | 'system';
+type Tab = 'general' | 'alerts' | 'policy' | 'sound' | 'risk' | 'system';
 
 interface Sound {
   enabled: boolean;
@@ -39,7 +40,7 @@ function timeZones(): string[] {
 
 @Component({
   selector: 'cs-settings-page',
-  imports: [FormsModule, ModalComponent, ToastsComponent, RiskSettingsComponent],
+  imports: [FormsModule, ModalComponent, ToastsComponent, RiskSettingsComponent, AlertPolicySettingsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './settings.page.html',
 })
@@ -53,6 +54,7 @@ export class SettingsPage {
   protected readonly tabs = computed((): { id: Tab; label: string }[] => [
     { id: 'general', label: 'General' },
     { id: 'alerts', label: 'Alert channels' },
+    { id: 'policy', label: 'Alert policy' },
     { id: 'sound', label: 'Sound & cooldown' },
     { id: 'risk', label: 'Risk' },
     ...(this.access.isAdmin() ? [{ id: 'system' as Tab, label: 'System' }] : []),
@@ -70,7 +72,6 @@ export class SettingsPage {
   // general
   protected readonly siteName = signal('');
   protected readonly timeZone = signal('UTC');
-  protected readonly language = signal('en');
   protected readonly theme = signal('auto');
   // alerts
   protected readonly cooldownS = signal<number | null>(null);
@@ -82,6 +83,7 @@ export class SettingsPage {
   protected readonly defaultHeight = signal<number | null>(null);
   protected readonly metricsRetentionDays = signal<number | null>(null);
   protected readonly logRetentionDays = signal<number | null>(null);
+  protected readonly crossingsRetentionDays = signal<number | null>(null);
   protected readonly model = signal<Record<string, unknown> | null>(null);
   protected readonly device = signal<Record<string, unknown> | null>(null);
   private original: Record<string, Record<string, unknown>> = {};
@@ -106,7 +108,6 @@ export class SettingsPage {
         const g = all['general'] ?? {};
         this.siteName.set(String(g['siteName'] ?? ''));
         this.timeZone.set(String(g['timeZone'] ?? 'UTC'));
-        this.language.set(String(g['language'] ?? 'en'));
         this.theme.set(String(g['theme'] ?? 'auto'));
         const a = all['alerts'] ?? {};
         this.cooldownS.set(numOrNull(a['cooldownS']));
@@ -119,6 +120,7 @@ export class SettingsPage {
         this.defaultHeight.set(numOrNull(res.height));
         this.metricsRetentionDays.set(numOrNull(s['metricsRetentionDays']));
         this.logRetentionDays.set(numOrNull(s['logRetentionDays']));
+        this.crossingsRetentionDays.set(numOrNull(s['crossingsRetentionDays']));
         this.model.set((s['model'] as Record<string, unknown>) ?? null);
         this.device.set((s['device'] as Record<string, unknown>) ?? null);
         this.loaded.set(true);
@@ -166,7 +168,7 @@ export class SettingsPage {
   }
 
   protected saveGeneral(): void {
-    this.saveCategory('general', { siteName: this.siteName().trim(), timeZone: this.timeZone(), language: this.language(), theme: this.theme() });
+    this.saveCategory('general', { siteName: this.siteName().trim(), timeZone: this.timeZone(), theme: this.theme() });
   }
 
   protected saveAlerts(): void {
@@ -179,6 +181,7 @@ export class SettingsPage {
       defaultResolution: { width: this.defaultWidth(), height: this.defaultHeight() },
       metricsRetentionDays: this.metricsRetentionDays(),
       logRetentionDays: this.logRetentionDays(),
+      crossingsRetentionDays: this.crossingsRetentionDays(),
     });
   }
 

@@ -32,6 +32,39 @@ function play(engine: AlertEngine, updates: MetricsUpdate[]): AlertEvent[] {
 }
 
 describe('AlertEngine', () => {
+  it('early warning: a rising forecast opens early_warning before risk_level reaches CRITICAL', () => {
+    const engine = new AlertEngine({ recipients });
+    // CAUTION with the forecast crossing into CRITICAL in 60 s, counting down one second per second.
+    const stream = Array.from({ length: 70 }, (_, t) => {
+      const level: RiskLevel = t < 60 ? 'CAUTION' : 'CRITICAL';
+      return m(t * S, level, { earlyWarningInS: Math.max(0, 60 - t) });
+    });
+    const events = play(engine, stream);
+    // The countdown is the key value: 'updated' at most every 10 s when it moved by >= 20 %.
+    expect(summary(events)).toEqual([
+      '30s opened early_warning WARNING',
+      '40s updated early_warning WARNING',
+      '50s updated early_warning WARNING',
+      '60s opened risk_level CRITICAL',
+    ]);
+    expect(events[0].alert.message).toContain('CRITICAL expected in 30 s');
+    expect(events[0].channels).toEqual(['dashboard', 'email']);
+  });
+
+  it('setThresholds and setRouting apply live; a bad threshold changes nothing', () => {
+    const engine = new AlertEngine({ recipients });
+    expect(play(engine, [m(0, 'SAFE', { surge: 0.5 })])).toEqual([]);
+    engine.setThresholds({ surge: 0.4 });
+    engine.setRouting({ SAFE: [], CAUTION: ['dashboard'], WARNING: ['dashboard', 'sms'], CRITICAL: ['dashboard'] });
+    const evs = play(engine, [m(1 * S, 'SAFE', { surge: 0.5 })]);
+    expect(summary(evs)).toEqual(['1s opened surge WARNING']);
+    expect(evs[0].channels).toEqual(['dashboard', 'sms']);
+    // The SMS recipient wants CRITICAL only (minLevel), the email channel is not routed at WARNING any more.
+    expect(evs[0].deliveries).toEqual([]);
+    expect(() => engine.setThresholds({ surge: Number.NaN })).toThrow(RangeError);
+    expect(engine.thresholdOverrides().surge).toBe(0.4);
+  });
+
   it('emits nothing for an empty or calm stream', () => {
     const engine = new AlertEngine();
     expect(play(engine, [])).toEqual([]);

@@ -1,7 +1,7 @@
 import type { AlertChannel, RiskLevel } from '@crowdsafe/contracts';
 import { levelRank } from './levels';
 import { ALERT_CONDITIONS } from './types';
-import { channelsForLevel, routeAlert } from './routing';
+import { channelsForLevel, ROUTING_TABLE, routeAlert, type RoutingTable } from './routing';
 import { evaluateConditions } from './triggers';
 import type {
   ActionErrorCode,
@@ -28,6 +28,8 @@ export interface AlertEngineOptions {
   /** How many resolved alert ids are remembered (to answer 'already_resolved'); FIFO. */
   maxResolvedHistory?: number;
   thresholds?: Partial<TriggerThresholds>;
+  /** Channels per level (setting `alerts.routing`); default ROUTING_TABLE (spec 4.4). */
+  routing?: RoutingTable;
   recipients?: readonly AlertRecipient[];
   /** Alert id factory (e.g. () => randomUUID()); default 'alert-1', 'alert-2', ... */
   newId?: () => string;
@@ -58,6 +60,7 @@ const DASHBOARD_ONLY: readonly AlertChannel[] = ['dashboard'];
 /** Per condition, the snapshot field whose meaningful change makes an 'updated' event. */
 const KEY_FIELD: Readonly<Record<AlertCondition, string>> = {
   risk_level: 'score',
+  early_warning: 'earlyWarningInS',
   surge: 'surge',
   stagnation: 'density',
   capacity: 'count',
@@ -94,7 +97,8 @@ export class AlertEngine {
   private readonly updateRelativeDelta: number;
   private readonly minUpdateIntervalMs: number;
   private readonly maxResolvedHistory: number;
-  private readonly thresholds: Partial<TriggerThresholds>;
+  private thresholds: Partial<TriggerThresholds>;
+  private routing: RoutingTable;
   private readonly newId: () => string;
   private recipients: readonly AlertRecipient[];
   private seq = 0;
@@ -110,12 +114,34 @@ export class AlertEngine {
     this.minUpdateIntervalMs = nonNegative(options.minUpdateIntervalMs, 10_000, 'minUpdateIntervalMs');
     this.maxResolvedHistory = nonNegative(options.maxResolvedHistory, 1000, 'maxResolvedHistory');
     this.thresholds = { ...options.thresholds };
+    this.routing = options.routing ?? ROUTING_TABLE;
     this.recipients = [...(options.recipients ?? [])];
     this.newId = options.newId ?? (() => `alert-${++this.seq}`);
   }
 
   setRecipients(recipients: readonly AlertRecipient[]): void {
     this.recipients = [...recipients];
+  }
+
+  /**
+   * Trigger thresholds changed live (setting `alerts.thresholds`): merged over the current ones, judged from the next
+   * update on. A non-finite or negative value throws RangeError and changes nothing.
+   */
+  setThresholds(thresholds: Partial<TriggerThresholds>): void {
+    for (const [k, v] of Object.entries(thresholds)) {
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) throw new RangeError(`threshold ${k} must be a finite number >= 0, got ${String(v)}`);
+    }
+    this.thresholds = { ...this.thresholds, ...thresholds };
+  }
+
+  /** The thresholds given so far (omitted ones are DEFAULT_THRESHOLDS). */
+  thresholdOverrides(): Partial<TriggerThresholds> {
+    return { ...this.thresholds };
+  }
+
+  /** Channels per level changed live (setting `alerts.routing`): applies to the next notifying event. */
+  setRouting(table: RoutingTable): void {
+    this.routing = table;
   }
 
   /** After an alert resolves, the same camera+condition opens no new alert for this long unless the level is higher. */
@@ -364,8 +390,8 @@ export class AlertEngine {
   }
 
   private event(type: AlertEventType, at: number, alert: Alert, previousLevel?: RiskLevel, notify = false): AlertEvent {
-    const channels = notify ? channelsForLevel(alert.level) : [...DASHBOARD_ONLY];
-    const deliveries = notify ? routeAlert(alert.level, alert.cameraId, this.recipients) : [];
+    const channels = notify ? channelsForLevel(alert.level, this.routing) : [...DASHBOARD_ONLY];
+    const deliveries = notify ? routeAlert(alert.level, alert.cameraId, this.recipients, this.routing) : [];
     if (notify && type !== 'all_clear') {
       for (const ch of channels) if (!alert.channelsNotified.includes(ch)) alert.channelsNotified.push(ch);
     }

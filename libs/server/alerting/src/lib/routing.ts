@@ -2,8 +2,11 @@ import type { AlertChannel, RiskLevel } from '@crowdsafe/contracts';
 import { levelRank } from './levels';
 import type { AlertRecipient, Delivery } from './types';
 
-/** Spec 4.4 escalation table: channels used per level ('dashboard' = operators' screens). */
-export const ROUTING_TABLE: Readonly<Record<RiskLevel, readonly AlertChannel[]>> = Object.freeze({
+/** Channels used per level ('dashboard' = operators' screens). */
+export type RoutingTable = Readonly<Record<RiskLevel, readonly AlertChannel[]>>;
+
+/** Spec 4.4 escalation table, the default of the `alerts.routing` setting. */
+export const ROUTING_TABLE: RoutingTable = Object.freeze({
   SAFE: [],
   CAUTION: ['dashboard'],
   WARNING: ['dashboard', 'email'],
@@ -11,8 +14,8 @@ export const ROUTING_TABLE: Readonly<Record<RiskLevel, readonly AlertChannel[]>>
 });
 
 /** Channels to notify for an alert at this level. */
-export function channelsForLevel(level: RiskLevel): AlertChannel[] {
-  return [...ROUTING_TABLE[level]];
+export function channelsForLevel(level: RiskLevel, table: RoutingTable = ROUTING_TABLE): AlertChannel[] {
+  return [...(table[level] ?? [])];
 }
 
 /**
@@ -20,8 +23,8 @@ export function channelsForLevel(level: RiskLevel): AlertChannel[] {
  * (cameraId null), whose channel the level uses and whose minLevel the level reaches; one delivery per
  * (channel, destination), in recipient order.
  */
-export function routeAlert(level: RiskLevel, cameraId: string, recipients: readonly AlertRecipient[]): Delivery[] {
-  const channels = ROUTING_TABLE[level];
+export function routeAlert(level: RiskLevel, cameraId: string, recipients: readonly AlertRecipient[], table: RoutingTable = ROUTING_TABLE): Delivery[] {
+  const channels = table[level] ?? [];
   const out: Delivery[] = [];
   const seen = new Set<string>();
   for (const r of recipients) {

@@ -38,6 +38,11 @@ describe('evaluateTriggers (spec 4.1)', () => {
     { name: 'offline: stale metrics ignored', patch: { cameraStatus: 'offline', level: 'CRITICAL', surge: 5 }, offlineSince: 99_000, expected: [] },
     { name: 'system error', patch: { systemError: 'inference worker crashed' }, expected: [['system_error', 'WARNING']] },
     { name: 'blank system error', patch: { systemError: '  ' }, expected: [] },
+    { name: 'early warning: CRITICAL forecast in 30 s fires', patch: { level: 'CAUTION', earlyWarningInS: 30 }, expected: [['early_warning', 'WARNING']] },
+    { name: 'early warning: 30.1 s is beyond the default', patch: { level: 'CAUTION', earlyWarningInS: 30.1 }, expected: [] },
+    { name: 'early warning: no forecast crossing', patch: { level: 'CAUTION', earlyWarningInS: null }, expected: [] },
+    { name: 'early warning: already CRITICAL (risk_level carries it)', patch: { level: 'CRITICAL', earlyWarningInS: 0 }, expected: [['risk_level', 'CRITICAL']] },
+    { name: 'early warning: offline never fires', patch: { cameraStatus: 'offline', earlyWarningInS: 5 }, offlineSince: 99_000, expected: [] },
     { name: 'NaN metrics never fire', patch: { surge: NaN, velocity: NaN, count: NaN }, expected: [] },
     {
       name: 'several at once, in condition order',
@@ -63,6 +68,13 @@ describe('evaluateTriggers (spec 4.1)', () => {
     }
   });
 
+  it('early warning: a custom lead time, 0 turns it off', () => {
+    const u = { ...base, level: 'CAUTION' as const, earlyWarningInS: 50 };
+    expect(evaluateTriggers(u, { thresholds: { earlyWarningS: 60 } }).map((t) => [t.condition, t.snapshot['earlyWarningInS']])).toEqual([['early_warning', 50]]);
+    expect(evaluateTriggers({ ...u, earlyWarningInS: 1 }, { thresholds: { earlyWarningS: 0 } })).toEqual([]);
+    expect(DEFAULT_THRESHOLDS.earlyWarningS).toBe(30);
+  });
+
   it('honours custom thresholds', () => {
     expect(evaluateTriggers({ ...base, surge: 0.5 }, { thresholds: { surge: 0.4 } }).map((t) => t.condition)).toEqual(['surge']);
     expect(DEFAULT_THRESHOLDS.surge).toBe(0.8);
@@ -73,6 +85,7 @@ describe('evaluateTriggers (spec 4.1)', () => {
       Object.fromEntries(evaluateConditions({ ...base, ...u }).map((c) => [c.condition, c.state]));
     expect(states({})).toEqual({
       risk_level: 'clear',
+      early_warning: 'clear',
       surge: 'clear',
       stagnation: 'clear',
       capacity: 'clear',
@@ -81,6 +94,7 @@ describe('evaluateTriggers (spec 4.1)', () => {
     });
     expect(states({ cameraStatus: 'connecting' })).toEqual({
       risk_level: 'unknown',
+      early_warning: 'unknown',
       surge: 'unknown',
       stagnation: 'unknown',
       capacity: 'unknown',

@@ -10,6 +10,7 @@ export const DEFAULT_THRESHOLDS: Readonly<TriggerThresholds> = Object.freeze({
   capacityRatio: 1.1,
   capacityCriticalRatio: 1.25,
   offlineGraceMs: 30_000,
+  earlyWarningS: 30,
 });
 
 export interface EvaluateOptions {
@@ -58,6 +59,17 @@ export function evaluateConditions(u: MetricsUpdate, options: EvaluateOptions = 
   else if (u.level === 'WARNING' || u.level === 'CRITICAL')
     hit('risk_level', u.level, `Risk level ${u.level} (score ${finite(u.score) ? round(u.score, 2) : '?'}) on camera ${u.cameraId}`);
   else mark('risk_level', 'clear');
+
+  // early_warning: the density forecast crosses into CRITICAL within earlyWarningS (spec 3.4). Raised while the
+  // tracked level is still below CRITICAL; once CRITICAL, risk_level carries the alarm and this one is clear.
+  const ew = u.earlyWarningInS;
+  if (!online || u.level === null || !(t.earlyWarningS > 0)) mark('early_warning', 'unknown');
+  else if (u.level !== 'CRITICAL' && finite(ew) && ew <= t.earlyWarningS)
+    hit('early_warning', 'WARNING', `CRITICAL expected in ${Math.max(0, Math.round(ew))} s (density forecast) on camera ${u.cameraId}`, {
+      earlyWarningInS: round(ew, 1),
+      threshold: t.earlyWarningS,
+    });
+  else mark('early_warning', 'clear');
 
   // surge
   if (!online || !finite(u.surge)) mark('surge', 'unknown');

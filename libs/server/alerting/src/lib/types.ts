@@ -23,6 +23,8 @@ export interface MetricsUpdate {
   cameraStatus: CameraStatus;
   /** A system error affecting this camera's pipeline; absent/null/empty = none. */
   systemError?: string | null;
+  /** Seconds until the density forecast drives the risk to CRITICAL (the risk lib's earlyWarningInS); absent = no forecast crossing. */
+  earlyWarningInS?: number | null;
 }
 
 
@@ -55,6 +57,8 @@ export interface TriggerThresholds {
   capacityCriticalRatio: number;
   /** camera offline/error for more than this (ms) -> camera_offline. */
   offlineGraceMs: number;
+  /** early_warning: the forecast reaches CRITICAL within this many seconds (spec 3.4; 0 = off). */
+  earlyWarningS: number;
 }
 
 

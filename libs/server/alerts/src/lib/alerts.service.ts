@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { routeAlert, type AlertRecipient } from '@crowdsafe/alerting';
+import { ROUTING_TABLE, routeAlert, type AlertRecipient } from '@crowdsafe/alerting';
 import type { AlertEventKind } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import {
@@ -214,7 +214,9 @@ export class AlertsService extends AlertEventSink implements OnModuleInit, OnMod
   private async notify(ev: EngineAlertEvent, snapshotPath: string | null): Promise<void> {
     try {
       const a = ev.alert;
-      const targets = routeAlert(a.level, a.cameraId, await this.activeRecipients());
+      // The event's channels are the engine's routing (setting alerts.routing) for this level: route by them.
+      const channels = ev.channels.filter((c) => c !== 'dashboard');
+      const targets = routeAlert(a.level, a.cameraId, await this.activeRecipients(), { ...ROUTING_TABLE, [a.level]: channels });
       if (!targets.length) return;
       if (!this.notifier) {
         if (!this.warnedNoNotifier) this.logger.warn('no AlertNotifier in this process: alerts reach the dashboard only (email/SMS/push/webhook off)');

@@ -617,6 +617,7 @@ export class CrowdAnalyzer {
 
     const elapsed = this.firstTs === null ? 0 : t - this.firstTs;
     const lines = this.lineCounters.map((lc) => lc.metrics(t, elapsed, !outOfOrder));
+    const crossings = this.lineCounters.flatMap((lc) => lc.crossings.splice(0));
     if (!outOfOrder) this.store.expire(t);
 
     return {
@@ -633,6 +634,7 @@ export class CrowdAnalyzer {
       pressure,
       grid,
       perTrack,
+      crossings,
     };
   }
 

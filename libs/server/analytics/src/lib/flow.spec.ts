@@ -95,6 +95,27 @@ describe('counting lines', () => {
     },
   );
 
+  it('reports each counted crossing once, in the frame it is counted, with line, direction and track id', () => {
+    const a = analyzer();
+    const events: FrameAnalytics['crossings'] = [];
+    const walkers = [walker(7, [0, 3], [0, 9], 1.2, 0), walker(8, [1, 9], [1, 3], 1.2, 1)];
+    for (let k = 0; k <= 80; k++) {
+      const t = k / 10;
+      const tracks = walkers.flatMap((w) => {
+        const p = w.at(t);
+        return p ? [track(w.id, personBox(cam, p[0], p[1]), w.confirmed(t))] : [];
+      });
+      const r = a.update({ timestampMs: T0 + k * 100, tracks });
+      for (const c of r.crossings) expect(c.timestampMs).toBe(T0 + k * 100);
+      events.push(...r.crossings);
+    }
+    expect(events.map((e) => [e.lineId, e.lineName, e.direction, e.trackId])).toEqual([
+      ['gate', 'Gate', 'in', 7],
+      ['gate', 'Gate', 'out', 8],
+    ]);
+    expect(a.update({ timestampMs: T0 + 9000, tracks: [] }).crossings).toEqual([]);
+  });
+
   it("inDirection 'right' swaps in and out", () => {
     const r = run(analyzer({ ...LINE, inDirection: 'right' }), [walker(1, [0, 3], [0, 9], 1.2, 0)], 6, 10);
     expect([r.lines[0].inTotal, r.lines[0].outTotal]).toEqual([0, 1]);

@@ -1,7 +1,7 @@
 import { fruinFlowLos, MAX_FLOW_P_PER_M_MIN } from './standards';
 import { BucketCounter } from './stats';
 import type { TrackState } from './tracks';
-import type { CountingLine, LineMetrics, Vec2 } from './types';
+import type { CountingLine, LineCrossing, LineMetrics, Vec2 } from './types';
 
 export interface FlowOptions {
   /** Half-width of the dead band on each side of the line (analysis-space units: metres, or px without ground). */
@@ -88,7 +88,11 @@ export class LineCounter {
     this.inSign = line.inDirection === 'left' ? 1 : -1;
   }
 
-  private emit(dirIn: number, nowMs: number): void {
+  /** Crossings counted since the last drain (the analyzer drains them every frame, so at most one per track). */
+  readonly crossings: LineCrossing[] = [];
+
+  private emit(dirIn: number, nowMs: number, trackId: number): void {
+    this.crossings.push({ lineId: this.line.id, lineName: this.line.name, direction: dirIn > 0 ? 'in' : 'out', trackId, timestampMs: nowMs });
     if (dirIn > 0) {
       this.inTotal++;
       this.inWin.add(nowMs);
@@ -102,7 +106,7 @@ export class LineCounter {
   observe(st: TrackState, x: number, y: number, confirmed: boolean, nowMs: number): void {
     const k = this.index;
     if (confirmed && st.pending[k] !== 0) {
-      this.emit(st.pending[k], nowMs);
+      this.emit(st.pending[k], nowMs, st.id);
       st.pending[k] = 0;
     }
     const h = this.opts.hysteresis;
@@ -122,7 +126,7 @@ export class LineCounter {
     const along = this.geom.along(px + t * (x - px), py + t * (y - py));
     if (along < -this.opts.endMargin || along > this.geom.length + this.opts.endMargin) return;
     const dirIn = side === this.inSign ? 1 : -1;
-    if (confirmed) this.emit(dirIn, nowMs);
+    if (confirmed) this.emit(dirIn, nowMs, st.id);
     else st.pending[k] = st.pending[k] === -dirIn ? 0 : dirIn;
   }
 

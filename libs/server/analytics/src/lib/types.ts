@@ -299,4 +299,17 @@ export interface FrameAnalytics {
   grid: GroundGridSnapshot | null;
   /** Per-track kinematics (empty when `includeTracks` is off). */
   perTrack: TrackKinematics[];
+  /** Counting-line crossings counted in this frame (at most one per track and line), oldest first. */
+  crossings: LineCrossing[];
+}
+
+/** One counted crossing of a counting line by a track. */
+export interface LineCrossing {
+  lineId: string;
+  lineName: string;
+  direction: 'in' | 'out';
+  /** The track id given to the analyzer. */
+  trackId: number;
+  /** The frame's timestamp (epoch ms). */
+  timestampMs: number;
 }

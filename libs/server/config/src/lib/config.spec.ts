@@ -68,7 +68,7 @@ describe('loadConfig', () => {
     expect((error as ConfigError).message).not.toContain('\n');
   });
 
-  // ---- security (D2) ----
+  // ---- security ----
   it.each([
     { name: 'defaults', env: {}, problem: null },
     { name: 'a malformed SECRETS_KEY', env: { SECRETS_KEY: 'short' }, problem: 'SECRETS_KEY' },

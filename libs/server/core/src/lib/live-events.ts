@@ -1,4 +1,4 @@
-import type { AlertLiveEvent, CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
+import type { AlertLiveEvent, CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent, RecordingStatusEvent, SystemNotificationEvent } from '@crowdsafe/contracts';
 
 /**
  * Where the pipeline publishes live events. Implemented by the WebSocket gateway; the pipeline only
@@ -12,6 +12,14 @@ export abstract class LiveEventsPublisher {
   abstract wantsFrames(cameraId: string): boolean;
   /** An alert lifecycle change (`alert`), broadcast to every connected client. Default: dropped (test fakes). */
   publishAlert(_event: AlertLiveEvent): void {
+    // implemented by the gateway
+  }
+  /** `system_notification` (disk, camera offline, model errors, backups), broadcast to every client. Default: dropped. */
+  publishSystemNotification(_event: SystemNotificationEvent): void {
+    // implemented by the gateway
+  }
+  /** `recording_status` to the camera's subscribers. Default: dropped. */
+  publishRecordingStatus(_event: RecordingStatusEvent): void {
     // implemented by the gateway
   }
 }

@@ -17,6 +17,8 @@ export interface CreateCameraInput {
   resolutionHeight?: number | null;
   areaM2?: number | null;
   capacity?: number | null;
+  latitude?: number | null;
+  longitude?: number | null;
   calibrationData?: JsonObject | null;
   zones?: JsonObject[];
   settings?: JsonObject;

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { CameraRepository } from './camera.repository';
 import { createDataSourceOptions, openDataSource } from './data-source';
 import { MetricsRepository } from './metrics.repository';
+import { CrossingEventRepository } from './crossing-event.repository';
 import { MetricsRetentionJob } from './metrics-retention.job';
 import { SystemLogRepository } from './system-log.repository';
 import { AlertRepository } from './alert.repository';
@@ -35,8 +36,9 @@ export class DatabaseModule {
         SystemLogRepository,
         AlertRepository,
         AlertRecipientRepository,
+        CrossingEventRepository,
       ],
-      exports: [CameraRepository, MetricsRepository, SystemLogRepository, AlertRepository, AlertRecipientRepository],
+      exports: [CameraRepository, MetricsRepository, SystemLogRepository, AlertRepository, AlertRecipientRepository, CrossingEventRepository],
     };
   }
 }

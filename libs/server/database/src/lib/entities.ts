@@ -16,6 +16,7 @@ import {
   type AlertRecipientRecord,
   type AlertRecord,
   type CameraRecord,
+  type CrossingEventRecord,
   type DatabaseDialect,
   type MetricRecord,
   type RecordingRecord,
@@ -48,7 +49,7 @@ const toStringId = { to: (v: unknown) => v, from: (v: unknown) => (v === null ||
  * the pg-only types there. Constraint and index names are explicit so migrations stay readable and stable.
  */
 export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOptions = {}): EntitySchema[] {
-  // ---- security (D2): secrets at rest; `opts.secrets` absent = schema tools only (values pass through) ----
+  // ---- security: secrets at rest; `opts.secrets` absent = schema tools only (values pass through) ----
   const sealed = sealedColumn(opts.secrets);
   const sealedJson = sealedJsonFields(opts.secrets);
   const pg = dialect === 'postgres';
@@ -131,6 +132,8 @@ export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOpt
       resolutionHeight: { type: 'int', name: 'resolution_height', nullable: true },
       areaM2: { type: 'real', name: 'area_m2', nullable: true },
       capacity: { type: 'int', nullable: true },
+      latitude: { type: 'double precision', nullable: true },
+      longitude: { type: 'double precision', nullable: true },
       calibrationData: { type: json, name: 'calibration_data', nullable: true },
       zones: { type: json, default: jsonDefault([]) },
       settings: { type: json, default: jsonDefault({}) },
@@ -299,7 +302,7 @@ export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOpt
     },
   });
 
-  // ---- settings API (A2): past values of every setting, newest version last ----
+  // ---- settings API: past values of every setting, newest version last ----
   const settingsHistory = schema<SettingHistoryRecord>({
     name: EntityName.SettingHistory,
     tableName: 'settings_history',
@@ -317,7 +320,7 @@ export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOpt
     indices: [{ name: 'IDX_settings_history_key_version', columns: ['category', 'key', 'version'] }],
   });
 
-  // ---- analytics (A2): per-minute rollup of metrics (libs/server/metrics MetricsRollup keeps it) ----
+  // ---- analytics: per-minute rollup of metrics (libs/server/metrics MetricsRollup keeps it) ----
   const dbl = pg ? 'double precision' : 'real';
   const metricsMinute = schema<MetricMinuteRecord>({
     name: EntityName.MetricMinute,
@@ -347,5 +350,27 @@ export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOpt
     },
   });
 
-  return [users, cameras, metrics, alerts, alertRecipients, recordings, systemLogs, settings, settingsHistory, metricsMinute] as EntitySchema[];
+  // Counting-line crossings (the spec's person_logs): one row per crossing, pruned by the crossings retention job.
+  const crossingEvents = schema<CrossingEventRecord>({
+    name: EntityName.CrossingEvent,
+    tableName: 'crossing_events',
+    columns: {
+      id: pg
+        ? { type: 'bigint', primary: true, generated: 'identity' as 'increment', transformer: toStringId, primaryKeyConstraintName: 'PK_crossing_events' }
+        : { type: 'integer', primary: true, generated: 'increment', transformer: toStringId, primaryKeyConstraintName: 'PK_crossing_events' },
+      cameraId: fkCamera('crossing_events'),
+      time: ts(),
+      lineId: { type: 'varchar', length: 64, name: 'line_id' },
+      lineName: { type: 'varchar', length: 128, name: 'line_name' },
+      direction: { type: 'varchar', length: 3 },
+      trackId: { type: 'int', name: 'track_id' },
+    },
+    indices: [
+      { name: 'IDX_crossing_events_camera_time', columns: ['cameraId', 'time'] },
+      { name: 'IDX_crossing_events_time', columns: ['time'] },
+    ],
+    checks: [inCheck('crossing_events', 'direction', ['in', 'out'])],
+  });
+
+  return [users, cameras, metrics, alerts, alertRecipients, recordings, systemLogs, settings, settingsHistory, metricsMinute, crossingEvents] as EntitySchema[];
 }

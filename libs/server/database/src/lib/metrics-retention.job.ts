@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
+import { RetentionPolicy } from '@crowdsafe/server-core';
 import { MetricsRepository } from './metrics.repository';
 
 /**
- * Hourly: deletes metrics older than METRICS_RETENTION_DAYS on plain PostgreSQL and SQLite. On TimescaleDB the
+ * Hourly: deletes metrics older than system.metricsRetentionDays (default METRICS_RETENTION_DAYS) on plain PostgreSQL and SQLite. On TimescaleDB the
  * retention policy installed by the migration does this instead (see setTimescaleRetention to change it).
  * Needs ScheduleModule.forRoot() in the application module.
  */
@@ -16,7 +17,13 @@ export class MetricsRetentionJob {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsRepository,
+    @Optional() @Inject(RetentionPolicy) private readonly policy: RetentionPolicy | null = null,
   ) {}
+
+  /** Days kept: the setting system.metricsRetentionDays (read at every run), else METRICS_RETENTION_DAYS. */
+  get retentionDays(): number {
+    return this.policy?.days('metrics') ?? this.config.metrics.retentionDays;
+  }
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'metrics-retention' })
   async onSchedule(): Promise<void> {
@@ -32,9 +39,10 @@ export class MetricsRetentionJob {
     if (this.running || (await this.metrics.isTimescale())) return null;
     this.running = true;
     try {
-      const before = new Date(now.getTime() - this.config.metrics.retentionDays * 86_400_000);
+      const days = this.retentionDays;
+      const before = new Date(now.getTime() - days * 86_400_000);
       const deleted = await this.metrics.deleteOlderThan(before);
-      const line = `Deleted ${deleted} metric row(s) older than ${before.toISOString()} (METRICS_RETENTION_DAYS=${this.config.metrics.retentionDays})`;
+      const line = `Deleted ${deleted} metric row(s) older than ${before.toISOString()} (${days} days)`;
       if (deleted > 0) this.logger.log(line);
       else this.logger.debug(line);
       return deleted;

@@ -24,9 +24,10 @@ export const EntityName = {
   Recording: 'Recording',
   SystemLog: 'SystemLog',
   Setting: 'Setting',
-  // settings API (A2)
+  // settings API
   SettingHistory: 'SettingHistory',
   MetricMinute: 'MetricMinute',
+  CrossingEvent: 'CrossingEvent',
 } as const;
 export type EntityName = (typeof EntityName)[keyof typeof EntityName];
 
@@ -65,6 +66,9 @@ export interface CameraRecord {
   resolutionHeight: number | null;
   areaM2: number | null;
   capacity: number | null;
+  /** WGS 84 position of the camera (optional, for maps). */
+  latitude: number | null;
+  longitude: number | null;
   calibrationData: JsonObject | null;
   zones: JsonObject[];
   settings: JsonObject;
@@ -207,7 +211,7 @@ export interface SettingRecord {
   updatedAt: Date;
 }
 
-// ---- settings API (A2) ----
+// ---- settings API ----
 /**
  * Per-minute rollup of `metrics` (metrics_minute), kept by the metrics writer so week-long analytics read ~10k rows
  * instead of ~600k. Sums and counts (not means) so minutes combine exactly into any coarser bucket.
@@ -251,4 +255,18 @@ export interface SettingHistoryRecord {
   version: number;
   updatedBy: string | null;
   updatedAt: Date;
+}
+
+/** One counting-line crossing (`crossing_events`, the spec's person_logs): who crossed which line, which way, when. */
+export interface CrossingEventRecord {
+  /** bigint identity, as a string. */
+  id: string;
+  cameraId: string;
+  time: Date;
+  /** The line's id and name in the camera's settings.analytics.lines at the time. */
+  lineId: string;
+  lineName: string;
+  direction: 'in' | 'out';
+  /** The tracker's id of the person (unique per camera run, reused after a restart). */
+  trackId: number;
 }

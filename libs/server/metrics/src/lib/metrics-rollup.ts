@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
+import { RetentionPolicy } from '@crowdsafe/server-core';
 import { EntityName, type MetricRecord } from '@crowdsafe/server-database';
 import { RAW_SUMS_SQL } from './analytics.repository';
 
@@ -42,6 +43,7 @@ export class MetricsRollup implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(RetentionPolicy) private readonly policy: RetentionPolicy | null = null,
   ) {}
 
   private get pg(): boolean {
@@ -121,7 +123,8 @@ export class MetricsRollup implements OnApplicationBootstrap {
   @Cron(CronExpression.EVERY_HOUR, { name: 'metrics-minute-retention' })
   async retention(now = new Date()): Promise<number> {
     try {
-      const cutoff = Math.floor((now.getTime() - this.config.metrics.retentionDays * 86_400_000) / 60_000) * 60;
+      const days = this.policy?.days('metrics') ?? this.config.metrics.retentionDays;
+      const cutoff = Math.floor((now.getTime() - days * 86_400_000) / 60_000) * 60;
       const r = await this.dataSource.createQueryBuilder().delete().from(EntityName.MetricMinute).where('"minute" < :cutoff', { cutoff }).execute();
       return r.affected ?? 0;
     } catch (err) {

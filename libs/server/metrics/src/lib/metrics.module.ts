@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { CrossingEventSink } from '@crowdsafe/server-core';
+import { CrossingEventsWriter } from './crossings/crossing-events.writer';
+import { CrossingsController } from './crossings/crossings.controller';
+import { CrossingsRetentionJob } from './crossings/crossings-retention.job';
 import { AnalyticsController } from './analytics.controller';
 import { AnalyticsRepository } from './analytics.repository';
 import { MetricsController } from './metrics.controller';
@@ -10,8 +14,15 @@ import { MetricsWriter } from './metrics-writer';
  * APP_CONFIG (AppConfigModule) in the application. PerSecondAggregator is a plain class: `new` one per camera.
  */
 @Module({
-  controllers: [MetricsController, AnalyticsController],
-  providers: [MetricsWriter, AnalyticsRepository, MetricsRollup],
-  exports: [MetricsWriter, AnalyticsRepository, MetricsRollup],
+  controllers: [MetricsController, AnalyticsController, CrossingsController],
+  providers: [
+    MetricsWriter,
+    AnalyticsRepository,
+    MetricsRollup,
+    CrossingEventsWriter,
+    CrossingsRetentionJob,
+    { provide: CrossingEventSink, useExisting: CrossingEventsWriter },
+  ],
+  exports: [MetricsWriter, AnalyticsRepository, MetricsRollup, CrossingEventSink, CrossingEventsWriter, CrossingsRetentionJob],
 })
 export class MetricsModule {}

@@ -15,17 +15,23 @@ import {
   type AlertCommandAck,
   type AlertLiveEvent,
   type CameraStatusEvent,
+  type GetMetricsAck,
   type LiveFrameEvent,
   type MetricsUpdateEvent,
+  type RecordingStatusEvent,
   type SubscribeAck,
+  type SystemNotificationEvent,
   WS_NAMESPACE,
   WsEvent,
 } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { AlertCommands, type AuthUser, ClusterBus, CurrentUser, LiveEventsPublisher, LocalClusterBus, OperatorAccess, ViewerAccess } from '@crowdsafe/server-core';
 import { LiveCluster } from './live-cluster';
+import { notificationOfAlert } from './system-notifications';
 
 const MAX_ROOMS_PER_CLIENT = 64;
+/** Cameras whose latest metrics_update is kept for get_metrics (oldest-updated evicted beyond it). */
+export const MAX_LATEST_METRICS = 2000;
 const CAMERA_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 export const metricsRoom = (cameraId: string) => `camera:${cameraId}`;
@@ -35,6 +41,13 @@ function cameraIdOf(body: unknown): string | undefined {
   const id = (body as { cameraId?: unknown } | null)?.cameraId;
   return typeof id === 'string' && CAMERA_ID.test(id) ? id : undefined;
 }
+
+/** The spec's `{ camera_id }` as the product's `{ cameraId }` (an object either way; anything else stays invalid). */
+function specBody(body: unknown): { cameraId?: unknown } | null {
+  const id = (body as { camera_id?: unknown } | null)?.camera_id;
+  return body && typeof body === 'object' ? { cameraId: id } : null;
+}
+const SPEC_ERROR = 'camera_id must be a camera id string';
 
 /**
  * Live events over socket.io (namespace `/live`). Clients join a camera's room with `subscribe` to get
@@ -113,7 +126,34 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayInit, O
     return { ok: true };
   }
 
-  // ---- alerts (A1) ----
+  // ---- the spec's names (documented equivalents) ----
+
+  /** `subscribe_camera` { camera_id } = `subscribe` { cameraId }. */
+  @ViewerAccess()
+  @SubscribeMessage(WsEvent.SubscribeCamera)
+  async subscribeCamera(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
+    const ack = await this.subscribe(client, specBody(body));
+    return ack.ok ? ack : { ok: false, error: ack.error?.startsWith('cameraId') ? SPEC_ERROR : ack.error };
+  }
+
+  /** `unsubscribe_camera` { camera_id } = `unsubscribe` { cameraId } (metrics and frames). */
+  @ViewerAccess()
+  @SubscribeMessage(WsEvent.UnsubscribeCamera)
+  async unsubscribeCamera(@ConnectedSocket() client: Socket, @MessageBody() body: unknown): Promise<SubscribeAck> {
+    const ack = await this.unsubscribe(client, specBody(body));
+    return ack.ok ? ack : { ok: false, error: SPEC_ERROR };
+  }
+
+  /** `get_metrics` { camera_id } (or { cameraId }): the camera's latest `metrics_update` in this process, or null. */
+  @ViewerAccess()
+  @SubscribeMessage(WsEvent.GetMetrics)
+  getMetrics(@MessageBody() body: unknown): GetMetricsAck {
+    const cameraId = cameraIdOf(specBody(body)) ?? cameraIdOf(body);
+    if (!cameraId) return { ok: false, error: SPEC_ERROR };
+    return { ok: true, metrics: this.latest.get(cameraId) ?? null };
+  }
+
+  // ---- alerts ----
 
   /** `acknowledge_alert` {alertId, notes?}: acknowledges through the alert commands; the `alert` event goes to all. */
   @OperatorAccess()
@@ -138,12 +178,28 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayInit, O
     }
   }
 
-  /** Every connected client gets every alert change. */
+  /** Every connected client gets every alert change (camera offline / pipeline errors also as system_notification). */
   override publishAlert(event: AlertLiveEvent): void {
     this.server?.emit(WsEvent.Alert, event);
+    const note = notificationOfAlert(event);
+    if (note) this.publishSystemNotification(note);
   }
 
+  override publishSystemNotification(event: SystemNotificationEvent): void {
+    this.server?.emit(WsEvent.SystemNotification, event);
+  }
+
+  override publishRecordingStatus(event: RecordingStatusEvent): void {
+    this.server?.to(metricsRoom(event.cameraId)).emit(WsEvent.RecordingStatus, event);
+  }
+
+  /** Latest metrics_update per camera (for get_metrics), bounded by MAX_LATEST_METRICS. */
+  private readonly latest = new Map<string, MetricsUpdateEvent>();
+
   publishMetrics(event: MetricsUpdateEvent): void {
+    this.latest.delete(event.cameraId);
+    this.latest.set(event.cameraId, event);
+    if (this.latest.size > MAX_LATEST_METRICS) this.latest.delete(this.latest.keys().next().value as string);
     this.server?.to(metricsRoom(event.cameraId)).emit(WsEvent.MetricsUpdate, event);
   }
 

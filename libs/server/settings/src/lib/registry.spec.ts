@@ -13,6 +13,7 @@ const ctx: SettingsContext = {
 };
 const registry = buildSettingsRegistry(ctx, DEFAULT_RISK_SETTINGS);
 const sound = { enabled: true, volume: 0.5, snoozeMinutes: 10, repeatCriticalS: 30 };
+const thresholds = { surge: 0.8, surgeCritical: 1.5, stagnationVelocity: 0.2, stagnationDensity: 4, capacityPercent: 110, capacityCriticalPercent: 125, earlyWarningS: 30 };
 
 describe('validateSetting', () => {
   // [category, key, value, expected issue lines (empty = valid)]
@@ -23,8 +24,7 @@ describe('validateSetting', () => {
     ['general', 'siteName', 42, ['general.siteName: must be a string']],
     ['general', 'timeZone', 'Europe/London', []],
     ['general', 'timeZone', 'Mars/Olympus', ['general.timeZone: must be an IANA time zone such as "Europe/London"']],
-    ['general', 'language', 'en', []],
-    ['general', 'language', 'fr', ['general.language: must be one of en']],
+    ['general', 'language', 'en', ['general.language: unknown setting']],
     ['general', 'theme', 'dark', []],
     ['general', 'theme', 'blue', ['general.theme: must be one of light, dark, auto']],
     ['alerts', 'cooldownS', 9, ['alerts.cooldownS: must be a whole number from 10 to 3600 seconds']],
@@ -38,6 +38,16 @@ describe('validateSetting', () => {
     ['alerts', 'sound', { ...sound, snoozeMinutes: 4, enabled: 'yes' }, ['alerts.sound.enabled: must be true or false', 'alerts.sound.snoozeMinutes: must be a whole number from 5 to 15 minutes']],
     ['alerts', 'sound', { ...sound, loud: true }, ['alerts.sound.loud: unknown field']],
     ['alerts', 'sound', 'on', ['alerts.sound: must be an object']],
+    ['alerts', 'thresholds', thresholds, []],
+    ['alerts', 'thresholds', { ...thresholds, surgeCritical: 0.5 }, ['alerts.thresholds.surgeCritical: must be above surge (0.8)']],
+    ['alerts', 'thresholds', { ...thresholds, capacityPercent: 0, loud: 1 }, ['alerts.thresholds.loud: unknown field', 'alerts.thresholds.capacityPercent: must be a number from 1 to 1000 %']],
+    ['alerts', 'thresholds', { ...thresholds, earlyWarningS: 0 }, []],
+    ['alerts', 'thresholds', 'high', ['alerts.thresholds: must be an object']],
+    ['alerts', 'routing', { CAUTION: [], WARNING: ['sms'], CRITICAL: ['email', 'sms'] }, []],
+    ['alerts', 'routing', { CAUTION: [], WARNING: ['pager'], CRITICAL: [] }, ['alerts.routing.WARNING: unknown channel "pager" (one of dashboard, email, sms, push, webhook)']],
+    ['alerts', 'routing', { WARNING: [], CRITICAL: [], SAFE: [] }, ['alerts.routing.SAFE: unknown level (one of CAUTION, WARNING, CRITICAL)', 'alerts.routing.CAUTION: must be a list of channels (dashboard, email, sms, push, webhook)']],
+    ['system', 'crossingsRetentionDays', 7, []],
+    ['system', 'crossingsRetentionDays', 0, ['system.crossingsRetentionDays: must be a whole number from 1 to 3650 days']],
     ['system', 'defaultTargetFps', 0.5, ['system.defaultTargetFps: must be a number from 1 to 30 (frames per second)']],
     ['system', 'defaultTargetFps', 12.5, []],
     ['system', 'defaultResolution', { width: 1920, height: 1080 }, []],
@@ -65,6 +75,9 @@ describe('validateSetting', () => {
     expect(r.ok && (r.value as typeof DEFAULT_RISK_SETTINGS).defaults).toEqual(DEFAULT_RISK_SETTINGS.defaults);
     const res = validateSetting(registry, 'system', 'defaultResolution', { width: 640 });
     expect(res.ok && res.value).toEqual({ width: 640, height: null });
+    // Routing: known channels in a fixed order, duplicates dropped, dashboard always there.
+    const rt = validateSetting(registry, 'alerts', 'routing', { CAUTION: [], WARNING: ['sms', 'email', 'sms'], CRITICAL: ['webhook'] });
+    expect(rt.ok && rt.value).toEqual({ CAUTION: ['dashboard'], WARNING: ['dashboard', 'email', 'sms'], CRITICAL: ['dashboard', 'webhook'] });
   });
 });
 
@@ -75,6 +88,9 @@ describe('buildSettingsRegistry defaults', () => {
     [{ defaultTargetFps: 60 }, 'system', 'defaultTargetFps', 30],
     [{ defaultWidth: 640 }, 'system', 'defaultResolution', { width: 640, height: null }],
     [{}, 'general', 'theme', 'auto'],
+    [{}, 'alerts', 'thresholds', thresholds],
+    [{}, 'alerts', 'routing', { CAUTION: ['dashboard'], WARNING: ['dashboard', 'email'], CRITICAL: ['dashboard', 'email', 'push', 'webhook', 'sms'] }],
+    [{}, 'system', 'crossingsRetentionDays', 30],
   ];
   it.each(cases)('%j -> %s.%s = %j', (over, c, k, expected) => {
     const reg = buildSettingsRegistry({ ...ctx, ...over }, DEFAULT_RISK_SETTINGS) as unknown as Record<string, Record<string, { default: unknown }>>;

@@ -20,6 +20,14 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { validateRiskConfig, type RiskSettings } from '@crowdsafe/risk';
+import {
+  DEFAULT_ALERT_ROUTING,
+  DEFAULT_ALERT_THRESHOLDS,
+  validateAlertRouting,
+  validateAlertThresholds,
+  type AlertRoutingSetting,
+  type AlertThresholdsSetting,
+} from './alert-policy';
 
 /** One problem with a value: the dotted path of the field (e.g. "alerts.sound.volume") and what is wrong. */
 export interface SettingIssue {
@@ -31,9 +39,6 @@ export type SettingValidation<T> = { ok: true; value: T } | { ok: false; issues:
 
 export type Theme = 'light' | 'dark' | 'auto';
 export const THEMES: readonly Theme[] = ['light', 'dark', 'auto'];
-/** UI languages (only English is translated for now; the key exists so the console can offer more later). */
-export const LANGUAGES = ['en'] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 export interface SoundSettings {
   enabled: boolean;
@@ -71,14 +76,15 @@ export interface DeviceInfo {
 
 /** Every setting's type, by category and key. `SettingsService.get('alerts', 'cooldownS')` is a number. */
 export interface SettingsValues {
-  general: { siteName: string; timeZone: string; language: Language; theme: Theme };
-  alerts: { cooldownS: number; allClearS: number; sound: SoundSettings };
+  general: { siteName: string; timeZone: string; theme: Theme };
+  alerts: { cooldownS: number; allClearS: number; sound: SoundSettings; thresholds: AlertThresholdsSetting; routing: AlertRoutingSetting };
   risk: { thresholds: RiskSettings };
   system: {
     defaultTargetFps: number;
     defaultResolution: ResolutionSetting;
     metricsRetentionDays: number;
     logRetentionDays: number;
+    crossingsRetentionDays: number;
     model: ModelInfo;
     device: DeviceInfo;
   };
@@ -107,6 +113,8 @@ export interface SettingsContext {
   defaultWidth: number;
   metricsRetentionDays: number;
   logRetentionDays: number;
+  /** Crossing events' retention default (30 when not given). */
+  crossingsRetentionDays?: number;
   model: ModelInfo;
   device: DeviceInfo;
 }
@@ -171,9 +179,6 @@ class SiteNameValue {
 }
 class TimeZoneValue {
   @IsIanaTimeZone({ message: 'must be an IANA time zone such as "Europe/London"' }) value!: string;
-}
-class LanguageValue {
-  @IsIn(LANGUAGES as unknown as string[], { message: `must be one of ${LANGUAGES.join(', ')}` }) value!: Language;
 }
 class ThemeValue {
   @IsIn(THEMES as string[], { message: `must be one of ${THEMES.join(', ')}` }) value!: Theme;
@@ -278,25 +283,27 @@ export function buildSettingsRegistry(ctx: SettingsContext, riskDefaults: RiskSe
     general: {
       siteName: def('general', 'siteName', 'Name shown in the console header and in notifications (1-100 characters)', 'CrowdSafe', dto(SiteNameValue, 'general', 'siteName')),
       timeZone: def('general', 'timeZone', 'IANA time zone for dates in the console and reports, e.g. "Europe/London"', 'UTC', dto(TimeZoneValue, 'general', 'timeZone')),
-      language: def<Language>('general', 'language', `Console language (${LANGUAGES.join(', ')})`, 'en', dto(LanguageValue, 'general', 'language')),
       theme: def<Theme>('general', 'theme', 'Console theme: light, dark or auto (follows the operating system)', 'auto', dto(ThemeValue, 'general', 'theme')),
     },
     alerts: {
       cooldownS: def('alerts', 'cooldownS', 'Minimum seconds between two alerts of the same camera and condition (10-3600)', clamp(ctx.alertCooldownS, 10, 3600), dto(CooldownValue, 'alerts', 'cooldownS')),
       allClearS: def('alerts', 'allClearS', 'Seconds a camera must stay below an alert level before the all-clear (0-3600)', clamp(ctx.alertAllClearS, 0, 3600), dto(AllClearValue, 'alerts', 'allClearS')),
       sound: def('alerts', 'sound', 'Console alarm sound: enabled, volume 0-1, snooze 5-15 minutes, repeat of unacknowledged critical alerts', DEFAULT_SOUND, dto(SoundValue, 'alerts', 'sound')),
+      thresholds: def('alerts', 'thresholds', 'Alert triggers: surge / surgeCritical (p/m²/s), stagnationVelocity (m/s) with stagnationDensity (p/m²), capacityPercent / capacityCriticalPercent of capacity, earlyWarningS (forecast time to CRITICAL, 0 = off); applied live', DEFAULT_ALERT_THRESHOLDS, (v) => validateAlertThresholds(v)),
+      routing: def('alerts', 'routing', 'Channels notified per level { CAUTION, WARNING, CRITICAL: [dashboard, email, sms, push, webhook] } (dashboard always); applied live', DEFAULT_ALERT_ROUTING, (v) => validateAlertRouting(v)),
     },
     risk: {
       thresholds: def('risk', 'thresholds', 'Risk score settings: weights (sum to 1), thresholds (caution < warning < critical), references, hysteresis, event profiles, per-camera overrides and schedules', riskDefaults, (v) => validateRiskSettings(v)),
     },
     system: {
-      defaultTargetFps: def('system', 'defaultTargetFps', 'Processing rate proposed for new cameras, frames per second (1-30; default CAMERA_DEFAULT_FPS)', Math.min(30, Math.max(1, ctx.defaultTargetFps)), dto(FpsValue, 'system', 'defaultTargetFps')),
-      defaultResolution: def('system', 'defaultResolution', 'Decoded frame size proposed for new cameras { width 160-7680 (default CAMERA_DEFAULT_WIDTH), height 90-4320 or null = keep the aspect ratio }', { width: Math.min(7680, Math.max(160, ctx.defaultWidth)), height: null }, (v) => {
+      defaultTargetFps: def('system', 'defaultTargetFps', 'Processing rate of new cameras created without one, frames per second (1-30; default CAMERA_DEFAULT_FPS)', Math.min(30, Math.max(1, ctx.defaultTargetFps)), dto(FpsValue, 'system', 'defaultTargetFps')),
+      defaultResolution: def('system', 'defaultResolution', 'Decoded frame size of new cameras created without one { width 160-7680 (default CAMERA_DEFAULT_WIDTH), height 90-4320 or null = keep the aspect ratio }', { width: Math.min(7680, Math.max(160, ctx.defaultWidth)), height: null }, (v) => {
         const r = dto(ResolutionValue, 'system', 'defaultResolution')(v);
         return r.ok ? { ok: true, value: { width: r.value.width, height: r.value.height ?? null } } : r;
       }),
-      metricsRetentionDays: def('system', 'metricsRetentionDays', 'Days of per-second metrics to keep (1-3650). The retention job still follows METRICS_RETENTION_DAYS (the default here)', Math.min(3650, Math.max(1, ctx.metricsRetentionDays)), dto(RetentionValue, 'system', 'metricsRetentionDays')),
-      logRetentionDays: def('system', 'logRetentionDays', 'Days of system and audit logs to keep (1-3650; for the log retention job)', Math.min(3650, Math.max(1, ctx.logRetentionDays)), dto(RetentionValue, 'system', 'logRetentionDays')),
+      metricsRetentionDays: def('system', 'metricsRetentionDays', 'Days of per-second metrics and per-minute rollups to keep (1-3650; default METRICS_RETENTION_DAYS); the hourly retention jobs read it at each run', Math.min(3650, Math.max(1, ctx.metricsRetentionDays)), dto(RetentionValue, 'system', 'metricsRetentionDays')),
+      logRetentionDays: def('system', 'logRetentionDays', 'Days of system and audit logs to keep (1-3650; default LOG_RETENTION_DAYS); the daily log retention job reads it at each run', Math.min(3650, Math.max(1, ctx.logRetentionDays)), dto(RetentionValue, 'system', 'logRetentionDays')),
+      crossingsRetentionDays: def('system', 'crossingsRetentionDays', 'Days of counting-line crossing events to keep (1-3650); the hourly crossings retention job reads it at each run', Math.min(3650, Math.max(1, ctx.crossingsRetentionDays ?? 30)), dto(RetentionValue, 'system', 'crossingsRetentionDays')),
       model: def('system', 'model', 'Detection model in use (read-only)', ctx.model, readOnlyValidator('system.model'), true),
       device: def('system', 'device', 'Inference device and deployment mode (read-only)', ctx.device, readOnlyValidator('system.device'), true),
     },

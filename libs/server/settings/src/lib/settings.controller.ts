@@ -3,8 +3,10 @@ import {
   Body,
   Controller,
   Get,
+  HttpCode,
   NotFoundException,
   Param,
+  Post,
   Put,
   Query,
   ValidationPipe,
@@ -20,11 +22,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { EVENT_PROFILE_IDS } from '@crowdsafe/risk';
-import { AdminAccess, type AuthUser, ClientIp, CurrentUser, ViewerAccess } from '@crowdsafe/server-core';
-import { issueMessages, SETTINGS_CATEGORIES } from './registry';
+import { AdminAccess, type AuthUser, ClientIp, CurrentUser, Public, ViewerAccess } from '@crowdsafe/server-core';
+import { isIanaTimeZone, issueMessages, SETTINGS_CATEGORIES } from './registry';
 import {
   AllSettingsDto,
   CameraRiskSettingsDto,
+  PublicGeneralSettingsDto,
   PutSettingDto,
   RiskConfigPatchDto,
   RiskSettingDto,
@@ -33,6 +36,7 @@ import {
   SettingHistoryPageDto,
   SettingHistoryQueryDto,
   SettingsCategoryDto,
+  TimeZonesDto,
 } from './settings.dto';
 import { InvalidSettingError, SettingsService, type SettingActor, type SettingView, UnknownSettingError } from './settings.service';
 
@@ -64,6 +68,16 @@ async function mapErrors<T>(run: () => T | Promise<T>): Promise<T> {
   }
 }
 
+let zones: string[] | null = null;
+/** Intl.supportedValuesOf('timeZone') (+ UTC, which it omits on some builds), each checked to be accepted. */
+export function supportedTimeZones(): string[] {
+  if (!zones) {
+    const all = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+    zones = ['UTC', ...all.filter((z) => z !== 'UTC' && isIanaTimeZone(z))];
+  }
+  return [...zones];
+}
+
 const actorOf = (user: AuthUser | undefined, ip: string | undefined): SettingActor => ({ userId: user?.id ?? null, username: user?.username ?? null, ip: ip ?? null });
 
 @ApiTags('settings')
@@ -80,7 +94,45 @@ export class SettingsController {
     return { categories: SETTINGS_CATEGORIES.map((c) => categoryDto(c, this.settings.category(c))) };
   }
 
-  // Declared before ':category/:key' so these win the match.
+  // Declared before ':category' / ':category/:key' so these win the match.
+  @Get('general/public')
+  @Public()
+  @ApiOperation({
+    operationId: 'getPublicGeneralSettings',
+    summary: 'Site name, theme and time zone, readable before login (the console header, login page and theme follow them)',
+  })
+  @ApiOkResponse({ type: PublicGeneralSettingsDto })
+  publicGeneral(): PublicGeneralSettingsDto {
+    return {
+      siteName: this.settings.get('general', 'siteName'),
+      theme: this.settings.get('general', 'theme'),
+      timeZone: this.settings.get('general', 'timeZone'),
+      version: Math.max(...(['siteName', 'theme', 'timeZone'] as const).map((k) => this.settings.view('general', k).version)),
+    };
+  }
+
+  @Get('time-zones')
+  @ViewerAccess()
+  @ApiOperation({ operationId: 'getTimeZones', summary: 'The IANA time zones this server accepts for general.timeZone (Intl.supportedValuesOf), UTC first' })
+  @ApiOkResponse({ type: TimeZonesDto })
+  timeZones(): TimeZonesDto {
+    return { timeZones: supportedTimeZones() };
+  }
+
+  @Post('risk-thresholds')
+  @HttpCode(200)
+  @AdminAccess()
+  @ApiOperation({
+    operationId: 'postRiskThresholds',
+    summary: "The spec's name for PUT /api/settings/risk/thresholds: replaces the risk settings, applied to every running camera at once",
+  })
+  @ApiBody({ type: RiskSettingsDto })
+  @ApiOkResponse({ type: RiskSettingDto })
+  @ApiBadRequestResponse({ description: 'One message per problem; nothing saved' })
+  postRisk(@Body() body: Record<string, unknown>, @CurrentUser() user: AuthUser | undefined, @ClientIp() ip: string | undefined): Promise<RiskSettingDto> {
+    return this.putRisk(body, user, ip);
+  }
+
   @Get('risk/thresholds')
   @ViewerAccess()
   @ApiOperation({ operationId: 'getRiskSettings', summary: 'The risk settings: weights, thresholds, event profiles, per-camera overrides, schedules' })

@@ -123,3 +123,15 @@ export class RiskSettingsDto {
 export class RiskSettingDto extends SettingDto {
   @ApiProperty({ enum: EVENT_PROFILE_IDS, isArray: true, description: 'Event profiles a camera or schedule may select' }) profileIds!: string[];
 }
+
+/** GET /api/settings/general/public: what the console shows before login. */
+export class PublicGeneralSettingsDto {
+  @ApiProperty() siteName!: string;
+  @ApiProperty({ enum: ['light', 'dark', 'auto'] }) theme!: 'light' | 'dark' | 'auto';
+  @ApiProperty({ description: 'IANA time zone for dates' }) timeZone!: string;
+  @ApiProperty({ description: 'Highest version of the three (changes when any of them is saved)' }) version!: number;
+}
+
+export class TimeZonesDto {
+  @ApiProperty({ type: [String], description: 'IANA names, UTC first, then alphabetical' }) timeZones!: string[];
+}

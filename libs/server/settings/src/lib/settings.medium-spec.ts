@@ -80,7 +80,7 @@ describe.each(dialects)('settings API on $name', ({ name, config }) => {
     const cats = (res.body as { categories: { category: string; values: Record<string, unknown>; settings: { key: string; version: number }[] }[] }).categories;
     expect(cats.map((c) => c.category)).toEqual(['general', 'alerts', 'risk', 'system']);
     const general = cats[0];
-    expect(general?.values).toEqual({ siteName: 'CrowdSafe', timeZone: 'UTC', language: 'en', theme: 'auto' });
+    expect(general?.values).toEqual({ siteName: 'CrowdSafe', timeZone: 'UTC', theme: 'auto' });
     expect(general?.settings.every((s) => s.version === 0)).toBe(true);
     expect(cats[3]?.values['model']).toMatchObject({ executionProvider: 'cpu' });
   });

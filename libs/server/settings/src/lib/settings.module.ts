@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { SettingsController } from './settings.controller';
+import { RetentionPolicy } from '@crowdsafe/server-core';
+import { SettingsRetentionPolicy } from './settings-retention';
 import { SettingsService } from './settings.service';
 
 /**
@@ -9,7 +11,7 @@ import { SettingsService } from './settings.service';
 @Global()
 @Module({
   controllers: [SettingsController],
-  providers: [SettingsService],
-  exports: [SettingsService],
+  providers: [SettingsService, SettingsRetentionPolicy, { provide: RetentionPolicy, useExisting: SettingsRetentionPolicy }],
+  exports: [SettingsService, RetentionPolicy],
 })
 export class SettingsModule {}

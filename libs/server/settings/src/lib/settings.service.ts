@@ -103,7 +103,7 @@ export function settingsContextOf(config: AppConfig): SettingsContext {
     defaultTargetFps: config.cameras.defaultFps,
     defaultWidth: config.cameras.defaultWidth,
     metricsRetentionDays: config.metrics.retentionDays,
-    logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
+    logRetentionDays: config.security?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
     model: {
       path: basename(config.inference.modelPath),
       executionProvider: config.inference.executionProvider,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiskSpaceWatch } from './disk-space-watch';
 import { SpatialHeatmapController } from './spatial-heatmap.controller';
 import { SystemController } from './system.controller';
 import { SystemService } from './system.service';
@@ -9,7 +10,7 @@ import { SystemService } from './system.service';
  */
 @Module({
   controllers: [SystemController, SpatialHeatmapController],
-  providers: [SystemService],
+  providers: [SystemService, DiskSpaceWatch],
   exports: [SystemService],
 })
 export class SystemModule {}

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -18,6 +18,7 @@ import {
   CreatedUserDto,
   CreateUserDto,
   PageQueryDto,
+  ReplaceUserDto,
   TemporaryPasswordDto,
   toActivityDto,
   toUserDto,
@@ -78,6 +79,22 @@ export class UsersController {
     if (before.role !== after.role || before.isActive !== after.isActive) await this.sessions.revokeUser(id, 'user changed by an admin');
     await this.audit('user.update', `User ${after.username} updated`, actor, ip, id, { before: pick(before), after: pick(after) });
     return toUserDto(after);
+  }
+
+  @Put(':id')
+  @ApiOperation({
+    operationId: 'replaceUser',
+    summary: "The spec's PUT: replaces email, name, role and active flag (omitted email/name = none, active = true); the username stays",
+  })
+  @ApiOkResponse({ type: UserDto })
+  @ApiConflictResponse({ description: 'Would leave no active admin' })
+  replace(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ReplaceUserDto,
+    @CurrentUser() actor: AuthUser | undefined,
+    @ClientIp() ip: string | undefined,
+  ): Promise<UserDto> {
+    return this.update(id, { email: body.email ?? null, fullName: body.fullName ?? null, role: body.role, isActive: body.isActive ?? true }, actor, ip);
   }
 
   @Delete(':id')

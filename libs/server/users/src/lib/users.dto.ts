@@ -68,6 +68,25 @@ export class UpdateUserDto {
   isActive?: boolean;
 }
 
+/** PUT /api/users/:id (the spec's name): the whole editable user; omitted email/fullName become null, isActive true. */
+export class ReplaceUserDto {
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 255 })
+  @IsOptional() @ValidateIf((_o, v) => v !== null) @IsEmail() @MaxLength(255)
+  email?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 128 })
+  @IsOptional() @ValidateIf((_o, v) => v !== null) @IsString() @MaxLength(128)
+  fullName?: string | null;
+
+  @ApiProperty({ enum: USER_ROLES })
+  @IsIn(USER_ROLES as UserRole[], { message: `role must be one of ${USER_ROLES.join(', ')}` })
+  role!: UserRole;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional() @IsBoolean()
+  isActive?: boolean;
+}
+
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)

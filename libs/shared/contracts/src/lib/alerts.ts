@@ -4,10 +4,11 @@ import type { AlertChannel, AlertStatus, RiskLevel } from './roles';
 // sides use one definition. Times are epoch ms.
 
 /** What raised an alert (stored as AlertRecord.condition). */
-export type AlertCondition = 'risk_level' | 'surge' | 'stagnation' | 'capacity' | 'camera_offline' | 'system_error';
+export type AlertCondition = 'risk_level' | 'early_warning' | 'surge' | 'stagnation' | 'capacity' | 'camera_offline' | 'system_error';
 /** Evaluation order: events of one update come out in this order. */
 export const ALERT_CONDITIONS: readonly AlertCondition[] = [
   'risk_level',
+  'early_warning',
   'surge',
   'stagnation',
   'capacity',

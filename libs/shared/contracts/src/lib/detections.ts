@@ -53,4 +53,4 @@ export interface CountEstimate {
 }
 
 /** How a count was obtained. Later issues add dense estimators. */
-export type CountMethod = 'detection' | 'tiled-detection' | 'tracking' | 'grid-estimate' | 'density-model' | 'fused';
+export type CountMethod = 'detection' | 'tiled-detection' | 'tracking' | 'density-model' | 'fused';

@@ -1,6 +1,7 @@
 import type { CameraHealth, CameraStatus } from './camera';
 import type { CountMethod, Detection, TrackedPerson } from './detections';
 import type { AlertChannel, AlertStatus, RiskLevel } from './roles';
+import type { GetMetricsAck, RecordingStatusEvent, SpecCameraRequest, SystemNotificationEvent } from './spec-events';
 
 /** WebSocket (socket.io) event names. Clients join a camera's room with `subscribe`. */
 export const WsEvent = {
@@ -13,6 +14,12 @@ export const WsEvent = {
   // ---- alerts (sent to every connected client) ----
   Alert: 'alert',
   AcknowledgeAlert: 'acknowledge_alert',
+  // ---- the spec's names (libs/shared/contracts/src/lib/spec-events.ts) ----
+  SubscribeCamera: 'subscribe_camera',
+  UnsubscribeCamera: 'unsubscribe_camera',
+  GetMetrics: 'get_metrics',
+  SystemNotification: 'system_notification',
+  RecordingStatus: 'recording_status',
 } as const;
 
 /** The socket.io namespace of the live gateway. */
@@ -197,6 +204,8 @@ export interface ServerToClientEvents {
   frame: (e: LiveFrameEvent) => void;
   camera_status: (e: CameraStatusEvent) => void;
   alert: (e: AlertLiveEvent) => void;
+  system_notification: (e: SystemNotificationEvent) => void;
+  recording_status: (e: RecordingStatusEvent) => void;
 }
 
 export interface ClientToServerEvents {
@@ -204,6 +213,9 @@ export interface ClientToServerEvents {
   unsubscribe: (req: SubscribeRequest, ack?: (a: SubscribeAck) => void) => void;
   watch_frames: (req: WatchFramesRequest, ack?: (a: SubscribeAck) => void) => void;
   acknowledge_alert: (req: AcknowledgeAlertRequest, ack?: (a: AlertCommandAck) => void) => void;
+  subscribe_camera: (req: SpecCameraRequest, ack?: (a: SubscribeAck) => void) => void;
+  unsubscribe_camera: (req: SpecCameraRequest, ack?: (a: SubscribeAck) => void) => void;
+  get_metrics: (req: SpecCameraRequest, ack?: (a: GetMetricsAck) => void) => void;
 }
 
 // ---- alerts ---------------------------------------------------------------------------------------------------

@@ -97,6 +97,8 @@ export class CameraDto {
   @ApiProperty({ type: Number, nullable: true, description: 'Max decoded height (null = no limit)' }) resolutionHeight!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Monitored floor area, m² (from calibration)' }) areaM2!: number | null;
   @ApiProperty({ type: Number, nullable: true }) capacity!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'WGS 84 latitude, degrees (optional, for maps)' }) latitude!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'WGS 84 longitude, degrees' }) longitude!: number | null;
   @ApiProperty({ type: Object, nullable: true, description: 'Calibration (docs/calibration/README.md)' }) calibrationData!: Record<string, unknown> | null;
   @ApiProperty({ type: [Object], description: 'Zones: { id, name, polygon, capacity?, areaM2? }' }) zones!: Record<string, unknown>[];
   @ApiProperty({ type: Object, description: 'settings.detection, settings.analytics.lines, settings.risk' }) settings!: Record<string, unknown>;
@@ -160,6 +162,16 @@ export class CreateCameraDto extends CameraSourceDto {
   @ApiPropertyOptional({ type: Number, nullable: true, exclusiveMinimum: true, minimum: 0, maximum: L.areaMax, description: 'Floor area m² (> 0)' })
   @IsOptional() @ValidateIf((_o, v) => v !== null) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.000001, { message: 'areaM2 must be greater than 0' }) @Max(L.areaMax)
   areaM2?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: -90, maximum: 90, description: 'WGS 84 latitude, degrees (give with longitude)' })
+  @IsOptional() @ValidateIf((_o, v) => v !== null) @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'latitude must be a number from -90 to 90' })
+  @Min(-90, { message: 'latitude must be a number from -90 to 90' }) @Max(90, { message: 'latitude must be a number from -90 to 90' })
+  latitude?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: -180, maximum: 180, description: 'WGS 84 longitude, degrees (give with latitude)' })
+  @IsOptional() @ValidateIf((_o, v) => v !== null) @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'longitude must be a number from -180 to 180' })
+  @Min(-180, { message: 'longitude must be a number from -180 to 180' }) @Max(180, { message: 'longitude must be a number from -180 to 180' })
+  longitude?: number | null;
 
   @ApiPropertyOptional({ type: Object, nullable: true, description: 'A Calibration or { frame, points | scale | manual } (validated)' })
   @IsOptional() @ValidateIf((_o, v) => v !== null) @IsObject()

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -26,6 +26,7 @@ import {
   TestSourceDto,
   UpdateCameraDto,
 } from './camera.dto';
+import { ArucoCalibrateDto, ArucoCalibrationDto, arucoProposal } from './aruco-calibration';
 import { CamerasService } from './cameras.service';
 
 const uuid = new ParseUUIDPipe();
@@ -113,6 +114,19 @@ export class CamerasController {
     return this.service.update(id, dto, user?.role);
   }
 
+  @Put(':id')
+  @OperatorAccess()
+  @ApiOperation({
+    operationId: 'replaceCamera',
+    summary: 'Replace a camera (the spec\'s PUT): the body is the whole camera as on create; omitted fields take their create defaults',
+  })
+  @ApiOkResponse({ type: CameraDto })
+  @ApiBadRequestResponse({ description: 'Invalid input; nothing saved' })
+  @ApiNotFoundResponse({ description: 'No camera with this id' })
+  replace(@Param('id', uuid) id: string, @Body() dto: CreateCameraDto): Promise<CameraDto> {
+    return this.service.replace(id, dto);
+  }
+
   @Delete(':id')
   @HttpCode(204)
   @AdminAccess()
@@ -158,6 +172,20 @@ export class CamerasController {
   @ApiOkResponse({ type: CameraDto })
   stop(@Param('id', uuid) id: string): Promise<CameraDto> {
     return this.service.setActive(id, false);
+  }
+
+  @Post(':id/calibrate/aruco')
+  @HttpCode(200)
+  @OperatorAccess()
+  @ApiOperation({
+    operationId: 'detectArucoCalibration',
+    summary: 'Detect ArUco markers in the current frame and propose a floor homography from their surveyed layout (nothing saved)',
+  })
+  @ApiOkResponse({ type: ArucoCalibrationDto })
+  @ApiBadRequestResponse({ description: 'Malformed body (dictionary, layout)' })
+  @ApiConflictResponse({ description: 'The camera has no current frame (not running here or not connected yet)' })
+  async calibrateAruco(@Param('id', uuid) id: string, @Body() dto: ArucoCalibrateDto): Promise<ArucoCalibrationDto> {
+    return arucoProposal(await this.service.currentFrame(id), dto);
   }
 
   @Post(':id/clone')

@@ -11,7 +11,8 @@ import {
   type OnModuleInit,
   Optional,
 } from '@nestjs/common';
-import type { CameraSourceType, UserRole } from '@crowdsafe/contracts';
+import { SettingsService } from '@crowdsafe/server-settings';
+import type { CameraSourceType, RawFrame, UserRole } from '@crowdsafe/contracts';
 import { zoneArea, type Zone } from '@crowdsafe/analytics';
 import { validateRiskConfig } from '@crowdsafe/risk';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
@@ -33,6 +34,7 @@ import {
   urlUserinfo,
 } from '../ingest';
 import { renderAlertSnapshot } from '../runtime/alert-snapshot';
+import { annotationProblem } from '../runtime/annotation';
 import { analyticsInputOf, CameraSupervisor } from '../runtime/camera-supervisor';
 import { calibrationOf, resolveCameraAnalytics } from '../runtime/camera-analytics';
 import {
@@ -61,6 +63,14 @@ const RESTART_FIELDS: readonly (keyof UpdateCameraPatch)[] = [
 
 const bad = (message: string): BadRequestException => new BadRequestException(message);
 
+/** Latitude and longitude come together (both or neither). */
+function checkPosition(latitude: number | null | undefined, longitude: number | null | undefined): { latitude: number | null; longitude: number | null } {
+  const lat = latitude ?? null;
+  const lon = longitude ?? null;
+  if ((lat === null) !== (lon === null)) throw bad('latitude and longitude must be given together (or both null)');
+  return { latitude: lat, longitude: lon };
+}
+
 /**
  * The camera API's logic: every input checked before anything is saved (400 with the reason), then the stored
  * record is applied to the running camera (started, stopped or restarted cleanly by the supervisor).
@@ -74,6 +84,7 @@ export class CamerasService implements OnModuleInit {
     private readonly cameras: CameraRepository,
     private readonly supervisor: CameraSupervisor,
     @Optional() @Inject(ClusterBus) private readonly bus: ClusterBus | null = null,
+    @Optional() @Inject(SettingsService) private readonly settings: SettingsService | null = null,
   ) {}
 
   async list(): Promise<CameraDto[]> {
@@ -97,10 +108,9 @@ export class CamerasService implements OnModuleInit {
       sourceUrl: source.storedUrl,
       sourceOptions: { ...(dto.sourceOptions ?? {}) } as JsonObject,
       isActive: dto.isActive ?? true,
-      targetFps: dto.targetFps ?? this.config.cameras.defaultFps,
-      resolutionWidth: dto.resolutionWidth ?? null,
-      resolutionHeight: dto.resolutionHeight ?? null,
+      ...this.decodeDefaults(dto),
       capacity: dto.capacity ?? null,
+      ...checkPosition(dto.latitude ?? null, dto.longitude ?? null),
       areaM2: dto.areaM2 ?? null,
       calibrationData: (dto.calibrationData ?? null) as JsonObject | null,
       zones: (dto.zones ?? []) as JsonObject[],
@@ -135,8 +145,11 @@ export class CamerasService implements OnModuleInit {
       const source = await this.checkSource(type, url, options);
       Object.assign(patch, { sourceType: type, sourceUrl: source.storedUrl, sourceOptions: { ...options } as JsonObject });
     }
-    for (const key of ['name', 'location', 'isActive', 'targetFps', 'resolutionWidth', 'resolutionHeight', 'capacity', 'areaM2', 'calibrationData', 'zones', 'settings'] as const) {
+    for (const key of ['name', 'location', 'isActive', 'targetFps', 'resolutionWidth', 'resolutionHeight', 'capacity', 'latitude', 'longitude', 'areaM2', 'calibrationData', 'zones', 'settings'] as const) {
       if (dto[key] !== undefined) (patch as Record<string, unknown>)[key] = dto[key];
+    }
+    if (patch.latitude !== undefined || patch.longitude !== undefined) {
+      checkPosition(patch.latitude !== undefined ? patch.latitude : current.latitude, patch.longitude !== undefined ? patch.longitude : current.longitude);
     }
     const merged = { ...current, ...patch } as CameraRecord;
     const areaM2 = this.checkPipeline(merged);
@@ -146,6 +159,47 @@ export class CamerasService implements OnModuleInit {
     const restart = RESTART_FIELDS.some((k) => patch[k] !== undefined && JSON.stringify(patch[k]) !== JSON.stringify(current[k as keyof CameraRecord]));
     await this.supervisor.applyCamera(record, restart);
     return this.toDto(record);
+  }
+
+  /**
+   * PUT /api/cameras/:id (the spec's name): full replacement. Every field not given takes its create default
+   * (location, position, capacity, area, calibration null; zones []; settings {}; fps and resolution from the
+   * settings system.defaultTargetFps / defaultResolution; active), then it is applied like an update.
+   */
+  async replace(id: string, dto: CreateCameraDto): Promise<CameraDto> {
+    await this.find(id);
+    const full: UpdateCameraDto = {
+      name: dto.name,
+      sourceType: dto.sourceType,
+      sourceUrl: dto.sourceUrl,
+      sourceOptions: dto.sourceOptions ?? {},
+      location: dto.location ?? null,
+      isActive: dto.isActive ?? true,
+      ...this.decodeDefaults(dto),
+      capacity: dto.capacity ?? null,
+      latitude: dto.latitude ?? null,
+      longitude: dto.longitude ?? null,
+      areaM2: dto.areaM2 ?? null,
+      calibrationData: dto.calibrationData ?? null,
+      zones: dto.zones ?? [],
+      settings: dto.settings ?? {},
+    };
+    return this.update(id, full);
+  }
+
+  /**
+   * Frame rate and decoded size of a new camera: what the request gives, else the settings system.defaultTargetFps
+   * and system.defaultResolution (read now, so a change applies to the next camera created).
+   */
+  private decodeDefaults(dto: Pick<CreateCameraDto, 'targetFps' | 'resolutionWidth' | 'resolutionHeight'>): { targetFps: number; resolutionWidth: number | null; resolutionHeight: number | null } {
+    const fps = this.settings?.get('system', 'defaultTargetFps') ?? this.config.cameras.defaultFps;
+    const res = this.settings && this.settings.view('system', 'defaultResolution').version > 0 ? this.settings.get('system', 'defaultResolution') : null;
+    const noSize = dto.resolutionWidth === undefined && dto.resolutionHeight === undefined;
+    return {
+      targetFps: dto.targetFps ?? fps,
+      resolutionWidth: dto.resolutionWidth !== undefined ? dto.resolutionWidth : noSize && res ? res.width : null,
+      resolutionHeight: dto.resolutionHeight !== undefined ? dto.resolutionHeight : noSize && res ? res.height : null,
+    };
   }
 
   async remove(id: string): Promise<void> {
@@ -272,6 +326,14 @@ export class CamerasService implements OnModuleInit {
     };
   }
 
+  /** The camera's latest decoded frame (409 when it does not run in this process or has no frame yet). */
+  async currentFrame(id: string): Promise<RawFrame> {
+    await this.find(id);
+    const frame = this.supervisor.runtime(id)?.latestFrame() ?? null;
+    if (!frame) throw new ConflictException(`Camera ${id} has no current frame (not running in this process or not connected yet)`);
+    return frame;
+  }
+
   /** The current frame as a JPEG (annotated: person boxes / track ids of the last processed frame). */
   async snapshot(id: string, annotated: boolean): Promise<Buffer> {
     await this.find(id);
@@ -300,7 +362,7 @@ export class CamerasService implements OnModuleInit {
     const last = runtime.snapshot();
     return renderAlertSnapshot(
       frame,
-      { detections: annotated ? last.detections : [], tracks: annotated ? (last.tracks ?? []) : [], roi: null, zones: [] },
+      { detections: annotated ? last.detections : [], tracks: annotated ? (last.tracks ?? []) : [], roi: null, zones: [], annotation: runtime.annotationOverlay() },
       { maxWidth: Math.max(this.config.cameras.liveMaxWidth, 1280), quality: 85 },
     );
   }
@@ -325,6 +387,8 @@ export class CamerasService implements OnModuleInit {
       resolutionHeight: c.resolutionHeight ?? null,
       areaM2: c.areaM2 ?? null,
       capacity: c.capacity ?? null,
+      latitude: c.latitude ?? null,
+      longitude: c.longitude ?? null,
       calibrationData: (c.calibrationData ?? null) as Record<string, unknown> | null,
       zones: (c.zones ?? []) as Record<string, unknown>[],
       settings: (c.settings ?? {}) as Record<string, unknown>,
@@ -400,6 +464,8 @@ export class CamerasService implements OnModuleInit {
       if (err instanceof DetectionSettingsError) throw bad(err.message);
       throw err;
     }
+    const annotation = annotationProblem(settings['annotation']);
+    if (annotation) throw bad(annotation);
     if (settings['risk'] !== undefined) {
       const v = validateRiskConfig(settings['risk']);
       if (!v.ok) throw bad(v.issues.map((i) => `settings.risk${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; '));

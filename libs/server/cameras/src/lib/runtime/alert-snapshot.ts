@@ -1,8 +1,9 @@
 // The annotated JPEG saved with an alert: the triggering frame, downscaled like live frames, with the person boxes,
 // confirmed track ids, the counting ROI and the analytics zones drawn on it (an SVG overlay composited by sharp).
 import sharp from 'sharp';
-import type { Detection, RawFrame, TrackedPerson } from '@crowdsafe/contracts';
-import { scaleBox, xmlEscape } from './live-frame-encoder';
+import type { Detection, RawFrame, RiskLevel, TrackedPerson } from '@crowdsafe/contracts';
+import { type AnnotationSettings, boxColor, boxesSvg, DEFAULT_ANNOTATION } from './annotation';
+import { annotatedBoxes, xmlEscape } from './live-frame-encoder';
 
 export interface AlertSnapshotOverlay {
   detections: readonly Detection[];
@@ -11,7 +12,12 @@ export interface AlertSnapshotOverlay {
   roi: ReadonlyArray<readonly [number, number]> | null;
   /** Analytics zones, polygons in source-frame pixels. */
   zones: ReadonlyArray<{ name: string; polygon: ReadonlyArray<readonly [number, number]> }>;
+  /** Spec 6.4: boxes coloured by this risk level, the camera's annotation settings, tracks' frames/s (arrows). */
+  annotation?: { level: RiskLevel | null; settings: AnnotationSettings; fps: number };
 }
+
+/** Box colour of a snapshot without a risk level (the alert's trigger is still worth a warning colour). */
+const SNAPSHOT_COLOR = '#ff2d2d';
 
 const pts = (p: ReadonlyArray<readonly [number, number]>, sx: number, sy: number): string =>
   p.map(([x, y]) => `${(x * sx).toFixed(1)},${(y * sy).toFixed(1)}`).join(' ');
@@ -26,14 +32,10 @@ export function alertOverlaySvg(width: number, height: number, scale: number, o:
     parts.push(`<polygon points="${pts(z.polygon, scale, scale)}" fill="#00a0ff" fill-opacity="0.12" stroke="#00a0ff" stroke-width="2"/>`);
     parts.push(`<text x="${(x0 * scale + 4).toFixed(1)}" y="${(y0 * scale + 16).toFixed(1)}" fill="#00a0ff" font-size="14" font-family="sans-serif">${xmlEscape(z.name.slice(0, 64))}</text>`);
   }
-  const tracked = o.tracks.length > 0;
-  const boxes = tracked ? o.tracks.map((t) => ({ box: scaleBox(t.box, scale), label: `#${t.id}` })) : o.detections.map((d) => ({ box: scaleBox(d.box, scale), label: '' }));
-  for (const { box, label } of boxes.slice(0, 2000)) {
-    const w = Math.max(0, box.x2 - box.x1);
-    const h = Math.max(0, box.y2 - box.y1);
-    parts.push(`<rect x="${box.x1}" y="${box.y1}" width="${w}" height="${h}" fill="none" stroke="#ff2d2d" stroke-width="2"/>`);
-    if (label) parts.push(`<text x="${box.x1 + 2}" y="${Math.max(12, box.y1 - 3)}" fill="#ff2d2d" font-size="12" font-family="sans-serif">${label}</text>`);
-  }
+  const a = o.annotation;
+  const settings = a?.settings ?? DEFAULT_ANNOTATION;
+  const color = a?.level && settings.riskColors ? boxColor(a.level, settings) : SNAPSHOT_COLOR;
+  parts.push(boxesSvg(annotatedBoxes(o.detections, o.tracks, scale, a?.fps ?? 0).slice(0, 2000), color, settings, 2, 12));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
 }
 

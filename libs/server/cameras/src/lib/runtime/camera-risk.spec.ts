@@ -1,7 +1,7 @@
 import { DEFAULT_RISK_CONFIG } from '@crowdsafe/risk';
 import { CameraRisk } from './camera-risk';
 
-// CameraRisk.setSettings: the settings API replaces a running camera's risk settings live (A2).
+// CameraRisk.setSettings: the settings API replaces a running camera's risk settings live.
 describe('CameraRisk.setSettings', () => {
   const at = new Date('2025-01-06T12:00:00Z'); // a Monday
   const cases: [string, unknown, { ok: boolean; thresholds: object; reason?: RegExp }][] = [

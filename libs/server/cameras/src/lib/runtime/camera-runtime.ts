@@ -1,4 +1,4 @@
-import { type Alert, AlertEngine, type ActionResult, type AlertEngineOptions, type AlertTiming, type MetricsUpdate } from '@crowdsafe/alerting';
+import { type Alert, AlertEngine, type ActionResult, type AlertEngineOptions, type AlertTiming, type MetricsUpdate, type RoutingTable, type TriggerThresholds } from '@crowdsafe/alerting';
 import { AnalyticsConfigError, CrowdAnalyzer, type FrameAnalytics, type TrackInput } from '@crowdsafe/analytics';
 import type {
   CameraHealth,
@@ -17,7 +17,7 @@ import type {
   RiskLevel,
   TrackedPerson,
 } from '@crowdsafe/contracts';
-import type { AlertEventContext, AlertEventSink, LiveEventsPublisher } from '@crowdsafe/server-core';
+import type { AlertEventContext, AlertEventSink, CrossingEventSink, LiveEventsPublisher } from '@crowdsafe/server-core';
 import { redactUrl } from '@crowdsafe/server-core';
 import { PerSecondAggregator } from '@crowdsafe/server-metrics';
 import type { RiskConfig } from '@crowdsafe/risk';
@@ -38,6 +38,7 @@ import {
 } from './camera-analytics';
 import { AutoCalibrationSetup, SecondMovements, movementMetadataOf } from './camera-auto-analytics';
 import { renderAlertSnapshot } from './alert-snapshot';
+import { type AnnotationSettings, DEFAULT_ANNOTATION } from './annotation';
 import { CameraRisk } from './camera-risk';
 import { type LiveFrameEncoder, type LiveFrameSink, type LiveOverlay, scaleBox, scalePx } from './live-frame-encoder';
 import { RateMeter } from './rate-meter';
@@ -61,6 +62,8 @@ export interface CameraRuntimeDeps {
   frameSink?: LiveFrameSink;
   /** Alerts: the runtime owns this camera's AlertEngine and hands its events here. Absent = no alerting. */
   alerts?: AlertEventSink;
+  /** Counting-line crossings, one frame's batch at a time (stored as crossing events). Absent = not stored. */
+  crossings?: CrossingEventSink;
   /**
    * The density model (FIDT head counting, in its own thread), run at most once per `density.intervalMs` on a
    * processed frame. Absent = tracked count only. Head points are in source-frame pixels. `hints.personSizes`: the
@@ -137,6 +140,8 @@ export interface CameraRuntimeOptions {
   ownRisk?: boolean;
   /** Alert engine options (cooldown, all-clear delay, thresholds, id factory) and the snapshot JPEG size. */
   alerting?: CameraAlertingOptions;
+  /** Spec 6.4 annotation of the MJPEG overlay and alert snapshots (settings.annotation; default DEFAULT_ANNOTATION). */
+  annotation?: AnnotationSettings;
 }
 
 export interface CameraAlertingOptions {
@@ -278,6 +283,8 @@ export class CameraRuntime {
   private last: CameraSnapshot = { count: null, countAt: null, detections: [], estimate: null, tracks: [] };
   private readonly counter: PeopleCounter;
   private readonly countingFps: number;
+  /** The tracked risk level of the last closed second (box colour of annotated frames). */
+  private riskLevelNow: RiskLevel | null = null;
   /** Capture-time gap past which every lost track has expired (the tracker's maxTimeLost is fixed at construction). */
   private readonly trackerMaxGapMs: number;
   /** Tracker frame index = seq - seqBase. */
@@ -397,6 +404,10 @@ export class CameraRuntime {
     });
     try {
       const analytics = analyzer.update({ timestampMs: frame.capturedAt, tracks: input });
+      if (analytics.crossings.length && this.deps.crossings) {
+        const base = this.analyticsIdBase;
+        this.deps.crossings.record(analytics.crossings.map((c) => ({ cameraId: this.cameraId, at: c.timestampMs, lineId: c.lineId, lineName: c.lineName, direction: c.direction, trackId: c.trackId - base })));
+      }
       const totals = lineTotals(analytics);
       const crossed = { in: totals.in - this.lastLineTotals.in, out: totals.out - this.lastLineTotals.out };
       this.lastLineTotals = totals;
@@ -458,7 +469,7 @@ export class CameraRuntime {
     return this.last;
   }
 
-  // ---- settings / analytics APIs (A2) ----
+  // ---- settings / analytics APIs ----
   /** Applies new risk settings (RiskSettings) from the next second on; invalid = unchanged, warned, false. */
   setRiskSettings(raw: unknown): boolean {
     const r = this.risk.setSettings(raw, new Date(this.now()));
@@ -534,7 +545,7 @@ export class CameraRuntime {
     this.liveNextAt = Math.max(this.liveNextAt, now - period) + period;
     const o = liveOverlayOf(this.overlay, frame, this.options.frameMaxAgeMs, this.last.count ?? 0, this.countingFps);
     this.encoding = true;
-    const overlay = mjpeg ? { detections: o.detections, tracks: o.tracks, count: o.count, ...this.zones } : undefined;
+    const overlay = mjpeg ? { detections: o.detections, tracks: o.tracks, count: o.count, ...this.zones, annotation: this.annotationOverlay() } : undefined;
     this.deps.encoder
       .encodeVariants(frame, o.detections, { clean: sockets, ...(overlay ? { overlay } : {}) })
       .then((enc) => {
@@ -685,7 +696,8 @@ export class CameraRuntime {
       movement = this.movements.take(sec.time.getTime());
       const r = this.risk.second(sec.time, analytics);
       risk = r.live;
-      this.feedAlerts(this.metricsUpdateOf(sec.time.getTime(), sec.count, r.riskLevel, r.riskScore, analytics));
+      this.riskLevelNow = r.riskLevel;
+      this.feedAlerts({ ...this.metricsUpdateOf(sec.time.getTime(), sec.count, r.riskLevel, r.riskScore, analytics), earlyWarningInS: r.live?.earlyWarningInS ?? null });
       this.deps.writeMetrics({
         cameraId: this.cameraId,
         time: sec.time,
@@ -789,6 +801,7 @@ export class CameraRuntime {
     const roi = this.roi;
     const setup = this.analyticsSetup;
     const opts = this.options.alerting?.snapshot ?? { maxWidth: 1280, quality: 80 };
+    const annotation = this.annotationOverlay();
     let rendered: Promise<Buffer | null> | null = null;
     return () => {
       if (!frame) return Promise.resolve(null);
@@ -796,7 +809,7 @@ export class CameraRuntime {
         const sx = setup.state === 'on' ? frame.width / setup.calibration.frame.width : 1;
         const sy = setup.state === 'on' ? frame.height / setup.calibration.frame.height : 1;
         const zones = setup.state === 'on' ? setup.zones.map((z) => ({ name: z.name, polygon: z.polygon.map(([x, y]) => [x * sx, y * sy] as const) })) : [];
-        return renderAlertSnapshot(frame, { detections, tracks: tracks ?? [], roi, zones }, opts);
+        return renderAlertSnapshot(frame, { detections, tracks: tracks ?? [], roi, zones, annotation }, opts);
       })();
       return rendered;
     };
@@ -832,6 +845,24 @@ export class CameraRuntime {
       return true;
     } catch (err) {
       this.deps.warn?.(`camera ${this.cameraId}: alert timing not applied (kept the previous one): ${String(err)}`);
+      return false;
+    }
+  }
+
+  /** Spec 6.4: the risk level, annotation settings and tracks' rate the annotated frames are drawn with. */
+  annotationOverlay(): { level: RiskLevel | null; settings: AnnotationSettings; fps: number } {
+    return { level: this.riskLevelNow, settings: this.options.annotation ?? DEFAULT_ANNOTATION, fps: this.countingFps };
+  }
+
+  /** Alert policy from the settings API (alerts.thresholds / alerts.routing), applied live; false = not applied. */
+  setAlertPolicy(policy: { thresholds?: Partial<TriggerThresholds>; routing?: RoutingTable }): boolean {
+    if (!this.alertEngine) return false;
+    try {
+      if (policy.thresholds) this.alertEngine.setThresholds(policy.thresholds);
+      if (policy.routing) this.alertEngine.setRouting(policy.routing);
+      return true;
+    } catch (err) {
+      this.deps.warn?.(`camera ${this.cameraId}: alert policy not applied: ${String(err)}`);
       return false;
     }
   }

@@ -2,21 +2,22 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { AlertTiming } from '@crowdsafe/alerting';
+import type { AlertTiming, RoutingTable, TriggerThresholds } from '@crowdsafe/alerting';
 import type { CameraStatus, FrameRef, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
-import { AlertEventSink, ClusterBus, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
+import { AlertEventSink, ClusterBus, CrossingEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
 import { AlertRepository, type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
-import { SettingsService } from '@crowdsafe/server-settings';
+import { DEFAULT_ALERT_ROUTING, DEFAULT_ALERT_THRESHOLDS, routingTableOf, SettingsService, triggerThresholdsOf } from '@crowdsafe/server-settings';
 import Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
 import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, prepareEgress, type PreparedSource, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
 import type { CameraAnalyticsInput } from './camera-analytics';
-import { CameraRuntime, type CameraRuntimeOptions } from './camera-runtime';
+import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
 import { densityCensusOf } from './density-census';
+import { annotationSettingsOf } from './annotation';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
@@ -79,13 +80,14 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   readonly guard: NetworkGuard;
   /** Per-camera start/stop/restart chains, so API calls on one camera never interleave. */
   private readonly lifecycle = new Map<string, Promise<unknown>>();
-  /** Settings API (A2): live risk settings for cameras without their own settings.risk. */
+  /** Settings API: live risk settings for cameras without their own settings.risk. */
   private riskSubscription?: Subscription;
   /** Settings API: live alert cooldown / all-clear delay for every running camera's AlertEngine. */
   private alertTimingSubscription?: Subscription;
   /** Distributed mode (REDIS_URL): which cameras this process runs, by lease (null: all active cameras). */
   private ownership: CameraOwnership | null = null;
   private leaseRedis?: Redis;
+  private alertPolicySubscription?: Subscription;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -100,6 +102,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     @Optional() @Inject(LiveFrameSink) private readonly frameSink: LiveFrameSink | null = null,
     @Optional() @Inject(ClusterBus) private readonly bus: ClusterBus | null = null,
     @Optional() @Inject(AlertRepository) private readonly alertRows: AlertRepository | null = null,
+    @Optional() @Inject(CrossingEventSink) private readonly crossings: CrossingEventSink | null = null,
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
@@ -133,6 +136,12 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
       if (c.category !== 'alerts' || (c.key !== 'cooldownS' && c.key !== 'allClearS')) return;
       const timing = alertTimingOf(this.config, this.settings);
       for (const r of this.runtimes.values()) r.setAlertTiming(timing);
+    });
+    // Alert policy (alerts.thresholds / alerts.routing) too.
+    this.alertPolicySubscription = this.settings?.changes$.subscribe((c) => {
+      if (c.category !== 'alerts' || (c.key !== 'thresholds' && c.key !== 'routing')) return;
+      const policy = alertPolicyOf(this.settings);
+      for (const r of this.runtimes.values()) r.setAlertPolicy(policy);
     });
     if (this.config.queue.redisUrl) {
       await this.startOwnership(this.config.queue.redisUrl);
@@ -189,6 +198,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     this.leaseRedis?.disconnect();
     this.riskSubscription?.unsubscribe();
     this.alertTimingSubscription?.unsubscribe();
+    this.alertPolicySubscription?.unsubscribe();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop()));
     this.runtimes.clear();
   }
@@ -219,6 +229,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     // The census reuses the frame detection just stored (same key) instead of storing it twice.
     let lastRef: FrameRef | undefined;
     const refOf = (f: RawFrame) => (lastRef && lastRef.seq === f.seq && lastRef.cameraId === f.cameraId ? Promise.resolve(lastRef) : this.frameStore.put(f));
+    const policy = alertPolicyOf(this.settings);
     const runtime = new CameraRuntime(
       {
         cameraId: camera.id,
@@ -230,12 +241,14 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         liveFps: camera.targetFps || cfg.defaultFps,
         ...detection,
         analytics: analyticsInputOf(camera),
+        annotation: annotationSettingsOf(camera.settings),
         ...riskOptionsOf(camera, this.settings),
         ...(this.density ? { density: { intervalMs: this.config.dense.intervalMs } } : {}),
         alerting: {
           engine: {
             ...alertTimingOf(this.config, this.settings),
-            thresholds: { offlineGraceMs: this.config.alerts.offlineGraceMs },
+            routing: policy.routing,
+            thresholds: { ...policy.thresholds, offlineGraceMs: this.config.alerts.offlineGraceMs },
             newId: randomUUID,
           },
           snapshot: { maxWidth: Math.max(cfg.liveMaxWidth, 1280), quality: 80 },
@@ -271,6 +284,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         encoder: this.encoder,
         ...(this.frameSink ? { frameSink: this.frameSink } : {}),
         ...(this.alerts ? { alerts: this.alerts } : {}),
+        ...(this.crossings ? { crossings: this.crossings } : {}),
         ...(this.density ? { countDensity: densityCensusOf(this.density, refOf, detection.counting?.roi) } : {}),
         warn: (message) => this.logger.warn(message),
       },
@@ -394,6 +408,14 @@ export function riskOptionsOf(camera: Pick<CameraRecord, 'settings'>, settings: 
   const own = (camera.settings as { risk?: unknown } | null)?.risk;
   if (own !== undefined && own !== null) return { risk: own, ownRisk: true };
   return { risk: settings?.get('risk', 'thresholds') };
+}
+
+/** The alert engine's thresholds and routing from the settings alerts.thresholds / alerts.routing (defaults without settings). */
+export function alertPolicyOf(settings: Pick<SettingsService, 'get'> | null): { thresholds: Partial<TriggerThresholds>; routing: RoutingTable } {
+  return {
+    thresholds: triggerThresholdsOf(settings?.get('alerts', 'thresholds') ?? DEFAULT_ALERT_THRESHOLDS),
+    routing: routingTableOf(settings?.get('alerts', 'routing') ?? DEFAULT_ALERT_ROUTING),
+  };
 }
 
 /**

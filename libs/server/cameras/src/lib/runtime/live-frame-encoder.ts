@@ -1,5 +1,6 @@
 import sharp from 'sharp';
-import type { BBox, Detection, RawFrame, TrackedPerson } from '@crowdsafe/contracts';
+import type { BBox, Detection, RawFrame, RiskLevel, TrackedPerson } from '@crowdsafe/contracts';
+import { type AnnotatedBox, type AnnotationSettings, boxColor, boxesSvg, DEFAULT_ANNOTATION } from './annotation';
 
 export interface EncodedLiveFrame {
   jpeg: Buffer;
@@ -27,6 +28,21 @@ export interface LiveOverlay {
   /** Zone outlines: polygons in the pixels of `frame` (the calibration frame). */
   zones?: { frame: { width: number; height: number }; polygons: ReadonlyArray<{ name: string; polygon: ReadonlyArray<readonly [number, number]> }> };
   count: number;
+  /** Spec 6.4: the camera's risk level (box colour), its annotation settings, and the tracks' processing rate (frames/s, for arrows). */
+  annotation?: { level: RiskLevel | null; settings: AnnotationSettings; fps: number };
+}
+
+/** Boxes to draw in output pixels: confirmed tracks (id, score, velocity per second) or else the raw detections. */
+export function annotatedBoxes(detections: readonly Detection[], tracks: readonly TrackedPerson[], scale: number, fps: number): AnnotatedBox[] {
+  if (tracks.length) {
+    return tracks.map((t) => ({
+      box: scaleBox(t.box, scale),
+      id: t.id,
+      score: t.score,
+      ...(t.velocity ? { velocity: { vx: t.velocity.vx * fps * scale, vy: t.velocity.vy * fps * scale } } : {}),
+    }));
+  }
+  return detections.map((d) => ({ box: scaleBox(d.box, scale), score: d.score }));
 }
 
 /** The variants of one frame a live encode produced: the clean JPEG (socket viewers draw the overlay themselves) and/or the annotated one (MJPEG). */
@@ -66,12 +82,9 @@ export function overlaySvg(overlay: LiveOverlay, width: number, height: number, 
     const [x0, y0] = z.polygon[0] ?? [0, 0];
     parts.push(`<text x="${r1(x0 * sx + 3)}" y="${r1(y0 * sy + font)}" fill="#ffc107" font-size="${font}" font-family="sans-serif">${xmlEscape(z.name)}</text>`);
   }
-  const boxes = overlay.tracks.length ? overlay.tracks.map((t) => ({ box: t.box, label: `#${t.id}` })) : overlay.detections.map((d) => ({ box: d.box, label: '' }));
-  for (const { box, label } of boxes) {
-    const b = scaleBox(box, scale);
-    parts.push(`<rect x="${b.x1}" y="${b.y1}" width="${r1(Math.max(0, b.x2 - b.x1))}" height="${r1(Math.max(0, b.y2 - b.y1))}" fill="none" stroke="#20c997" stroke-width="${stroke}"/>`);
-    if (label) parts.push(`<text x="${b.x1}" y="${r1(Math.max(font, b.y1 - 2))}" fill="#20c997" font-size="${font}" font-family="sans-serif">${label}</text>`);
-  }
+  const a = overlay.annotation;
+  const settings = a?.settings ?? DEFAULT_ANNOTATION;
+  parts.push(boxesSvg(annotatedBoxes(overlay.detections, overlay.tracks, scale, a?.fps ?? 0), boxColor(a?.level, settings), settings, stroke, font));
   parts.push(`<text x="6" y="${font + 4}" fill="#ffffff" stroke="#000000" stroke-width="0.6" font-size="${font}" font-family="sans-serif">count ${overlay.count}</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
 }

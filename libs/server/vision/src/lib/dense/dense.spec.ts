@@ -1,10 +1,6 @@
-import type { CountEstimate, Detection } from '@crowdsafe/contracts';
+import type { CountEstimate } from '@crowdsafe/contracts';
 import { correctDensityCount, densityModelEstimate, detectionEstimate, fuseCounts, ramp } from './fusion';
-import { gaussianKernel, gridEstimate, smoothGrid } from './grid-estimate';
 import { lmdsDecode } from './lmds';
-
-const det = (x1: number, y1: number, x2: number, y2: number): Detection => ({ box: { x1, y1, x2, y2 }, score: 0.9, classId: 0 });
-const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 
 describe('lmdsDecode', () => {
   it('an empty or all-zero map has no heads', () => {
@@ -45,46 +41,6 @@ describe('lmdsDecode', () => {
 
   it('rejects a map smaller than its size', () => {
     expect(() => lmdsDecode(new Float32Array(5), 3, 2)).toThrow(RangeError);
-  });
-});
-
-describe('gridEstimate (heuristic)', () => {
-  it('no detections: count 0, an all-zero grid', () => {
-    const g = gridEstimate([], 1280, 720);
-    expect(g.estimate).toEqual({ count: 0, method: 'grid-estimate', low: 0, high: 0 });
-    expect([g.cols, g.rows]).toEqual([26, 15]);
-    expect(sum(g.cells)).toBe(0);
-  });
-
-  it('10 detections -> 13 people (occlusion 1.3), range [10, 16], smoothing preserves the total', () => {
-    const dets = Array.from({ length: 10 }, (_, i) => det(i * 100, 300, i * 100 + 40, 400));
-    const g = gridEstimate(dets, 1280, 720);
-    expect(g.estimate).toEqual({ count: 13, method: 'grid-estimate', low: 10, high: 16 });
-    expect(sum(g.cells)).toBeCloseTo(13, 4);
-  });
-
-  it('bins the foot point by default, the centre on request; points outside the frame clamp to the border cell', () => {
-    const g = gridEstimate([det(10, 10, 30, 140)], 200, 200, { sigmaCells: 0, occlusionFactor: 1 });
-    expect(g.cells[2 * g.cols + 0]).toBe(1); // foot y 140 -> row 2
-    const c = gridEstimate([det(10, 10, 30, 140)], 200, 200, { sigmaCells: 0, occlusionFactor: 1, anchor: 'centre' });
-    expect(c.cells[1 * c.cols + 0]).toBe(1); // centre y 75 -> row 1
-    const o = gridEstimate([det(180, 180, 260, 260)], 200, 200, { sigmaCells: 0, occlusionFactor: 1 });
-    expect(o.cells[o.cols * o.rows - 1]).toBe(1);
-  });
-
-  it('Gaussian smoothing spreads a corner cell without losing mass', () => {
-    expect(sum(gaussianKernel(1))).toBeCloseTo(1, 10);
-    const cells = new Float32Array(16);
-    cells[0] = 4;
-    const s = smoothGrid(cells, 4, 4, 1);
-    expect(sum(s)).toBeCloseTo(4, 5);
-    expect(s[0]).toBeLessThan(4);
-    expect(s[0]).toBeGreaterThan(s[5]);
-  });
-
-  it('rejects a bad factor or frame', () => {
-    expect(() => gridEstimate([], 100, 100, { occlusionFactor: 0.5 })).toThrow(RangeError);
-    expect(() => gridEstimate([], 0, 100)).toThrow(RangeError);
   });
 });
 

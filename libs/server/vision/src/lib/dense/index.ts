@@ -1,4 +1,3 @@
 export * from './lmds';
-export * from './grid-estimate';
 export * from './fusion';
 export * from './density-scale';

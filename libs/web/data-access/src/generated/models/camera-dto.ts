@@ -36,7 +36,17 @@ export interface CameraDto {
 }) | null;
   id: string;
   isActive: boolean;
+
+  /**
+   * WGS 84 latitude, degrees (optional, for maps)
+   */
+  latitude: number | null;
   location: string | null;
+
+  /**
+   * WGS 84 longitude, degrees
+   */
+  longitude: number | null;
   name: string;
 
   /**

@@ -21,7 +21,17 @@ export interface UpdateCameraDto {
    * Ingest (default true); false = stored but not running
    */
   isActive?: boolean;
+
+  /**
+   * WGS 84 latitude, degrees (give with longitude)
+   */
+  latitude?: number | null;
   location?: string | null;
+
+  /**
+   * WGS 84 longitude, degrees (give with latitude)
+   */
+  longitude?: number | null;
   name?: string;
   resolutionHeight?: number | null;
   resolutionWidth?: number | null;

@@ -3,6 +3,8 @@ import type { CameraSourceType } from '@crowdsafe/contracts';
 import { type Observable, map } from 'rxjs';
 import {
   Api,
+  type ArucoCalibrateDto,
+  type ArucoCalibrationDto,
   type BulkResultDto,
   type CalibrateCameraDto,
   type CreateCameraDto,
@@ -11,6 +13,7 @@ import {
   bulkDeactivateCameras,
   bulkDeleteCameras,
   calibrateCamera,
+  detectArucoCalibration,
   cloneCamera,
   createCamera,
   deleteCamera,
@@ -76,6 +79,9 @@ export interface CameraInput extends CameraSourceInput {
   resolutionWidth?: number | null;
   resolutionHeight?: number | null;
   capacity?: number | null;
+  /** WGS 84 position (both or neither). */
+  latitude?: number | null;
+  longitude?: number | null;
   areaM2?: number | null;
   calibrationData?: CalibrationInput | Record<string, unknown> | null;
   zones?: CameraZone[];
@@ -90,6 +96,8 @@ export interface CameraDetail extends Camera {
   resolutionWidth: number | null;
   resolutionHeight: number | null;
   capacity: number | null;
+  latitude: number | null;
+  longitude: number | null;
   areaM2: number | null;
   calibrationData: Record<string, unknown> | null;
   zones: CameraZone[];
@@ -139,6 +147,8 @@ export function toCameraDetail(raw: unknown): CameraDetail {
     resolutionWidth: num(r['resolutionWidth']),
     resolutionHeight: num(r['resolutionHeight']),
     capacity: num(r['capacity']),
+    latitude: num(r['latitude']),
+    longitude: num(r['longitude']),
     areaM2: num(r['areaM2']),
     calibrationData: r['calibrationData'] ? obj(r['calibrationData']) : null,
     zones: Array.isArray(r['zones']) ? (r['zones'] as CameraZone[]) : [],
@@ -227,6 +237,11 @@ export class CamerasApi {
     body: { calibrationData: CalibrationInput; zones?: CameraZone[]; lines?: CountingLine[]; save?: boolean },
   ): Observable<CalibrateResult> {
     return this.api.invoke(calibrateCamera, { id, body: body as CalibrateCameraDto }).pipe(map(toCalibrateResult));
+  }
+
+  /** ArUco markers detected in the camera's current frame and the floor homography they give (a proposal; not saved). */
+  detectAruco(id: string, body: ArucoCalibrateDto): Observable<ArucoCalibrationDto> {
+    return this.api.invoke(detectArucoCalibration, { id, body });
   }
 
   start(id: string): Observable<Camera> {
