@@ -1,4 +1,4 @@
-import type { AlertLiveEvent, CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
+import type { AlertLiveEvent, CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent, RecordingStatusEvent, RecordingStorageEvent } from '@crowdsafe/contracts';
 
 /**
  * Where the pipeline publishes live events. Implemented by the WebSocket gateway; the pipeline only
@@ -12,6 +12,14 @@ export abstract class LiveEventsPublisher {
   abstract wantsFrames(cameraId: string): boolean;
   /** An alert lifecycle change (`alert`), broadcast to every connected client. Default: dropped (test fakes). */
   publishAlert(_event: AlertLiveEvent): void {
+    // implemented by the gateway
+  }
+  /** `recording_status` (libs/server/recordings), broadcast to every connected client. Default: dropped (test fakes). */
+  publishRecordingStatus(_event: RecordingStatusEvent): void {
+    // implemented by the gateway
+  }
+  /** `recording_storage`: the recordings disk warning, broadcast to every connected client. Default: dropped. */
+  publishRecordingStorage(_event: RecordingStorageEvent): void {
     // implemented by the gateway
   }
 }

@@ -16,6 +16,9 @@ import {
   type CameraStatusEvent,
   type LiveFrameEvent,
   type MetricsUpdateEvent,
+  RecordingWsEvent,
+  type RecordingStatusEvent,
+  type RecordingStorageEvent,
   type SubscribeAck,
   WS_NAMESPACE,
   WsEvent,
@@ -120,6 +123,15 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayConnect
   /** Every connected client gets every alert change. */
   override publishAlert(event: AlertLiveEvent): void {
     this.server?.emit(WsEvent.Alert, event);
+  }
+
+  /** Recordings: every connected client (the console shows running recordings and the disk warning everywhere). */
+  override publishRecordingStatus(event: RecordingStatusEvent): void {
+    this.server?.emit(RecordingWsEvent.RecordingStatus, event);
+  }
+
+  override publishRecordingStorage(event: RecordingStorageEvent): void {
+    this.server?.emit(RecordingWsEvent.RecordingStorage, event);
   }
 
   publishMetrics(event: MetricsUpdateEvent): void {

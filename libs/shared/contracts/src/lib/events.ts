@@ -1,5 +1,6 @@
 import type { CameraHealth, CameraStatus } from './camera';
 import type { CountMethod, Detection, TrackedPerson } from './detections';
+import type { RecordingStatusEvent, RecordingStorageEvent } from './recordings';
 import type { AlertChannel, AlertStatus, RiskLevel } from './roles';
 
 /** WebSocket (socket.io) event names. Clients join a camera's room with `subscribe`. */
@@ -168,6 +169,8 @@ export interface ServerToClientEvents {
   frame: (e: LiveFrameEvent) => void;
   camera_status: (e: CameraStatusEvent) => void;
   alert: (e: AlertLiveEvent) => void;
+  recording_status: (e: RecordingStatusEvent) => void;
+  recording_storage: (e: RecordingStorageEvent) => void;
 }
 
 export interface ClientToServerEvents {
