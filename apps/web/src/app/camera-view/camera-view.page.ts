@@ -14,6 +14,7 @@ import {
 } from '@crowdsafe/web-ui';
 import { STALE_AFTER_MS } from '../dashboard/camera-tile.component';
 import { CameraDirectory } from '../live/camera-directory.service';
+import { RecordButtonsComponent } from '../recordings/record-buttons.component';
 
 type Overlay = 'boxes' | 'ids' | 'heatmap' | 'flow' | 'zones' | 'metrics';
 const OVERLAYS: ReadonlyArray<{ key: Overlay; label: string }> = [
@@ -26,12 +27,11 @@ const OVERLAYS: ReadonlyArray<{ key: Overlay; label: string }> = [
 ];
 const KEY_OVERLAYS = 'cs.cameraView.overlays';
 const ZOOM_STEPS = [1, 1.5, 2, 3, 4] as const;
-const CLIP_LENGTHS = ['30 s', '1 min', '5 min'] as const;
 
 /** Route /cameras/:id/live: large live video with overlay toggles, metrics overlay, pause, snapshot, zoom, full screen. */
 @Component({
   selector: 'cs-camera-view-page',
-  imports: [LiveFrameCanvasComponent, RiskBadgeComponent, StatusDotComponent, RouterLink],
+  imports: [LiveFrameCanvasComponent, RiskBadgeComponent, StatusDotComponent, RouterLink, RecordButtonsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './camera-view.page.html',
   styleUrl: './camera-view.page.scss',
@@ -46,7 +46,6 @@ export class CameraViewPage {
   readonly id = input.required<string>();
 
   protected readonly overlays = OVERLAYS;
-  protected readonly clipLengths = CLIP_LENGTHS;
   protected readonly enabled = signal<ReadonlySet<Overlay>>(loadOverlays());
   protected readonly paused = signal(false);
   protected readonly zoomIndex = signal(0);

@@ -8,6 +8,8 @@ export interface AssembledClip {
   codec: string;
   width: number;
   height: number;
+  /** The thumbnail was written. */
+  thumbnail: boolean;
 }
 
 function run(bin: string, args: string[], timeoutMs: number): Promise<string> {
@@ -65,10 +67,12 @@ export async function assembleClip(
   }
   const info = await probeMedia(bins.ffprobe, out.mp4);
   const { size } = await stat(out.mp4);
-  await run(
+  const thumbnail = await run(
     bins.ffmpeg,
     ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-ss', String(Math.max(0, info.durationS / 2)), '-i', `file:${out.mp4}`, '-frames:v', '1', '-vf', 'scale=320:-2', '-q:v', '5', `file:${out.thumbnail}`],
     30_000,
-  ).catch(() => undefined); // a clip without a thumbnail is still a clip
-  return { bytes: size, durationS: info.durationS, codec: info.codec, width: info.width, height: info.height };
+  )
+    .then(async () => ((await stat(out.thumbnail).catch(() => null))?.size ?? 0) > 0)
+    .catch(() => false); // a clip without a thumbnail is still a clip
+  return { bytes: size, durationS: info.durationS, codec: info.codec, width: info.width, height: info.height, thumbnail };
 }

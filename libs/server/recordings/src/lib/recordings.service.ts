@@ -255,7 +255,7 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
         endTime: new Date(endMs),
         durationS: Math.round(clip.durationS * 1000) / 1000,
         sizeBytes: clip.bytes,
-        thumbnailPath: paths.thumbnail,
+        thumbnailPath: clip.thumbnail ? paths.thumbnail : null,
         peakCount: peaks.count,
         peakDensity: peaks.density,
         peakRiskScore: peaks.risk,
