@@ -9,3 +9,4 @@ export * from './lib/clip-assembler';
 export * from './lib/recording-paths';
 export * from './lib/recording-errors';
 export * from './lib/recordings.dto';
+export * from './lib/live-hls.controller';

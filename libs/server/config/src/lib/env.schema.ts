@@ -397,6 +397,14 @@ export class EnvSchema {
   @Type(() => Number) @IsInt() @Min(0) @Max(10000000)
   RECORDING_MIN_FREE_MB = 1024;
 
+  /** Live HLS per camera (DATA_DIR/recordings/live/<cameraId>/): the stream copied into short HLS segments for many viewers (copyable codecs only). */
+  @Transform(toBool) @IsBoolean()
+  LIVE_HLS_ENABLED = true;
+
+  /** Target HLS segment length (s); cuts at the source's keyframes, so latency is at least the camera's GOP. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10)
+  LIVE_HLS_SEGMENT_S = 1;
+
   /** Disk usage (%) that raises the storage warning in the console. */
   @Type(() => Number) @IsInt() @Min(1) @Max(100)
   RECORDING_DISK_WARN_PERCENT = 80;

@@ -19,6 +19,8 @@ export interface RecordingsConfig {
   retentionDays: { manual: number; alert: number; continuous: number };
   minFreeBytes: number;
   diskWarnPercent: number;
+  /** Live HLS output per camera (DATA_DIR/recordings/live/<cameraId>/), null when off. */
+  hls: { segmentS: number } | null;
 }
 
 export function buildRecordingsConfig(e: EnvSchema, dataDir: string): RecordingsConfig {
@@ -37,5 +39,6 @@ export function buildRecordingsConfig(e: EnvSchema, dataDir: string): Recordings
     retentionDays: { manual: e.RECORDING_RETENTION_MANUAL_DAYS, alert: e.RECORDING_RETENTION_ALERT_DAYS, continuous: e.RECORDING_RETENTION_CONTINUOUS_DAYS },
     minFreeBytes: e.RECORDING_MIN_FREE_MB * 1024 * 1024,
     diskWarnPercent: e.RECORDING_DISK_WARN_PERCENT,
+    hls: e.LIVE_HLS_ENABLED ? { segmentS: e.LIVE_HLS_SEGMENT_S } : null,
   };
 }

@@ -48,6 +48,25 @@ export class RecordingTicketService {
     if (claims.rec !== recordingId) throw new ForbiddenException('This ticket is for another recording');
   }
 
+  /** A ticket for one camera's live HLS playlist and segments (same lifetime: a player keeps polling). */
+  async issueLive(cameraId: string, user: AuthUser | undefined): Promise<{ ticket: string; expiresIn: number }> {
+    const claims = { typ: 'live-hls', cam: cameraId, sub: user?.id ?? null };
+    const ticket = await this.signer().signAsync(claims, { expiresIn: RECORDING_TICKET_TTL_S, audience: AUDIENCE, issuer: ISSUER, algorithm: 'HS256' });
+    return { ticket, expiresIn: RECORDING_TICKET_TTL_S };
+  }
+
+  async verifyLive(ticket: unknown, cameraId: string): Promise<void> {
+    if (typeof ticket !== 'string' || !ticket || ticket.length > MAX_TICKET_LENGTH) throw new UnauthorizedException('ticket is required: ask POST /api/live-hls/:cameraId/ticket for one');
+    let claims: { typ?: string; cam?: string };
+    try {
+      claims = await this.signer().verifyAsync(ticket, { audience: AUDIENCE, issuer: ISSUER, algorithms: ['HS256'] });
+    } catch {
+      throw new UnauthorizedException('Invalid or expired live HLS ticket');
+    }
+    if (claims.typ !== 'live-hls') throw new UnauthorizedException('Invalid live HLS ticket');
+    if (claims.cam !== cameraId) throw new ForbiddenException('This ticket is for another camera');
+  }
+
   private signer(): JwtService {
     if (!this.jwt) {
       const key = createHmac('sha256', resolveJwtSecret(this.config)).update('crowdsafe recording ticket v1').digest('base64');

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CamerasModule } from '@crowdsafe/server-cameras';
 import { CameraRecordingOutputs } from '@crowdsafe/server-core';
+import { LiveHlsController } from './live-hls.controller';
 import { RecordingTicketService } from './recording-ticket.service';
 import { RecordingRepository } from './recording.repository';
 import { RecordingsController } from './recordings.controller';
@@ -16,7 +17,7 @@ import { SegmentRecorder } from './segment-recorder';
 @Global()
 @Module({
   imports: [CamerasModule],
-  controllers: [RecordingsController],
+  controllers: [RecordingsController, LiveHlsController],
   providers: [
     SegmentRecorder,
     { provide: CameraRecordingOutputs, useExisting: SegmentRecorder },

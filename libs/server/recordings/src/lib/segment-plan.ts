@@ -119,3 +119,22 @@ export function bandwidthOf(segments: readonly Segment[]): number {
   const bytes = segments.reduce((n, s) => n + s.bytes, 0);
   return seconds > 0 ? bytes / seconds : 0;
 }
+
+/**
+ * The live HLS output of a camera's ffmpeg: the copied stream in short MPEG-TS segments and a sliding playlist
+ * (6 segments, old ones deleted), media sequence numbered from the epoch so a restarted ffmpeg continues it.
+ */
+export function hlsOutputArgs(o: { segmentS: number; dir: string; runId: string }): { target: string; options: string[] } {
+  return {
+    target: `${o.dir}/index.m3u8`,
+    options: [
+      '-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy',
+      '-f', 'hls',
+      '-hls_time', String(o.segmentS),
+      '-hls_list_size', '6',
+      '-hls_flags', 'delete_segments+omit_endlist+independent_segments+temp_file',
+      '-hls_start_number_source', 'epoch',
+      '-hls_segment_filename', `${o.dir}/${o.runId}-%d.ts`,
+    ],
+  };
+}

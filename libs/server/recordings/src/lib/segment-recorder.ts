@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { CameraRecordingOutputs, type CameraRunInfo, type ExtraFfmpegOutput } from '@crowdsafe/server-core';
+import { canCopy, hlsOutputArgs } from './segment-plan';
 import { SegmentStore } from './segment-store';
 
 /** A camera's `settings.recording.continuous`, when it is a boolean. */
@@ -29,11 +32,38 @@ export class SegmentRecorder extends CameraRecordingOutputs {
   }
 
   outputsFor(run: CameraRunInfo): ExtraFfmpegOutput[] {
-    if (!this.enabled) return [];
-    return [this.store.newRun(run.cameraId, run.codec, continuousOf(run.settings, this.config.recordings.continuous))];
+    const out: ExtraFfmpegOutput[] = [];
+    if (this.enabled) out.push(this.store.newRun(run.cameraId, run.codec, continuousOf(run.settings, this.config.recordings.continuous)));
+    const hls = this.config.recordings.hls;
+    // Live HLS only where the stream can be copied (a second encoder per camera would cost a core's fraction per viewer-less camera).
+    if (hls && canCopy(run.codec)) {
+      const dir = this.liveDir(run.cameraId);
+      mkdirSync(dir, { recursive: true });
+      sweepLive(dir, Date.now() - 30_000);
+      out.push(hlsOutputArgs({ segmentS: hls.segmentS, dir, runId: `${Date.now()}-${randomBytes(3).toString('hex')}` }));
+    }
+    return out;
+  }
+
+  /** DATA_DIR/recordings/live/<cameraId> (cameraId is a uuid from the database). */
+  liveDir(cameraId: string): string {
+    return join(this.config.recordings.dir, 'live', cameraId);
   }
 
   override runEnded(cameraId: string): void {
     this.store.runEnded(cameraId);
+  }
+}
+
+/** Segments left by an earlier (killed) run of the live HLS output: ffmpeg only deletes its own. */
+function sweepLive(dir: string, olderThanMs: number): void {
+  try {
+    for (const name of readdirSync(dir)) {
+      if (!/^\d+-[0-9a-f]{6}-\d+\.ts$/.test(name)) continue;
+      const p = join(dir, name);
+      if (statSync(p).mtimeMs < olderThanMs) unlinkSync(p);
+    }
+  } catch {
+    // best effort
   }
 }

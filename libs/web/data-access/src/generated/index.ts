@@ -49,6 +49,8 @@ export type { HealthDto } from './models/health-dto';
 export type { InferenceInfoDto } from './models/inference-info-dto';
 export type { InferenceStatsDto } from './models/inference-stats-dto';
 export type { LatencyDto } from './models/latency-dto';
+export type { LiveHlsCameraStatsDto } from './models/live-hls-camera-stats-dto';
+export type { LiveHlsTicketDto } from './models/live-hls-ticket-dto';
 export type { LiveTicketDto } from './models/live-ticket-dto';
 export type { LoginDto } from './models/login-dto';
 export type { MeDto } from './models/me-dto';
@@ -162,6 +164,9 @@ export { createRecordingTicket, type CreateRecordingTicket$Params } from './fn/r
 export { downloadRecording, type DownloadRecording$Params } from './fn/recordings/download-recording';
 export { recordingVideo, type RecordingVideo$Params } from './fn/recordings/recording-video';
 export { recordingThumbnail, type RecordingThumbnail$Params } from './fn/recordings/recording-thumbnail';
+export { liveHlsStats, type LiveHlsStats$Params } from './fn/live/live-hls-stats';
+export { createLiveHlsTicket, type CreateLiveHlsTicket$Params } from './fn/live/create-live-hls-ticket';
+export { liveHlsFile, type LiveHlsFile$Params } from './fn/live/live-hls-file';
 export { listUsers, type ListUsers$Params } from './fn/users/list-users';
 export { createUser, type CreateUser$Params } from './fn/users/create-user';
 export { getUser, type GetUser$Params } from './fn/users/get-user';

@@ -43,6 +43,8 @@ export type { HealthDto } from './models/health-dto';
 export type { InferenceInfoDto } from './models/inference-info-dto';
 export type { InferenceStatsDto } from './models/inference-stats-dto';
 export type { LatencyDto } from './models/latency-dto';
+export type { LiveHlsCameraStatsDto } from './models/live-hls-camera-stats-dto';
+export type { LiveHlsTicketDto } from './models/live-hls-ticket-dto';
 export type { LiveTicketDto } from './models/live-ticket-dto';
 export type { LoginDto } from './models/login-dto';
 export type { MeDto } from './models/me-dto';
