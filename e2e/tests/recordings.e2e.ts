@@ -53,3 +53,27 @@ test('record a clip, find it in Recordings, play it and download it', async ({ p
   expect(file.suggestedFilename()).toMatch(/^crowdsafe-.*\.mp4$/);
   expect(errors).toEqual([]);
 });
+
+/** Live HLS: the camera view's HLS player plays the live stream in video.js; the System page counts the viewer. */
+test('live HLS plays in video.js and the System page shows the viewer', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, '/');
+  await page.getByTestId('tile-open').first().click();
+  await expect(page).toHaveURL(/\/cameras\/[^/]+\/live$/);
+  await page.getByTestId('toggle-hls').click();
+  const video = page.getByTestId('live-hls').locator('video');
+  await expect(video).toHaveCount(1, { timeout: 15_000 });
+  // The sample video has a keyframe every 10 s: the first HLS segments take that long.
+  await expect.poll(async () => {
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      if (v.paused) void v.play().catch(() => undefined);
+    });
+    return video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  }, { timeout: 90_000, intervals: [1000] }).toBeGreaterThan(1);
+  const context = page.context();
+  const system = await context.newPage();
+  await system.goto('/system');
+  await expect(system.getByTestId('live-video-stats')).toContainText(/Mbit\/s/, { timeout: 20_000 });
+  await expect(system.getByTestId('live-video-stats').locator('tbody tr td').nth(1)).toHaveText(/^[1-9]\d*$/, { timeout: 20_000 });
+});

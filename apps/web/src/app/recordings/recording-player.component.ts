@@ -53,6 +53,8 @@ export class RecordingPlayerComponent {
   readonly poster = input<string | null>(null);
   readonly markers = input<TimelineMarker[]>([]);
   readonly autoplay = input(false);
+  /** 'video/mp4' (a recording) or 'application/x-mpegURL' (live HLS, played by video.js's VHS). */
+  readonly type = input('video/mp4');
   readonly ended = output<void>();
 
   protected readonly currentS = signal(0);
@@ -68,7 +70,7 @@ export class RecordingPlayerComponent {
       const poster = this.poster();
       const player = this.ensurePlayer();
       if (poster) player.poster(poster);
-      player.src({ src, type: 'video/mp4' });
+      player.src({ src, type: this.type() });
       if (this.autoplay()) void player.play()?.catch(() => undefined);
     });
     inject(DestroyRef).onDestroy(() => {

@@ -7,7 +7,11 @@ import {
   type RecordingStorageDto,
   type RecordingTicketDto,
   type RecordingTrigger,
+  createLiveHlsTicket,
   createRecordingTicket,
+  liveHlsStats,
+  type LiveHlsCameraStatsDto,
+  type LiveHlsTicketDto,
   deleteRecording,
   listRecordings,
   recordingStorage,
@@ -75,6 +79,16 @@ export class RecordingsApi {
 
   ticket(id: string): Observable<RecordingTicket> {
     return this.api.invoke(createRecordingTicket, { id });
+  }
+
+  /** A ticket and the URL of a camera's live HLS playlist (for video.js). */
+  liveHlsTicket(cameraId: string): Observable<LiveHlsTicketDto> {
+    return this.api.invoke(createLiveHlsTicket, { cameraId });
+  }
+
+  /** HLS viewers and bytes/s per camera over the last 10 s. */
+  liveHlsStats(): Observable<LiveHlsCameraStatsDto[]> {
+    return this.api.invoke(liveHlsStats, {});
   }
 
   storage(): Observable<RecordingStorage> {
