@@ -43,9 +43,8 @@ test('camera view toggles overlays, pauses, snapshots and zooms', async ({ page 
   await page.getByTestId('snapshot-png').click();
   expect((await download).suggestedFilename()).toMatch(/\.png$/);
 
-  // Recording is not available yet and says so.
-  await expect(page.getByTestId('record-group')).toHaveAttribute('title', 'Recordings API not available yet');
-  await expect(page.getByTestId('record-group').getByRole('button').first()).toBeDisabled();
+  // Record buttons (recordings.e2e.ts records and plays a clip).
+  await expect(page.getByTestId('record-30')).toBeEnabled();
 
   await page.getByTestId('zoom-in').click();
   await expect(page.getByTestId('zoom-level')).toHaveText('1.5×');

@@ -10,6 +10,8 @@
 // Options: --seconds N (end-to-end measuring window, default 20), --frames N (raw frames, default 30).
 // `./crowdsafe bench live [--seconds N] [--fps N]`: live-view glass-to-glass latency, socket.io frames vs MJPEG, with
 // the api's CPU and bytes/s at 1 and 4 viewers (tools/bench/live.ts).
+// `./crowdsafe bench recordings [--seconds N]`: recorder CPU per camera (stream copy vs re-encode) and clip assembly
+// time (tools/bench/recordings.ts).
 // `./crowdsafe bench web [--runs N]`: console load time from the api on loopback in Chromium (tools/bench/web.ts).
 // `./crowdsafe bench analytics [--runs N] [--days D]`: analytics query latency on a week of 1 Hz data in a scratch
 // PostgreSQL database instead (tools/bench/analytics.ts).
@@ -31,6 +33,7 @@ import { printAlertsBench } from './alerts';
 import { analyticsBench } from './analytics';
 import { liveBench } from './live';
 import { onnxBench } from './onnx';
+import { recordingsBench } from './recordings';
 import { webBench } from './web';
 import { visionBench } from './vision';
 
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'live') return liveBench();
   if (process.argv[2] === 'onnx') return onnxBench();
   if (process.argv[2] === 'web') return webBench();
+  if (process.argv[2] === 'recordings') return recordingsBench(arg('seconds', 30));
   for (const f of [model, video]) if (!existsSync(f)) throw new Error(`${f} is missing; run ./crowdsafe setup`);
   const seconds = arg('seconds', 20);
   console.log(`CrowdSafe bench — ${process.arch}, ${require('node:os').cpus().length} cores, node ${process.version}`);

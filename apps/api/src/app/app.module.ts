@@ -8,6 +8,7 @@ import { AppConfigModule, type AppConfig } from '@crowdsafe/server-config';
 import { DatabaseModule } from '@crowdsafe/server-database';
 import { MetricsModule } from '@crowdsafe/server-metrics';
 import { NotificationsModule } from '@crowdsafe/server-notifications';
+import { RecordingsModule } from '@crowdsafe/server-recordings';
 import { RealtimeModule } from '@crowdsafe/server-realtime';
 import { SecurityModule } from '@crowdsafe/server-security';
 import { SettingsModule } from '@crowdsafe/server-settings';
@@ -42,6 +43,8 @@ export class AppModule {
         NotificationsModule,
         // Alerts: global AlertEventSink for the camera runtimes, alert API, acknowledge over WebSocket.
         AlertsModule,
+        // Recordings (issue 14): segment outputs of every camera's ffmpeg, clips, retention, the recordings API.
+        RecordingsModule,
       ],
       controllers: [HealthController],
     };

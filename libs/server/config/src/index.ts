@@ -2,3 +2,4 @@ export * from './lib/config';
 export * from './lib/env.schema';
 export * from './lib/config.module';
 export * from './lib/notifications.config';
+export * from './lib/recordings.config';

@@ -9,3 +9,4 @@ export * from './lib/secret-box';
 export * from './lib/cluster-bus';
 export * from './lib/retention-policy';
 export * from './lib/crossing-events';
+export * from './lib/recording-outputs';

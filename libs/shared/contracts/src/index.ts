@@ -6,3 +6,4 @@ export * from './lib/roles';
 export * from './lib/events';
 export * from './lib/alerts';
 export * from './lib/spec-events';
+export * from './lib/recordings';

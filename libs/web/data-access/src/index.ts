@@ -64,3 +64,6 @@ export { authInterceptor } from './lib/auth/auth.interceptor';
 export { ROUTE_ROLES, authGuard, guestGuard, roleGuard, signedInGuard } from './lib/auth/auth.guards';
 export { AUTH_PATHS, type AuthProviders, type SessionStatus, type SessionUser, type TokenResponse } from './lib/auth/auth.models';
 export { ALERTS_KEPT, AlertsStore, levelRank, type ReceivedAlertEvent } from './lib/live/alerts.store';
+
+// Recordings (issue 14): clips, on-demand recording, media tickets.
+export { RecordingsApi, type Recording, type RecordingStorage, type RecordingTicket, type RecordingsQuery } from './lib/api/recordings.api';

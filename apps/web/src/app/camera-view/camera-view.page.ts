@@ -14,6 +14,8 @@ import {
 } from '@crowdsafe/web-ui';
 import { STALE_AFTER_MS } from '../dashboard/camera-tile.component';
 import { CameraDirectory } from '../live/camera-directory.service';
+import { LiveHlsPlayerComponent } from '../recordings/live-hls-player.component';
+import { RecordButtonsComponent } from '../recordings/record-buttons.component';
 
 type Overlay = 'boxes' | 'ids' | 'heatmap' | 'flow' | 'zones' | 'metrics';
 const OVERLAYS: ReadonlyArray<{ key: Overlay; label: string }> = [
@@ -26,12 +28,11 @@ const OVERLAYS: ReadonlyArray<{ key: Overlay; label: string }> = [
 ];
 const KEY_OVERLAYS = 'cs.cameraView.overlays';
 const ZOOM_STEPS = [1, 1.5, 2, 3, 4] as const;
-const CLIP_LENGTHS = ['30 s', '1 min', '5 min'] as const;
 
 /** Route /cameras/:id/live: large live video with overlay toggles, metrics overlay, pause, snapshot, zoom, full screen. */
 @Component({
   selector: 'cs-camera-view-page',
-  imports: [LiveFrameCanvasComponent, RiskBadgeComponent, StatusDotComponent, RouterLink],
+  imports: [LiveFrameCanvasComponent, RiskBadgeComponent, StatusDotComponent, RouterLink, RecordButtonsComponent, LiveHlsPlayerComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './camera-view.page.html',
   styleUrl: './camera-view.page.scss',
@@ -46,9 +47,10 @@ export class CameraViewPage {
   readonly id = input.required<string>();
 
   protected readonly overlays = OVERLAYS;
-  protected readonly clipLengths = CLIP_LENGTHS;
   protected readonly enabled = signal<ReadonlySet<Overlay>>(loadOverlays());
   protected readonly paused = signal(false);
+  /** The live HLS player (video.js) shown under the toolbar. */
+  protected readonly hls = signal(false);
   protected readonly zoomIndex = signal(0);
   protected readonly zoom = computed(() => ZOOM_STEPS[this.zoomIndex()]);
   protected readonly fullscreen = signal(false);

@@ -21,6 +21,7 @@ interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', label: 'Dashboard', exact: true },
   { path: '/analytics', label: 'Analytics' },
+  { path: '/recordings', label: 'Recordings' },
   { path: '/cameras', label: 'Cameras' },
   { path: '/settings', label: 'Settings' },
   { path: '/users', label: 'Users', roles: ['admin'] },

@@ -3,13 +3,14 @@ import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '
 import { FormsModule } from '@angular/forms';
 import { type LogEntry, SystemApi, type SystemHealth, toApiError } from '@crowdsafe/web-data-access';
 import { formatAge } from '@crowdsafe/web-ui';
+import { LiveVideoStatsComponent } from '../recordings/live-video-stats.component';
 
 const REFRESH_MS = 5000;
 const PAGE = 100;
 
 @Component({
   selector: 'cs-system-page',
-  imports: [FormsModule, DatePipe, DecimalPipe],
+  imports: [FormsModule, DatePipe, DecimalPipe, LiveVideoStatsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './system.page.html',
   styles: [`

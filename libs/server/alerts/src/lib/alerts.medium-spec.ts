@@ -180,7 +180,14 @@ describe('alerts on PostgreSQL + socket.io + CameraRuntime', () => {
   });
 
   it('WARNING opens one alert (no spam), stored, broadcast, emailed to the security desk, with a snapshot', async () => {
+    // onEvent listeners (recordings' alert clips) see each event once its row exists.
+    const followed: Array<{ type: string; rowExists: boolean }> = [];
+    const repo = app.get(AlertRepository);
+    const unfollow = service.onEvent((ev) => void repo.findById(ev.alert.id).then((r) => followed.push({ type: ev.type, rowExists: r !== null })));
     await play(20, 24, 'WARNING');
+    await waitFor(() => followed.length >= 1, 'the listener');
+    unfollow();
+    expect(followed[0]).toEqual({ type: 'opened', rowExists: true });
     await waitFor(() => events.length >= 1, 'the opened event');
     expect(summary()).toEqual(['opened risk_level WARNING/WARNING open']);
     alertId = events[0].alert.id;

@@ -55,6 +55,8 @@ export class AlertsService extends AlertEventSink implements OnModuleInit, OnMod
   private recipientsCache: { at: number; rows: AlertRecipient[] } | null = null;
   private warnedNoNotifier = false;
   private pruneTimer?: NodeJS.Timeout;
+  /** Features following persisted alert events (recordings' automatic clips); see onEvent. */
+  private readonly eventListeners = new Set<(event: EngineAlertEvent) => void>();
   private readonly counters: AlertsServiceStats = { handled: 0, dbFailures: 0, snapshotFailures: 0, notifyFailures: 0, dropped: 0, published: 0 };
 
   constructor(
@@ -88,6 +90,15 @@ export class AlertsService extends AlertEventSink implements OnModuleInit, OnMod
     if (this.pruneTimer) clearInterval(this.pruneTimer);
   }
 
+  /**
+   * Follow alert events once each is persisted (its row exists) and published; returns an unsubscribe function.
+   * Listeners run synchronously in the camera's event order and must not throw (errors are logged).
+   */
+  onEvent(listener: (event: EngineAlertEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
   stats(): AlertsServiceStats {
     return { ...this.counters };
   }
@@ -118,6 +129,15 @@ export class AlertsService extends AlertEventSink implements OnModuleInit, OnMod
     this.counters.handled++;
     const row = await this.persist(ev, ctx);
     this.publish(ev.type, ev.at, viewOfEngine(ev.alert, row), ev);
+    if (row) {
+      for (const listener of this.eventListeners) {
+        try {
+          listener(ev);
+        } catch (err) {
+          this.logger.warn(`alert event listener failed: ${String(err)}`);
+        }
+      }
+    }
     let snapshotPath = row?.snapshotPath ?? null;
     if (row && !snapshotPath && (ev.type === 'opened' || ev.type === 'escalated') && ctx.snapshot) {
       snapshotPath = await this.saveSnapshot(row, ctx.snapshot);

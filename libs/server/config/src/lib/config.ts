@@ -5,6 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { EnvSchema } from './env.schema';
 import { buildNotificationsConfig, type NotificationsConfig } from './notifications.config';
+import { buildRecordingsConfig, type RecordingsConfig } from './recordings.config';
 
 /** A bad configuration value. `message` names every offending variable; main() prints it as one line. */
 export class ConfigError extends Error {
@@ -72,6 +73,8 @@ export interface AppConfig {
   };
   /** Alert delivery channels, retries and circuit breakers (libs/server/notifications). */
   notifications: NotificationsConfig;
+  /** Recordings (libs/server/recordings): segments, pre-roll, clips, retention. */
+  recordings: RecordingsConfig;
   /** Alerts (libs/server/alerts): engine timing, snapshot retention, console links. */
   alerts: {
     publicUrl: string;
@@ -214,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       frameSkip: e.CAMERA_FRAME_SKIP,
     },
     notifications: notifications.config,
+    recordings: buildRecordingsConfig(e, dataDir),
     alerts: {
       publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
       cooldownMs: e.ALERT_COOLDOWN_S * 1000,

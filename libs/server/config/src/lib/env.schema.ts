@@ -357,6 +357,69 @@ export class EnvSchema {
   @Type(() => Number) @IsInt() @Min(1) @Max(3650)
   ALERT_SNAPSHOT_RETENTION_DAYS = 30;
 
+  // ---- recordings (libs/server/recordings) ----
+  /** Record: each camera's ffmpeg also writes its stream (copied, not re-encoded) into segments under DATA_DIR/recordings. */
+  @Transform(toBool) @IsBoolean()
+  RECORDINGS_ENABLED = true;
+
+  /** Target segment length (s); cuts happen at the source's keyframes. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(60)
+  RECORDING_SEGMENT_S = 10;
+
+  /** Rolling pre-roll buffer kept per camera (s). */
+  @Type(() => Number) @IsInt() @Min(10) @Max(3600)
+  RECORDING_BUFFER_S = 60;
+
+  /** Keep every segment of every camera (continuous recording), deleted after RECORDING_RETENTION_CONTINUOUS_DAYS. A camera's settings.recording.continuous overrides it. */
+  @Transform(toBool) @IsBoolean()
+  RECORDING_CONTINUOUS = false;
+
+  /** Alert levels that record a clip automatically (comma-separated; empty = none). */
+  @Matches(/^\s*((SAFE|CAUTION|WARNING|CRITICAL)\s*(,\s*(SAFE|CAUTION|WARNING|CRITICAL)\s*)*)?$/, { message: 'RECORDING_ALERT_LEVELS must be a comma-separated list of CAUTION, WARNING, CRITICAL' })
+  RECORDING_ALERT_LEVELS = 'WARNING,CRITICAL';
+
+  /** Seconds before an alert's trigger included in its clip. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(3600)
+  RECORDING_ALERT_PREROLL_S = 15;
+
+  /** Seconds after an alert's trigger included in its clip. */
+  @Type(() => Number) @IsInt() @Min(5) @Max(3600)
+  RECORDING_ALERT_POSTROLL_S = 30;
+
+  /** Alert clips are protected from age and disk retention. */
+  @Transform(toBool) @IsBoolean()
+  RECORDING_PROTECT_ALERT_CLIPS = false;
+
+  /** Longest on-demand recording (s); a start without a duration stops itself after it. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(86400)
+  RECORDING_MAX_DURATION_S = 3600;
+
+  /** Retention by age per trigger class (days). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  RECORDING_RETENTION_MANUAL_DAYS = 30;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  RECORDING_RETENTION_ALERT_DAYS = 90;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(3650)
+  RECORDING_RETENTION_CONTINUOUS_DAYS = 7;
+
+  /** Minimum free space (MB) on the recordings disk; the effective floor is the larger of this and one hour of the cameras' measured recording bandwidth. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(10000000)
+  RECORDING_MIN_FREE_MB = 1024;
+
+  /** Live HLS per camera (DATA_DIR/recordings/live/<cameraId>/): the stream copied into short HLS segments for many viewers (copyable codecs only). */
+  @Transform(toBool) @IsBoolean()
+  LIVE_HLS_ENABLED = true;
+
+  /** Target HLS segment length (s); cuts at the source's keyframes, so latency is at least the camera's GOP. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10)
+  LIVE_HLS_SEGMENT_S = 1;
+
+  /** Disk usage (%) that raises the storage warning in the console. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  RECORDING_DISK_WARN_PERCENT = 80;
+
   // ---- web ----
   /** Built Angular app served by the api. Empty = don't serve. */
   @IsString() @MaxLength(1024)

@@ -1,4 +1,4 @@
-import type { AlertLiveEvent, CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent, RecordingStatusEvent, SystemNotificationEvent } from '@crowdsafe/contracts';
+import type { AlertLiveEvent, CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent, RecordingStatusEvent, RecordingStorageEvent, SystemNotificationEvent } from '@crowdsafe/contracts';
 
 /**
  * Where the pipeline publishes live events. Implemented by the WebSocket gateway; the pipeline only
@@ -18,8 +18,12 @@ export abstract class LiveEventsPublisher {
   publishSystemNotification(_event: SystemNotificationEvent): void {
     // implemented by the gateway
   }
-  /** `recording_status` to the camera's subscribers. Default: dropped. */
+  /** `recording_status` (libs/server/recordings), broadcast to every connected client. Default: dropped (test fakes). */
   publishRecordingStatus(_event: RecordingStatusEvent): void {
+    // implemented by the gateway
+  }
+  /** `recording_storage`: the recordings disk warning, broadcast to every connected client. Default: dropped. */
+  publishRecordingStorage(_event: RecordingStorageEvent): void {
     // implemented by the gateway
   }
 }

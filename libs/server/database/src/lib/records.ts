@@ -162,10 +162,11 @@ export interface AlertRecipientRecord {
   updatedAt: Date;
 }
 
-export type RecordingTrigger = 'manual' | 'alert' | 'schedule';
-export const RECORDING_TRIGGERS: readonly RecordingTrigger[] = ['manual', 'alert', 'schedule'];
-export type RecordingStatus = 'recording' | 'completed' | 'failed';
-export const RECORDING_STATUSES: readonly RecordingStatus[] = ['recording', 'completed', 'failed'];
+export type RecordingTrigger = 'manual' | 'alert' | 'schedule' | 'continuous';
+export const RECORDING_TRIGGERS: readonly RecordingTrigger[] = ['manual', 'alert', 'schedule', 'continuous'];
+/** recording (collecting segments) -> processing (assembling the MP4) -> completed | failed. */
+export type RecordingStatus = 'recording' | 'processing' | 'completed' | 'failed';
+export const RECORDING_STATUSES: readonly RecordingStatus[] = ['recording', 'processing', 'completed', 'failed'];
 
 export interface RecordingRecord {
   id: string;
@@ -181,6 +182,16 @@ export interface RecordingRecord {
   sizeBytes: number | null;
   createdBy: string | null;
   createdAt: Date;
+  /** JPEG thumbnail next to the clip (relative to the recordings directory), null until assembled. */
+  thumbnailPath: string | null;
+  /** Protected recordings are never deleted by age or disk retention. */
+  isProtected: boolean;
+  /** Peak people count / density (people/m²) / risk score of the camera during the clip (metrics table). */
+  peakCount: number | null;
+  peakDensity: number | null;
+  peakRiskScore: number | null;
+  /** Why it failed (status 'failed'). */
+  error: string | null;
 }
 
 export type LogCategory = 'audit' | 'auth' | 'system' | 'camera' | 'alert';

@@ -18,7 +18,9 @@ import {
   type GetMetricsAck,
   type LiveFrameEvent,
   type MetricsUpdateEvent,
+  RecordingWsEvent,
   type RecordingStatusEvent,
+  type RecordingStorageEvent,
   type SubscribeAck,
   type SystemNotificationEvent,
   WS_NAMESPACE,
@@ -189,8 +191,13 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayInit, O
     this.server?.emit(WsEvent.SystemNotification, event);
   }
 
+  /** Recordings: every connected client (the console shows running recordings and the disk warning everywhere). */
   override publishRecordingStatus(event: RecordingStatusEvent): void {
-    this.server?.to(metricsRoom(event.cameraId)).emit(WsEvent.RecordingStatus, event);
+    this.server?.emit(RecordingWsEvent.RecordingStatus, event);
+  }
+
+  override publishRecordingStorage(event: RecordingStorageEvent): void {
+    this.server?.emit(RecordingWsEvent.RecordingStorage, event);
   }
 
   /** Latest metrics_update per camera (for get_metrics), bounded by MAX_LATEST_METRICS. */

@@ -1,7 +1,8 @@
 import type { CameraHealth, CameraStatus } from './camera';
 import type { CountMethod, Detection, TrackedPerson } from './detections';
+import type { RecordingStatusEvent, RecordingStorageEvent } from './recordings';
 import type { AlertChannel, AlertStatus, RiskLevel } from './roles';
-import type { GetMetricsAck, RecordingStatusEvent, SpecCameraRequest, SystemNotificationEvent } from './spec-events';
+import type { GetMetricsAck, SpecCameraRequest, SystemNotificationEvent } from './spec-events';
 
 /** WebSocket (socket.io) event names. Clients join a camera's room with `subscribe`. */
 export const WsEvent = {
@@ -206,6 +207,7 @@ export interface ServerToClientEvents {
   alert: (e: AlertLiveEvent) => void;
   system_notification: (e: SystemNotificationEvent) => void;
   recording_status: (e: RecordingStatusEvent) => void;
+  recording_storage: (e: RecordingStorageEvent) => void;
 }
 
 export interface ClientToServerEvents {

@@ -1,7 +1,7 @@
 // The spec's socket names, kept as documented equivalents of the product's own events (see the README's WebSocket
 // section): `subscribe_camera` / `unsubscribe_camera` ({ camera_id }) = `subscribe` / `unsubscribe` ({ cameraId }),
 // `get_metrics` answers with the camera's latest `metrics_update`, `system_notification` is broadcast to everyone,
-// `recording_status` reports a recording's state changes.
+// `recording_status` reports a recording's state changes (./recordings).
 import type { MetricsUpdateEvent } from './events';
 
 /** `subscribe_camera` / `unsubscribe_camera` / `get_metrics` body (the spec's snake_case). */
@@ -31,21 +31,4 @@ export interface SystemNotificationEvent {
   details?: Record<string, string | number | boolean | null>;
 }
 
-export type RecordingState = 'recording' | 'completed' | 'failed';
-
-/** `recording_status`: a recording started, finished or failed (sent to subscribers of the camera). */
-export interface RecordingStatusEvent {
-  recordingId: string;
-  cameraId: string;
-  status: RecordingState;
-  trigger: 'manual' | 'alert' | 'schedule';
-  alertId?: string | null;
-  /** ISO 8601. */
-  startTime: string;
-  endTime?: string | null;
-  durationS?: number | null;
-  sizeBytes?: number | null;
-  error?: string;
-  /** ISO 8601, when this state was reached. */
-  at: string;
-}
+// `recording_status` (RecordingStatusEvent) is defined with the recordings contracts (./recordings).

@@ -69,6 +69,12 @@ export interface FfmpegFrameSourceOptions {
   /** SIGTERM -> SIGKILL grace on stop() (default 2 s). */
   killGraceMs?: number;
   logger?: IngestLogger;
+  /**
+   * Extra outputs of each ffmpeg run besides the decoded frames (the recorder's stream-copied segments): asked once
+   * per spawn with the probed codec; `onRunEnd` is called after that ffmpeg has exited.
+   */
+  extraOutputs?: (run: { codec?: string }) => { target: string; options: string[] }[];
+  onRunEnd?: () => void;
 }
 
 /** How one ffmpeg run ended. */
@@ -331,6 +337,7 @@ export class FfmpegFrameSource {
         clearInterval(watchdog);
         this.proc = null;
         assembler.reset(); // a partial frame at exit is dropped
+        if (child) this.opts.onRunEnd?.();
         resolve(this.classify(exit, { firstFrameAt, stallReason }));
       };
 
@@ -342,6 +349,7 @@ export class FfmpegFrameSource {
         .inputOptions(...args.inputOptions)
         .output(sink)
         .outputOptions(...args.outputOptions);
+      for (const extra of this.extraOutputs()) cmd.output(extra.target).outputOptions(...extra.options);
       cmd.on('start', () => {
         child = (cmd as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc ?? null;
         if (!child) return;
@@ -368,6 +376,15 @@ export class FfmpegFrameSource {
       });
       cmd.run();
     });
+  }
+
+  private extraOutputs(): { target: string; options: string[] }[] {
+    try {
+      return this.opts.extraOutputs?.(this.codec ? { codec: this.codec } : {}) ?? [];
+    } catch (err) {
+      this.opts.logger?.warn(`camera ${this.opts.cameraId}: extra outputs skipped: ${this.redact(errorMessage(err))}`);
+      return [];
+    }
   }
 
   private classify(exit: Exit, run: { firstFrameAt: number | null; stallReason?: string }): RunOutcome {

@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import type { AlertTiming, RoutingTable, TriggerThresholds } from '@crowdsafe/alerting';
 import type { CameraStatus, FrameRef, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
-import { AlertEventSink, ClusterBus, CrossingEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
+import { AlertEventSink, CameraRecordingOutputs, ClusterBus, CrossingEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
 import { AlertRepository, type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
@@ -103,6 +103,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     @Optional() @Inject(ClusterBus) private readonly bus: ClusterBus | null = null,
     @Optional() @Inject(AlertRepository) private readonly alertRows: AlertRepository | null = null,
     @Optional() @Inject(CrossingEventSink) private readonly crossings: CrossingEventSink | null = null,
+    @Optional() @Inject(CameraRecordingOutputs) private readonly recording: CameraRecordingOutputs | null = null,
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
@@ -270,6 +271,8 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
             backoff: cfg.backoff,
             beforeConnect: () => this.beforeConnect(input),
             logger: { warn: (m) => this.logger.warn(m) },
+            // Recordings (libs/server/recordings): the same ffmpeg also copies the stream into segments.
+            ...(this.recording ? recordingHooksOf(this.recording, camera) : {}),
           });
           source.onFrame((f: RawFrame) => handlers.onFrame(f));
           source.onStatus((s: { status: CameraStatus; reason?: string }) => handlers.onStatus(s.status, s.reason));
@@ -428,5 +431,16 @@ export function alertTimingOf(config: Pick<AppConfig, 'alerts'>, settings: Pick<
   return {
     cooldownMs: settings && saved('cooldownS') ? settings.get('alerts', 'cooldownS') * 1000 : config.alerts.cooldownMs,
     allClearMs: settings && saved('allClearS') ? settings.get('alerts', 'allClearS') * 1000 : config.alerts.allClearMs,
+  };
+}
+
+/** The frame source's hooks for the recorder: its segment outputs per ffmpeg run, and the end of each run. */
+export function recordingHooksOf(
+  recording: CameraRecordingOutputs,
+  camera: Pick<CameraRecord, 'id' | 'settings' | 'targetFps'>,
+): { extraOutputs: (run: { codec?: string }) => { target: string; options: string[] }[]; onRunEnd: () => void } {
+  return {
+    extraOutputs: (run) => recording.outputsFor({ cameraId: camera.id, ...run, ...(camera.targetFps ? { fps: camera.targetFps } : {}), settings: camera.settings }),
+    onRunEnd: () => recording.runEnded(camera.id),
   };
 }

@@ -6,6 +6,9 @@ import {
   type ClientToServerEvents,
   type LiveFrameEvent,
   type MetricsUpdateEvent,
+  RecordingWsEvent,
+  type RecordingStatusEvent,
+  type RecordingStorageEvent,
   type ServerToClientEvents,
   type SubscribeAck,
   WsEvent,
@@ -52,6 +55,8 @@ export class LiveSocket {
   private readonly opts = inject(LIVE_SOCKET_OPTIONS);
   private readonly auth = inject(AuthService);
   private readonly alertSubject = new Subject<AlertLiveEvent>();
+  private readonly recordingSubject = new Subject<RecordingStatusEvent>();
+  private readonly storageSubject = new Subject<RecordingStorageEvent>();
   /** The token the current connection was opened with (a refresh makes it reconnect with the new one). */
   private connectedToken: string | null = null;
   /** True while we close the socket on purpose (re-authentication, logout): no manual retry then. */
@@ -99,6 +104,10 @@ export class LiveSocket {
 
   /** Every `alert` event (lifecycle change of any alert; broadcast to every connected client). */
   readonly alerts$: Observable<AlertLiveEvent> = this.alertSubject.asObservable();
+  /** `recording_status` (every client): recordings started, stopping, completed, failed, deleted. */
+  readonly recordings$: Observable<RecordingStatusEvent> = this.recordingSubject.asObservable();
+  /** `recording_storage`: the recordings disk warning. */
+  readonly recordingStorage$: Observable<RecordingStorageEvent> = this.storageSubject.asObservable();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -293,6 +302,13 @@ export class LiveSocket {
     socket.on(WsEvent.Alert, (event) => {
       if (!event || typeof event !== 'object' || !event.alert || typeof event.alert.id !== 'string') return;
       this.alertSubject.next(event);
+    });
+
+    socket.on(RecordingWsEvent.RecordingStatus, (event) => {
+      if (event && typeof event.recording_id === 'string') this.recordingSubject.next(event);
+    });
+    socket.on(RecordingWsEvent.RecordingStorage, (event) => {
+      if (event && typeof event.usedPercent === 'number') this.storageSubject.next(event);
     });
 
     socket.on(WsEvent.MetricsUpdate, (event) => {

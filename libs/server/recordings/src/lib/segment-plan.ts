@@ -1,0 +1,140 @@
+/** Pure helpers of the recorder: ffmpeg segment output arguments, segment-list parsing, clip planning. No I/O. */
+
+/** Codecs MPEG-TS and MP4 carry as they are: these are copied (`-c copy`); anything else (MJPEG, ...) is re-encoded. */
+const COPYABLE = new Set(['h264', 'hevc']);
+
+export function canCopy(codec: string | undefined): boolean {
+  return codec !== undefined && COPYABLE.has(codec);
+}
+
+export interface SegmentOutputOptions {
+  codec?: string;
+  segmentS: number;
+  /** `<dir>/<runId>-%06d.ts` */
+  pattern: string;
+  /** The CSV segment list ffmpeg appends one line to per finished segment. */
+  listPath: string;
+}
+
+/**
+ * The segment output of a camera's ffmpeg: the first video stream, copied when the codec allows it, into MPEG-TS
+ * segments of about `segmentS` (cut at keyframes; a segment is complete and playable as soon as the next starts,
+ * and a killed ffmpeg leaves every finished segment intact — no index written at the end as in a plain MP4).
+ * Timestamps are kept continuous across segments (`-reset_timestamps 0`). Sources that cannot be copied (MJPEG
+ * over HTTP, raw USB formats) are encoded to H.264 with a keyframe at every segment boundary.
+ */
+export function segmentOutputArgs(o: SegmentOutputOptions): { target: string; options: string[] } {
+  const codec = canCopy(o.codec)
+    ? ['-c:v', 'copy']
+    : ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-crf', '26', '-force_key_frames', `expr:gte(t,n_forced*${o.segmentS})`];
+  return {
+    target: o.pattern,
+    options: [
+      '-map', '0:v:0', '-an', '-sn', '-dn',
+      ...codec,
+      '-f', 'segment',
+      '-segment_time', String(o.segmentS),
+      '-segment_format', 'mpegts',
+      '-reset_timestamps', '0',
+      '-segment_list', o.listPath,
+      '-segment_list_type', 'csv',
+      '-segment_list_flags', '+live',
+    ],
+  };
+}
+
+export interface SegmentListEntry {
+  file: string;
+  /** Stream times (s) of the segment's first and last packet, as ffmpeg reports them. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Parses the complete lines of a CSV segment list (`name,start,end`); returns them and how many characters were
+ * consumed (a trailing partial line is left for the next read). Lines that don't parse are skipped.
+ */
+export function parseSegmentList(text: string): { entries: SegmentListEntry[]; consumed: number } {
+  const entries: SegmentListEntry[] = [];
+  const last = text.lastIndexOf('\n');
+  if (last < 0) return { entries, consumed: 0 };
+  for (const line of text.slice(0, last).split('\n')) {
+    const m = /^"?([^",/\\]+)"?,(-?[\d.]+),(-?[\d.]+)\s*$/.exec(line.trim());
+    if (!m) continue;
+    const start = Number(m[2]);
+    const end = Number(m[3]);
+    if (Number.isFinite(start) && Number.isFinite(end) && end >= start) entries.push({ file: m[1], start, end });
+  }
+  return { entries, consumed: last + 1 };
+}
+
+/** A finished segment on disk, placed on the wall clock. */
+export interface Segment {
+  cameraId: string;
+  /** Absolute path. */
+  path: string;
+  /** Wall-clock ms of its first and last frame. */
+  startMs: number;
+  endMs: number;
+  /** Stream time (s) of its first packet (ffmpeg's list). */
+  streamStart: number;
+  bytes: number;
+}
+
+export interface ClipPlan {
+  segments: Segment[];
+  /** Seconds into the first segment where the clip starts (0 = its beginning), and the clip's end within the last. */
+  inpointS: number;
+  outpointS: number | null;
+  /** Wall-clock span actually covered. */
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * The segments covering [startMs, endMs] (sorted by start) and the trim points inside the first and last ones.
+ * null when no segment overlaps.
+ */
+export function planClip(all: readonly Segment[], startMs: number, endMs: number): ClipPlan | null {
+  const segments = all.filter((s) => s.endMs > startMs && s.startMs < endMs).sort((a, b) => a.startMs - b.startMs);
+  if (!segments.length) return null;
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  const inpointS = Math.max(0, (startMs - first.startMs) / 1000);
+  const outpointS = endMs < last.endMs ? Math.max(0, (endMs - last.startMs) / 1000) : null;
+  return { segments, inpointS, outpointS, startMs: Math.max(startMs, first.startMs), endMs: Math.min(endMs, last.endMs) };
+}
+
+/**
+ * Which segments the rolling buffer may delete at `nowMs`: those ended more than `keepMs` ago and not needed by a
+ * pending clip (one that starts at or before their end).
+ */
+export function expiredSegments(all: readonly Segment[], nowMs: number, keepMs: number, pinnedFromMs: number | null): Segment[] {
+  return all.filter((s) => s.endMs < nowMs - keepMs && (pinnedFromMs === null || s.endMs <= pinnedFromMs));
+}
+
+/** Bytes per second recorded over the given segments (0 when unknown). */
+export function bandwidthOf(segments: readonly Segment[]): number {
+  const seconds = segments.reduce((n, s) => n + Math.max(0, s.endMs - s.startMs) / 1000, 0);
+  const bytes = segments.reduce((n, s) => n + s.bytes, 0);
+  return seconds > 0 ? bytes / seconds : 0;
+}
+
+/**
+ * The live HLS output of a camera's ffmpeg: the copied stream in short MPEG-TS segments and a sliding playlist
+ * (6 segments, old ones deleted), media sequence numbered from the epoch so a restarted ffmpeg continues it.
+ */
+export function hlsOutputArgs(o: { segmentS: number; dir: string; runId: string }): { target: string; options: string[] } {
+  return {
+    target: `${o.dir}/index.m3u8`,
+    options: [
+      '-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy',
+      '-f', 'hls',
+      '-hls_time', String(o.segmentS),
+      '-hls_list_size', '6',
+      '-hls_flags', 'delete_segments+omit_endlist+independent_segments+temp_file',
+      '-hls_start_number_source', 'epoch',
+      '-hls_segment_filename', `${o.dir}/${o.runId}-%d.ts`,
+    ],
+  };
+}
