@@ -64,3 +64,14 @@ export { authInterceptor } from './lib/auth/auth.interceptor';
 export { ROUTE_ROLES, authGuard, guestGuard, roleGuard, signedInGuard } from './lib/auth/auth.guards';
 export { AUTH_PATHS, type AuthProviders, type SessionStatus, type SessionUser, type TokenResponse } from './lib/auth/auth.models';
 export { ALERTS_KEPT, AlertsStore, levelRank, type ReceivedAlertEvent } from './lib/live/alerts.store';
+
+// Stored settings the console acts on (site name, time zone, theme, alarm sound, camera defaults).
+export {
+  DEFAULT_CONSOLE_SETTINGS,
+  parseConsoleSettings,
+  timeZoneChoices,
+  type ConsoleSettings,
+  type SoundSetting,
+  type ThemeSetting,
+} from './lib/settings/console-settings';
+export { ConsoleSettingsStore, SETTINGS_POLL_MS } from './lib/settings/console-settings.store';
