@@ -30,6 +30,7 @@ export const routes: Routes = [
         title: 'Camera · CrowdSafe',
         loadComponent: () => import('./camera-view/camera-view.page').then((m) => m.CameraViewPage),
       },
+      { path: 'alerts', data: { title: 'Incidents' }, loadChildren: () => import('./alerts/alerts.routes').then((m) => m.ALERTS_ROUTES) },
       { path: 'forbidden', title: 'Not allowed · CrowdSafe', loadComponent: () => import('./shell/forbidden.page').then((m) => m.ForbiddenPage) },
 
       // ---- E2's pages (keep the `data` roles: the nav and roleGuard read them) ----

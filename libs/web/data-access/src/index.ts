@@ -63,7 +63,7 @@ export { AuthService } from './lib/auth/auth.service';
 export { authInterceptor } from './lib/auth/auth.interceptor';
 export { ROUTE_ROLES, authGuard, guestGuard, roleGuard, signedInGuard } from './lib/auth/auth.guards';
 export { AUTH_PATHS, type AuthProviders, type SessionStatus, type SessionUser, type TokenResponse } from './lib/auth/auth.models';
-export { ALERTS_KEPT, AlertsStore, levelRank, type ReceivedAlertEvent } from './lib/live/alerts.store';
+export { ALERTS_KEPT, ALERT_EVENTS_KEPT, AlertsStore, levelRank, type ReceivedAlertEvent } from './lib/live/alerts.store';
 
 // Stored settings the console acts on (site name, time zone, theme, alarm sound, camera defaults).
 export {

@@ -21,6 +21,7 @@ interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', label: 'Dashboard', exact: true },
+  { path: '/alerts', label: 'Incidents' },
   { path: '/analytics', label: 'Analytics' },
   { path: '/cameras', label: 'Cameras' },
   { path: '/settings', label: 'Settings' },
