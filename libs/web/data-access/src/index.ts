@@ -75,3 +75,6 @@ export {
   type ThemeSetting,
 } from './lib/settings/console-settings';
 export { ConsoleSettingsStore, SETTINGS_POLL_MS } from './lib/settings/console-settings.store';
+
+// Web push: VAPID key + self-service subscription of this browser.
+export { PushApi, type PushSubscriptionState } from './lib/api/push.api';

@@ -1,7 +1,7 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { FormsModule } from '@angular/forms';
-import { RouterLink } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import type { AlertView } from '@crowdsafe/contracts';
 import { AlertsApi, AlertsStore, AuthService, type MetricPoint, MetricsApi, toApiError } from '@crowdsafe/web-data-access';
 import { RiskBadgeComponent, ToastService, ToastsComponent } from '@crowdsafe/web-ui';
@@ -33,12 +33,15 @@ export class AlertDetailPage {
   private readonly api = inject(AlertsApi);
   private readonly metricsApi = inject(MetricsApi);
   private readonly toasts = inject(ToastService);
+  private readonly router = inject(Router);
   protected readonly store = inject(AlertsStore);
   protected readonly auth = inject(AuthService);
   protected readonly cameras = inject(CameraDirectory);
 
   /** Route parameter `:id`. */
   readonly id = input.required<string>();
+  /** `?action=acknowledge`: the push notification's Acknowledge action (done once the alert is loaded). */
+  readonly action = input<string | undefined>();
 
   protected readonly alert = signal<AlertView | null>(null);
   protected readonly loadError = signal<string | null>(null);
@@ -98,6 +101,10 @@ export class AlertDetailPage {
           this.alert.set(a);
           this.store.remember(a);
           this.loadMetrics(a);
+          if (untracked(this.action) === 'acknowledge') {
+            void this.router.navigate([], { queryParams: { action: null }, queryParamsHandling: 'merge', replaceUrl: true });
+            if (a.status === 'open' && this.auth.canOperate()) this.acknowledge();
+          }
         },
         error: (e: unknown) => {
           const err = toApiError(e);

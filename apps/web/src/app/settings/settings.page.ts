@@ -15,6 +15,7 @@ import {
 import { ModalComponent, ToastService, ToastsComponent } from '@crowdsafe/web-ui';
 import { concat, last, tap } from 'rxjs';
 import { injectAccess } from '../cameras/access';
+import { PushCardComponent } from '../push/push-card.component';
 import { RiskSettingsComponent } from './risk-settings.component';
 
 type Tab = 'general' | 'alerts' | 'sound' | 'risk' | 'system';
@@ -36,7 +37,7 @@ const LEVELS = ['CAUTION', 'WARNING', 'CRITICAL'];
 
 @Component({
   selector: 'cs-settings-page',
-  imports: [FormsModule, ModalComponent, ToastsComponent, RiskSettingsComponent],
+  imports: [FormsModule, ModalComponent, ToastsComponent, RiskSettingsComponent, PushCardComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './settings.page.html',
 })

@@ -9,6 +9,7 @@ import { filter } from 'rxjs';
 import { AlarmBannerComponent } from '../alarms/alarm-banner.component';
 import { AlarmService } from '../alarms/alarm.service';
 import { CameraDirectory } from '../live/camera-directory.service';
+import { PushService } from '../push/push.service';
 import { ThemeService } from './theme.service';
 
 interface NavItem {
@@ -78,6 +79,8 @@ export class ShellComponent {
     this.live.connect();
     this.alerts.start();
     this.settings.start();
+    // Answers the push worker's snapshot requests and "open" hints while a console tab is open.
+    void inject(PushService).refresh();
     const title = inject(Title);
     effect(() => title.setTitle(this.settings.siteName()));
     inject(AlarmService).start(destroyRef);
