@@ -22,7 +22,7 @@ async function onPush(event) {
   let p;
   try {
     p = event.data ? event.data.json() : {};
-  } catch (e) {
+  } catch {
     p = { title: 'CrowdSafe alert', body: event.data ? event.data.text() : '' };
   }
   const alertId = typeof p.alertId === 'string' ? p.alertId : null;
@@ -85,7 +85,7 @@ async function openOrFocus(url) {
         try {
           await c.navigate(url);
           return;
-        } catch (e) {
+        } catch {
           /* not controlled by this worker: fall back to a message */
         }
       }

@@ -1,4 +1,4 @@
-import { deviceLabel, subscribeErrorText, vapidKeyBytes } from './push-keys';
+import { deviceLabel, subscribeErrorText, vapidKeyBytes, withTimeout } from './push-keys';
 
 // A real VAPID public key (npx web-push generate-vapid-keys), base64url.
 const KEY = 'BEl62iUYgUivxIkv69yViEuiBIa-Ib9-SkvMeAtA3LFgDzkrxZJjSgSnfckjBJuBkr3qBUYIHBQFLXYp5Nksh8U';
@@ -24,6 +24,17 @@ describe('push helpers', () => {
     [{ name: 'NotAllowedError', message: 'denied' }, /blocked for this site/],
     [{ name: 'AbortError', message: 'Registration failed - push service error' }, /push service could not be reached/],
     [{ name: 'InvalidStateError', message: 'x' }, /refused the subscription/],
+    [{ name: 'TimeoutError', message: 'the service worker did not start within 15 s' }, /^Subscribing timed out: the service worker/],
     [new Error('other'), /^other$/],
   ])('subscribeErrorText(%p)', (e, re) => expect(subscribeErrorText(e)).toMatch(re));
+
+  it('withTimeout: the value in time, a TimeoutError after, the rejection as is', async () => {
+    jest.useFakeTimers();
+    await expect(withTimeout(Promise.resolve(1), 10, 'x')).resolves.toBe(1);
+    await expect(withTimeout(Promise.reject(new Error('no')), 10, 'x')).rejects.toThrow('no');
+    const slow = withTimeout(new Promise(() => undefined), 10, 'too slow');
+    jest.advanceTimersByTime(10);
+    await expect(slow).rejects.toMatchObject({ name: 'TimeoutError', message: 'too slow' });
+    jest.useRealTimers();
+  });
 });

@@ -23,6 +23,18 @@ export function subscribeErrorText(e: unknown): string {
   const msg = (e as { message?: string } | null)?.message ?? String(e);
   if (name === 'NotAllowedError') return 'Notifications are blocked for this site: allow them in the browser’s site settings.';
   if (name === 'AbortError' || /push service/i.test(msg)) return `The browser's push service could not be reached (${msg}).`;
+  if (name === 'TimeoutError') return `Subscribing timed out: ${msg}.`;
   if (name === 'InvalidStateError') return 'The browser refused the subscription (an older one with another key exists); try again.';
   return msg || 'Subscribing failed';
+}
+
+/** `p`, or a rejection with `message` (name TimeoutError) after `ms`: browser push steps can hang without a push service. */
+export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(Object.assign(new Error(message), { name: 'TimeoutError' })), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e)),
+    );
+  });
 }

@@ -4,7 +4,10 @@ import { Router } from '@angular/router';
 import type { RiskLevel } from '@crowdsafe/contracts';
 import { AlertsApi, PushApi, toApiError } from '@crowdsafe/web-data-access';
 import { firstValueFrom } from 'rxjs';
-import { deviceLabel, subscribeErrorText, vapidKeyBytes } from './push-keys';
+import { deviceLabel, subscribeErrorText, vapidKeyBytes, withTimeout } from './push-keys';
+
+/** How long the browser's push service may take to create a subscription. */
+export const SUBSCRIBE_TIMEOUT_MS = 20_000;
 
 /** The service worker script (apps/web/public/push-sw.js), registered at the console's root scope. */
 export const PUSH_SW_URL = 'push-sw.js';
@@ -95,7 +98,11 @@ export class PushService {
         await sub.unsubscribe();
         sub = null;
       }
-      sub ??= await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+      sub ??= await withTimeout(
+        reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }),
+        SUBSCRIBE_TIMEOUT_MS,
+        `the browser's push service did not answer within ${SUBSCRIBE_TIMEOUT_MS / 1000} s (is it reachable from this computer?)`,
+      );
       const st = await firstValueFrom(this.api.subscribe(sub.toJSON(), minLevel, deviceLabel(this.nav?.userAgent ?? '')));
       this._minLevel.set(st.minLevel);
       this._state.set('subscribed');
@@ -130,7 +137,7 @@ export class PushService {
     if (existing?.active || existing?.installing || existing?.waiting) return existing;
     if (!create) return existing ?? null;
     await sw.register(new URL(PUSH_SW_URL, base).href, { scope: base.pathname });
-    return sw.ready;
+    return withTimeout(sw.ready, 15_000, 'the push service worker did not start within 15 s');
   }
 
   /** Snapshot requests and navigation hints from the worker. */
