@@ -87,6 +87,8 @@ await check('project-graph', 'npx', ['nx', 'show', 'projects']);
 await check('lint', 'npx', ['eslint', '.', '--cache', '--cache-location', 'tmp/.eslintcache']);
 await check('build', 'npm', ['run', '-s', 'build:server']);
 await check('typecheck-tests', 'npx', ['tsc', '-p', 'tsconfig.spec.json']);
+// The console's specs (jest transpiles them without type checks).
+await check('typecheck-web-tests', 'npx', ['tsc', '-p', 'tools/jest/tsconfig.web-spec.json']);
 await check('openapi', 'node', ['tools/openapi.mjs', '--check']);
 // Both jest tiers measure line coverage (V8); one summary line per area goes into the result (tools/coverage-summary.mjs).
 await jestTier('unit', coverageArgs('unit'));
