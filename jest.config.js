@@ -34,7 +34,8 @@ const web = {
   ...createCjsPreset({ tsconfig: '<rootDir>/tools/jest/tsconfig.web-spec.json' }),
   rootDir: __dirname,
   displayName: { name: 'unit', color: 'magenta' },
-  moduleNameMapper,
+  // ng2-charts imports lodash-es (ESM only): the CommonJS build of the same functions.
+  moduleNameMapper: { ...moduleNameMapper, '^lodash-es$': 'lodash' },
   roots: ['<rootDir>/apps/web', '<rootDir>/libs/web'],
   testMatch: ['**/*.spec.ts'],
   setupFilesAfterEnv: ['<rootDir>/tools/jest/web-test-setup.ts'],

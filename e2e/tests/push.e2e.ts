@@ -10,6 +10,9 @@ import { apiHeaders, screenshot, signIn } from '../support/console';
  * asserts the worker, the permission and the server key in both cases, and the registered recipient when the push
  * service answered (a test annotation says which case ran).
  */
+// The suite blocks service workers by default (playwright.config.ts); this spec is about one.
+test.use({ serviceWorkers: 'allow' });
+
 test('a push subscription made in Chromium', async ({ page, context, request }, testInfo) => {
   test.setTimeout(120_000);
   const errors: string[] = [];

@@ -22,8 +22,8 @@ export function subscribeErrorText(e: unknown): string {
   const name = (e as { name?: string } | null)?.name ?? '';
   const msg = (e as { message?: string } | null)?.message ?? String(e);
   if (name === 'NotAllowedError') return 'Notifications are blocked for this site: allow them in the browser’s site settings.';
-  if (name === 'AbortError' || /push service/i.test(msg)) return `The browser's push service could not be reached (${msg}).`;
   if (name === 'TimeoutError') return `Subscribing timed out: ${msg}.`;
+  if (name === 'AbortError' || /push service/i.test(msg)) return `The browser's push service could not be reached (${msg}).`;
   if (name === 'InvalidStateError') return 'The browser refused the subscription (an older one with another key exists); try again.';
   return msg || 'Subscribing failed';
 }

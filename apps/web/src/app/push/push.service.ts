@@ -69,12 +69,18 @@ export class PushService {
     }
     if (!this.key) return this._state.set('server-off');
     if (Notification.permission === 'denied') return this._state.set('denied');
-    const reg = await this.registration();
-    const sub = await reg?.pushManager.getSubscription();
-    if (!sub) return this._state.set('not-subscribed');
-    const st = await firstValueFrom(this.api.status(sub.endpoint));
-    this._minLevel.set(st.minLevel);
-    this._state.set(st.subscribed && st.active ? 'subscribed' : 'not-subscribed');
+    try {
+      const reg = await this.registration();
+      const sub = await reg?.pushManager.getSubscription();
+      if (!sub) return this._state.set('not-subscribed');
+      const st = await firstValueFrom(this.api.status(sub.endpoint));
+      this._minLevel.set(st.minLevel);
+      this._state.set(st.subscribed && st.active ? 'subscribed' : 'not-subscribed');
+    } catch (e) {
+      // Service workers disabled by policy, storage blocked, status call failed: say so, never throw.
+      this._error.set(e instanceof Error && e.name === 'ApiError' ? e.message : subscribeErrorText(e));
+      this._state.set('not-subscribed');
+    }
   }
 
   /** Asks for permission (must run in a click handler), subscribes and registers the subscription. */
