@@ -27,10 +27,24 @@ const common = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools', '<rootDir>/migrations'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/web/', '/libs/web/'],
 };
+// The console (apps/web, libs/web): Angular's TestBed in jsdom, zoneless like the app. Its project is also named
+// `unit`, so `--selectProjects unit` (the suite's unit tier) runs it with the server's unit specs.
+const { createCjsPreset } = require('jest-preset-angular/presets');
+const web = {
+  ...createCjsPreset({ tsconfig: '<rootDir>/tools/jest/tsconfig.web-spec.json' }),
+  rootDir: __dirname,
+  displayName: { name: 'unit', color: 'magenta' },
+  // ng2-charts imports lodash-es (ESM only): the CommonJS build of the same functions.
+  moduleNameMapper: { ...moduleNameMapper, '^lodash-es$': 'lodash' },
+  roots: ['<rootDir>/apps/web', '<rootDir>/libs/web'],
+  testMatch: ['**/*.spec.ts'],
+  setupFilesAfterEnv: ['<rootDir>/tools/jest/web-test-setup.ts'],
+};
 module.exports = {
   // Per-project testTimeout is ignored by jest; medium specs set jest.setTimeout, the medium tier passes --testTimeout.
   projects: [
     { ...common, displayName: 'unit', testMatch: ['**/*.spec.ts'] },
+    web,
     {
       ...common,
       displayName: 'medium',

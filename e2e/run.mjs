@@ -37,8 +37,16 @@ env.RATE_LIMIT_ENABLED ??= 'false';
 // Auth: a known initial admin for the browser suite (e2e/support/console.ts reads E2E_ADMIN_*).
 env.INITIAL_ADMIN_USERNAME ??= 'admin';
 env.INITIAL_ADMIN_PASSWORD ??= `e2e-harbour-${randomBytes(8).toString('hex')}`;
+// Web push (e2e/tests/push.e2e.ts): a fresh VAPID key pair, so the console can subscribe against this server.
+if (!env.VAPID_PUBLIC_KEY) {
+  const { default: webpush } = await import('web-push');
+  const keys = webpush.generateVAPIDKeys();
+  env.VAPID_PUBLIC_KEY = keys.publicKey;
+  env.VAPID_PRIVATE_KEY = keys.privateKey;
+  env.VAPID_SUBJECT = 'mailto:e2e@example.org';
+}
 // The suite's secrets-scan stage (tools/test-all.mjs) checks that none of these reach a log.
-writeFileSync(join(artifacts, 'secrets.json'), JSON.stringify({ SECRETS_KEY: env.SECRETS_KEY, INITIAL_ADMIN_PASSWORD: env.INITIAL_ADMIN_PASSWORD }));
+writeFileSync(join(artifacts, 'secrets.json'), JSON.stringify({ SECRETS_KEY: env.SECRETS_KEY, INITIAL_ADMIN_PASSWORD: env.INITIAL_ADMIN_PASSWORD, VAPID_PRIVATE_KEY: env.VAPID_PRIVATE_KEY }));
 delete env.DATABASE_URL;
 delete env.REDIS_URL;
 const log = createWriteStream(join(artifacts, 'api.log'));

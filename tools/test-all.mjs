@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { coverageArgs, summaryLines } from './coverage-summary.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -86,9 +87,13 @@ await check('project-graph', 'npx', ['nx', 'show', 'projects']);
 await check('lint', 'npx', ['eslint', '.', '--cache', '--cache-location', 'tmp/.eslintcache']);
 await check('build', 'npm', ['run', '-s', 'build:server']);
 await check('typecheck-tests', 'npx', ['tsc', '-p', 'tsconfig.spec.json']);
+// The console's specs (jest transpiles them without type checks).
+await check('typecheck-web-tests', 'npx', ['tsc', '-p', 'tools/jest/tsconfig.web-spec.json']);
 await check('openapi', 'node', ['tools/openapi.mjs', '--check']);
-await jestTier('unit', []);
-await jestTier('medium', ['--runInBand', '--testTimeout=120000']);
+// Both jest tiers measure line coverage (V8); one summary line per area goes into the result (tools/coverage-summary.mjs).
+await jestTier('unit', coverageArgs('unit'));
+await jestTier('medium', ['--runInBand', '--testTimeout=120000', ...coverageArgs('medium')]);
+if (!only || only.has('unit') || only.has('medium')) lines.push(...summaryLines());
 if (!only || only.has('e2e')) await check('build-web', 'npx', ['nx', 'run', 'web:build', '--skip-nx-cache']);
 await e2e();
 secretsScan();

@@ -31,6 +31,7 @@ export const routes: Routes = [
         loadComponent: () => import('./camera-view/camera-view.page').then((m) => m.CameraViewPage),
       },
       { path: 'recordings', title: 'Recordings · CrowdSafe', data: { title: 'Recordings' }, loadComponent: () => import('./recordings/recordings.page').then((m) => m.RecordingsPage) },
+      { path: 'alerts', data: { title: 'Incidents' }, loadChildren: () => import('./alerts/alerts.routes').then((m) => m.ALERTS_ROUTES) },
       { path: 'forbidden', title: 'Not allowed · CrowdSafe', loadComponent: () => import('./shell/forbidden.page').then((m) => m.ForbiddenPage) },
 
       // ---- E2's pages (keep the `data` roles: the nav and roleGuard read them) ----

@@ -63,7 +63,21 @@ export { AuthService } from './lib/auth/auth.service';
 export { authInterceptor } from './lib/auth/auth.interceptor';
 export { ROUTE_ROLES, authGuard, guestGuard, roleGuard, signedInGuard } from './lib/auth/auth.guards';
 export { AUTH_PATHS, type AuthProviders, type SessionStatus, type SessionUser, type TokenResponse } from './lib/auth/auth.models';
-export { ALERTS_KEPT, AlertsStore, levelRank, type ReceivedAlertEvent } from './lib/live/alerts.store';
+export { ALERTS_KEPT, ALERT_EVENTS_KEPT, AlertsStore, levelRank, type ReceivedAlertEvent } from './lib/live/alerts.store';
 
 // Recordings (issue 14): clips, on-demand recording, media tickets.
 export { RecordingsApi, type Recording, type RecordingStorage, type RecordingTicket, type RecordingsQuery } from './lib/api/recordings.api';
+
+// Stored settings the console acts on (site name, time zone, theme, alarm sound, camera defaults).
+export {
+  DEFAULT_CONSOLE_SETTINGS,
+  parseConsoleSettings,
+  timeZoneChoices,
+  type ConsoleSettings,
+  type SoundSetting,
+  type ThemeSetting,
+} from './lib/settings/console-settings';
+export { ConsoleSettingsStore, SETTINGS_POLL_MS } from './lib/settings/console-settings.store';
+
+// Web push: VAPID key + self-service subscription of this browser.
+export { PushApi, type PushSubscriptionState } from './lib/api/push.api';

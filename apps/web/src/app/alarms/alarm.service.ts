@@ -1,13 +1,13 @@
 import { DOCUMENT } from '@angular/common';
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import type { RiskLevel } from '@crowdsafe/contracts';
-import { AlertsStore } from '@crowdsafe/web-data-access';
+import { AlertsStore, ConsoleSettingsStore } from '@crowdsafe/web-data-access';
 import { CameraDirectory } from '../live/camera-directory.service';
 
-/** Snooze choices, minutes. */
+/** Snooze choices, minutes (the `alerts.sound.snoozeMinutes` setting is the default one). */
 export const SNOOZE_MINUTES = [5, 10, 15] as const;
-/** CRITICAL repeats this often until acknowledged. */
-export const CRITICAL_REPEAT_MS = 8_000;
+/** How often the repeat of an unacknowledged CRITICAL alarm is checked (its period is `alerts.sound.repeatCriticalS`). */
+export const REPEAT_CHECK_MS = 1_000;
 
 const KEY_VOLUME = 'cs.alarm.volume';
 const KEY_SNOOZE = 'cs.alarm.snoozedUntil';
@@ -34,27 +34,39 @@ export type AudioState = 'locked' | 'ready' | 'playing';
  * Alarm sounds generated with WebAudio (no audio files, no CDN). Browsers only allow sound after a user gesture:
  * until the first click/key press the state is `locked` and the UI says "Click to enable sound"; a tone that was due
  * meanwhile is remembered (`missedTone`). A new or escalated alert plays its level's tone once; an unacknowledged
- * CRITICAL alert repeats every CRITICAL_REPEAT_MS until acknowledged or snoozed (5–15 min). Volume and snooze are
- * remembered in localStorage.
+ * CRITICAL alert repeats until acknowledged or snoozed.
+ *
+ * The site's `alerts.sound` setting drives it, hot: `enabled` (off = no automatic tones; "test sound" still plays),
+ * `volume` (the default; a volume chosen on this browser's slider overrides it, remembered in localStorage),
+ * `snoozeMinutes` (the default snooze) and `repeatCriticalS` (the CRITICAL repeat period, 0 = once).
  */
 @Injectable({ providedIn: 'root' })
 export class AlarmService {
   private readonly doc = inject(DOCUMENT);
   private readonly store = inject(AlertsStore);
   private readonly directory = inject(CameraDirectory);
+  private readonly settings = inject(ConsoleSettingsStore);
 
   private ctx: AudioContext | null = null;
   private readonly _audioState = signal<AudioState>('locked');
-  private readonly _volume = signal(readNumber(KEY_VOLUME, 0.7, 0, 1));
+  /** This browser's volume; null = the site's `alerts.sound.volume`. */
+  private readonly _localVolume = signal<number | null>(readVolume());
   private readonly _snoozedUntil = signal<number | null>(readSnooze());
   private readonly _tones = signal(0);
   private readonly _lastTone = signal<{ level: RiskLevel; at: number } | null>(null);
   private readonly _missedTone = signal<RiskLevel | null>(null);
   private readonly now = signal(Date.now());
   private started = false;
+  /** When the last CRITICAL tone was due (played or missed): the repeat counts from it. */
+  private lastCriticalAt = 0;
 
   readonly audioState = this._audioState.asReadonly();
-  readonly volume = this._volume.asReadonly();
+  readonly volume = computed(() => this._localVolume() ?? this.settings.sound().volume);
+  readonly localVolume = this._localVolume.asReadonly();
+  /** `alerts.sound.enabled`: automatic alarm tones on. */
+  readonly enabled = computed(() => this.settings.sound().enabled);
+  readonly defaultSnoozeMinutes = computed(() => this.settings.sound().snoozeMinutes);
+  readonly repeatCriticalS = computed(() => this.settings.sound().repeatCriticalS);
   readonly snoozedUntil = computed(() => {
     const until = this._snoozedUntil();
     return until !== null && until > this.now() ? until : null;
@@ -77,12 +89,9 @@ export class AlarmService {
     const sub = this.store.events$.subscribe(({ event }) => {
       this.directory.ensureKnown(event.alert.cameraId);
       const level = event.currentLevel ?? event.alert.level;
-      if ((event.type === 'opened' || event.type === 'escalated') && event.alert.status === 'open') this.play(level);
+      if ((event.type === 'opened' || event.type === 'escalated') && event.alert.status === 'open') this.alarm(level);
     });
-    const repeat = setInterval(() => {
-      this.now.set(Date.now());
-      if (this.store.unacknowledged().some((a) => a.level === 'CRITICAL')) this.play('CRITICAL', true);
-    }, CRITICAL_REPEAT_MS);
+    const repeat = setInterval(() => this.checkRepeat(), REPEAT_CHECK_MS);
     const clock = setInterval(() => this.now.set(Date.now()), 5_000);
 
     destroyRef.onDestroy(() => {
@@ -113,13 +122,36 @@ export class AlarmService {
     }
   }
 
+  /** This browser's volume (overrides the site's). */
   setVolume(v: number): void {
-    const vol = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0.7));
-    this._volume.set(vol);
+    const vol = Math.min(1, Math.max(0, Number.isFinite(v) ? v : this.settings.sound().volume));
+    this._localVolume.set(vol);
     write(KEY_VOLUME, String(vol));
   }
 
-  snooze(minutes: number): void {
+  /** Back to the site's `alerts.sound.volume`. */
+  useSiteVolume(): void {
+    this._localVolume.set(null);
+    write(KEY_VOLUME, null);
+  }
+
+  /** An automatic alarm (alert opened/escalated, CRITICAL repeat): silent while `alerts.sound.enabled` is off. */
+  alarm(level: RiskLevel, repeat = false): void {
+    if (level === 'CRITICAL') this.lastCriticalAt = Date.now();
+    if (!this.enabled()) return;
+    this.play(level, repeat);
+  }
+
+  /** Repeats the CRITICAL tone every `repeatCriticalS` while a CRITICAL alert is unacknowledged (0 = never). */
+  checkRepeat(now = Date.now()): void {
+    this.now.set(now);
+    const periodS = this.repeatCriticalS();
+    if (periodS <= 0 || !this.store.unacknowledged().some((a) => a.level === 'CRITICAL')) return;
+    if (now - this.lastCriticalAt >= periodS * 1000) this.alarm('CRITICAL', true);
+  }
+
+  /** Silences the alarm for `minutes` (default: the site's `alerts.sound.snoozeMinutes`), 5-15. */
+  snooze(minutes: number = this.defaultSnoozeMinutes()): void {
     const m = Math.min(15, Math.max(5, Math.round(minutes)));
     const until = Date.now() + m * 60_000;
     this.now.set(Date.now());
@@ -148,7 +180,7 @@ export class AlarmService {
     this._missedTone.set(null);
     const gain = ctx.createGain();
     gain.connect(ctx.destination);
-    const volume = this._volume();
+    const volume = this.volume();
     let t = ctx.currentTime + 0.02;
     for (let i = 0; i < spec.beeps; i++) {
       const osc = ctx.createOscillator();
@@ -188,6 +220,14 @@ function readNumber(key: string, dflt: number, min: number, max: number): number
     return localStorage.getItem(key) !== null && Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : dflt;
   } catch {
     return dflt;
+  }
+}
+
+function readVolume(): number | null {
+  try {
+    return localStorage.getItem(KEY_VOLUME) === null ? null : readNumber(KEY_VOLUME, 0.8, 0, 1);
+  } catch {
+    return null;
   }
 }
 

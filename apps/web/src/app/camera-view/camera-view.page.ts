@@ -13,6 +13,7 @@ import {
   formatNumber,
 } from '@crowdsafe/web-ui';
 import { STALE_AFTER_MS } from '../dashboard/camera-tile.component';
+import { timeToCritical } from '../dashboard/early-warning';
 import { CameraDirectory } from '../live/camera-directory.service';
 import { LiveHlsPlayerComponent } from '../recordings/live-hls-player.component';
 import { RecordButtonsComponent } from '../recordings/record-buttons.component';
@@ -68,6 +69,7 @@ export class CameraViewPage {
   protected readonly name = computed(() => this.detail()?.name ?? this.camera()?.name ?? 'Camera');
   protected readonly metrics = computed(() => this.live.metrics()[this.id()]);
   protected readonly ev = computed(() => this.metrics()?.event ?? null);
+  protected readonly earlyWarning = computed(() => timeToCritical(this.ev()?.risk));
   protected readonly liveFrame = computed(() => this.live.frames()[this.id()]);
   protected readonly frame = computed(() => (this.paused() ? this.heldFrame() : this.liveFrame()));
   protected readonly ageMs = computed(() => {

@@ -1,7 +1,7 @@
 import { DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal, untracked } from '@angular/core';
 import { Router } from '@angular/router';
-import { type CameraDetail, CamerasApi, LiveSocket, type SourceTestResult, toApiError } from '@crowdsafe/web-data-access';
+import { type CameraDetail, CamerasApi, ConsoleSettingsStore, LiveSocket, type SourceTestResult, toApiError } from '@crowdsafe/web-data-access';
 import { LiveFrameCanvasComponent, ModalComponent, StatusDotComponent, formatAge } from '@crowdsafe/web-ui';
 import { CalibrationEditorComponent } from './calibration-editor.component';
 import { CalibrationIo, calibrationErrors } from './calibration-io';
@@ -91,8 +91,22 @@ export class CameraWizardPage {
   protected readonly kind = computed(() => sourceKind(this.form.sourceType()));
 
   private releases: (() => void)[] = [];
+  private readonly consoleSettings = inject(ConsoleSettingsStore);
 
   constructor() {
+    // The site's proposals for a new camera (`system.defaultTargetFps`, `system.defaultResolution`), hot: they
+    // follow a change in Settings until the operator edits the field.
+    let applied = { fps: this.form.targetFps(), width: this.form.width(), height: this.form.height() };
+    effect(() => {
+      const { defaultTargetFps, defaultResolution } = this.consoleSettings.settings();
+      untracked(() => {
+        const f = this.form;
+        if (f.targetFps() === applied.fps) f.targetFps.set(defaultTargetFps);
+        if (f.width() === applied.width) f.width.set(defaultResolution.width);
+        if (f.height() === applied.height) f.height.set(defaultResolution.height);
+        applied = { fps: defaultTargetFps, width: defaultResolution.width, height: defaultResolution.height };
+      });
+    });
     const tick = setInterval(() => this.now.set(Date.now()), 500);
     const destroy = inject(DestroyRef);
     destroy.onDestroy(() => {

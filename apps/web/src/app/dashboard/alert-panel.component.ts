@@ -1,5 +1,6 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, type ElementRef, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
+import { RouterLink } from '@angular/router';
 import { RISK_LEVELS, type RiskLevel } from '@crowdsafe/contracts';
 import { AlertsStore, AuthService, levelRank, toApiError } from '@crowdsafe/web-data-access';
 import { RiskBadgeComponent } from '@crowdsafe/web-ui';
@@ -8,7 +9,7 @@ import { CameraDirectory } from '../live/camera-directory.service';
 /** Live alert feed: minimum-severity filter, active-only toggle, acknowledge, auto-scroll to the newest, count badge. */
 @Component({
   selector: 'cs-alert-panel',
-  imports: [DatePipe, RiskBadgeComponent],
+  imports: [DatePipe, RiskBadgeComponent, RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './alert-panel.component.html',
   styles: `

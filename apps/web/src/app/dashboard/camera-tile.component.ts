@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import { timeToCritical } from './early-warning';
 import type { RiskLevel } from '@crowdsafe/contracts';
 import type { Camera, LiveFrame, LiveMetrics } from '@crowdsafe/web-data-access';
 import {
@@ -62,6 +63,8 @@ export class CameraTileComponent {
   protected readonly density = computed(() => this.metrics()?.event.analytics?.density ?? null);
   protected readonly densityCls = computed(() => densityClass(this.density()));
   protected readonly risk = computed(() => this.metrics()?.event.risk ?? null);
+  /** `risk.earlyWarningInS` as "CRITICAL in ~45 s" (hidden once CRITICAL or without a warning). */
+  protected readonly earlyWarning = computed(() => (this.stale() ? null : timeToCritical(this.risk())));
   protected readonly ageText = computed(() => {
     const a = this.ageMs();
     if (a === null) return 'waiting for data';

@@ -3,6 +3,7 @@ import { type Camera, CamerasApi, type LiveMetrics, MetricsApi } from '@crowdsaf
 import { CountTileComponent, RiskBadgeComponent, densityClass, formatNumber } from '@crowdsafe/web-ui';
 import type { Subscription } from 'rxjs';
 import { STALE_AFTER_MS } from './camera-tile.component';
+import { forecastBand, forecastText, timeToCritical } from './early-warning';
 import { type TrendPoint, TrendChartComponent } from './trend-chart.component';
 
 /** Trend window. */
@@ -66,6 +67,14 @@ export class MetricsSidebarComponent {
     return cap && cap > 0 && typeof n === 'number' ? Math.round((n / cap) * 100) : null;
   });
 
+  /** `risk.earlyWarningInS`: time until the density trend drives the score to CRITICAL. */
+  protected readonly earlyWarning = computed(() => timeToCritical(this.risk()));
+  /** The 2-5 min density forecast with its 95 % interval, drawn after the density trend. */
+  protected readonly densityForecast = computed(() => {
+    const ev = this.ev();
+    return ev ? forecastBand(ev.risk, Date.parse(ev.time), ev.analytics?.density) : [];
+  });
+  protected readonly densityForecastText = computed(() => forecastText(this.densityForecast()));
   protected readonly countTrend = computed(() => this.series('count'));
   protected readonly densityTrend = computed(() => this.series('density'));
   protected readonly riskTrend = computed(() => this.series('risk'));

@@ -5,15 +5,18 @@ import {
   type AlertRecipientInput,
   type Camera,
   CamerasApi,
+  ConsoleSettingsStore,
   type RecipientChannel,
   SettingsApi,
   type SettingsCategory,
+  timeZoneChoices,
   toApiError,
 } from '@crowdsafe/web-data-access';
 import { ModalComponent, ToastService, ToastsComponent } from '@crowdsafe/web-ui';
 import { concat, last, tap } from 'rxjs';
 import { injectAccess } from '../cameras/access';
 import { AlertPolicySettingsComponent } from './alert-policy.component';
+import { PushCardComponent } from '../push/push-card.component';
 import { RiskSettingsComponent } from './risk-settings.component';
 
 type Tab = 'general' | 'alerts' | 'policy' | 'sound' | 'risk' | 'system';
@@ -33,14 +36,9 @@ const CHANNELS: { id: RecipientChannel; label: string; placeholder: string }[] =
 ];
 const LEVELS = ['CAUTION', 'WARNING', 'CRITICAL'];
 
-function timeZones(): string[] {
-  const intl = Intl as unknown as { supportedValuesOf?: (k: string) => string[] };
-  return intl.supportedValuesOf?.('timeZone') ?? ['UTC'];
-}
-
 @Component({
   selector: 'cs-settings-page',
-  imports: [FormsModule, ModalComponent, ToastsComponent, RiskSettingsComponent, AlertPolicySettingsComponent],
+  imports: [FormsModule, ModalComponent, ToastsComponent, RiskSettingsComponent, AlertPolicySettingsComponent, PushCardComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './settings.page.html',
 })
@@ -48,6 +46,7 @@ export class SettingsPage {
   private readonly api = inject(SettingsApi);
   private readonly camerasApi = inject(CamerasApi);
   private readonly toasts = inject(ToastService);
+  private readonly consoleSettings = inject(ConsoleSettingsStore);
   protected readonly access = injectAccess();
 
   protected readonly tab = signal<Tab>('general');
@@ -59,7 +58,8 @@ export class SettingsPage {
     { id: 'risk', label: 'Risk' },
     ...(this.access.isAdmin() ? [{ id: 'system' as Tab, label: 'System' }] : []),
   ]);
-  protected readonly zones = timeZones();
+  /** The browser's IANA zones (Intl.supportedValuesOf), with UTC and the stored value always present. */
+  protected readonly zones = computed(() => timeZoneChoices(this.timeZone()));
   protected readonly channels = CHANNELS;
   protected readonly levels = LEVELS;
 
@@ -152,7 +152,13 @@ export class SettingsPage {
     this.saving.set(true);
     concat(
       ...changed.map(([k, v]) =>
-        this.api.put(category, k, v).pipe(tap(() => (this.original = { ...this.original, [category]: { ...(this.original[category] ?? {}), [k]: v } }))),
+        this.api.put(category, k, v).pipe(
+          tap(() => {
+            this.original = { ...this.original, [category]: { ...(this.original[category] ?? {}), [k]: v } };
+            // Hot: the header, theme, alarm and wizard follow at once.
+            this.consoleSettings.applySaved(category, k, v);
+          }),
+        ),
       ),
     )
       .pipe(last())

@@ -6,6 +6,7 @@ import { AlertDeliveryRecorder } from './alert-delivery-recorder';
 import { AlertRecipientsController } from './alert-recipients.controller';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
+import { PushSubscriptionsController } from './push-subscriptions.controller';
 
 /**
  * Alerts in the product: the AlertEventSink every camera runtime reports to (AlertsService), acknowledge/resolve
@@ -16,7 +17,7 @@ import { AlertsService } from './alerts.service';
 @Global()
 @Module({
   imports: [CamerasModule],
-  controllers: [AlertsController, AlertRecipientsController],
+  controllers: [AlertsController, AlertRecipientsController, PushSubscriptionsController],
   providers: [
     AlertsService,
     AlertCommandsService,

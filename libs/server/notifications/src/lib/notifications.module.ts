@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { AlertNotifier, DeliveryOutcomeSink } from '@crowdsafe/server-core';
 import { SystemLogRepository } from '@crowdsafe/server-database';
 import { NotificationService } from './notification.service';
+import { PushKeyController } from './push-key.controller';
 
 /** Starts the delivery queue (and its BullMQ worker) once the app is up, closes it on shutdown. */
 class NotificationsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -33,6 +34,7 @@ class NotificationsLifecycle implements OnApplicationBootstrap, BeforeApplicatio
  */
 @Global()
 @Module({
+  controllers: [PushKeyController],
   providers: [
     {
       provide: NotificationService,

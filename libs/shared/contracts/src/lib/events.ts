@@ -85,8 +85,11 @@ export interface LiveRisk {
   reason?: string;
   /** Points each term contributed (weighted terms only). */
   components: Array<{ term: string; points: number }>;
-  /** Forecast mean density, people/m², 120 s and 300 s ahead (absent until enough history). */
-  forecast?: { in120s: number; in300s: number };
+  /**
+   * Forecast mean density, people/m², 120 s and 300 s ahead (absent until enough history), with its 95 % prediction
+   * interval `[lower, upper]` per horizon (absent from producers that predate it).
+   */
+  forecast?: { in120s: number; in300s: number; interval120s?: [number, number]; interval300s?: [number, number] };
   /** Seconds until the density trend drives the score to CRITICAL (absent when not within 120 s). */
   earlyWarningInS?: number;
 }

@@ -116,7 +116,7 @@ export class CameraRisk {
       partial: r.partial,
       ...(r.reason ? { reason: r.reason } : {}),
       components: r.components.filter((c) => c.weight > 0).map((c) => ({ term: c.term, points: round(c.points, 2) })),
-      ...(f && f.points.length === 2 ? { forecast: { in120s: round(Math.min(MAX_PHYSICAL_DENSITY, f.points[0]?.density ?? 0), 3), in300s: round(Math.min(MAX_PHYSICAL_DENSITY, f.points[1]?.density ?? 0), 3) } } : {}),
+      ...(f && f.points.length === 2 ? { forecast: liveForecast(f.points) } : {}),
       ...(ew ? { earlyWarningInS: round(ew.inS, 1) } : {}),
     };
     return {
@@ -133,4 +133,16 @@ export class CameraRisk {
       },
     };
   }
+}
+
+/** The event's forecast: mean and 95 % interval per horizon (120 s, 300 s), capped at what a crowd can reach. */
+function liveForecast(points: readonly { density: number; lower: number; upper: number }[]): NonNullable<LiveRisk['forecast']> {
+  const cap = (v: number | undefined) => round(Math.min(MAX_PHYSICAL_DENSITY, Math.max(0, v ?? 0)), 3);
+  const [a, b] = points;
+  return {
+    in120s: cap(a?.density),
+    in300s: cap(b?.density),
+    interval120s: [cap(a?.lower), cap(a?.upper)],
+    interval300s: [cap(b?.lower), cap(b?.upper)],
+  };
 }

@@ -735,7 +735,10 @@ describe('CameraRuntime risk per second', () => {
     expect(last.risk).toMatchObject({ score: row.riskScore, level: row.riskLevel, partial: expect.any(Boolean) });
     expect(last.risk?.components.map((c) => c.term)).toEqual(['density', 'surge', 'velocity']);
     expect(last.risk?.components.reduce((a, c) => a + c.points, 0)).toBeCloseTo(row.riskScore as number, 1);
-    expect(last.risk?.forecast).toEqual({ in120s: expect.any(Number), in300s: expect.any(Number) });
+    expect(last.risk?.forecast).toEqual({ in120s: expect.any(Number), in300s: expect.any(Number), interval120s: [expect.any(Number), expect.any(Number)], interval300s: [expect.any(Number), expect.any(Number)] });
+    const [lo, hi] = last.risk?.forecast?.interval300s ?? [NaN, NaN];
+    expect(lo).toBeLessThanOrEqual(last.risk?.forecast?.in300s ?? NaN);
+    expect(hi).toBeGreaterThanOrEqual(last.risk?.forecast?.in300s ?? NaN);
     // A steep synthetic build-up extrapolates beyond what a crowd can reach: forecasts are capped at 10 p/m².
     expect(last.risk?.forecast?.in300s).toBeLessThanOrEqual(10);
     expect(last.risk?.forecast?.in300s).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { Injectable, inject } from '@angular/core';
 import type { AlertStatus, AlertView, RiskLevel } from '@crowdsafe/contracts';
 import { type Observable, map } from 'rxjs';
-import { Api, type AlertCondition, type AlertDto, acknowledgeAlert, listAlerts, resolveAlert } from '../../generated';
+import { Api, type AlertCondition, type AlertDto, acknowledgeAlert, getAlert, getAlertSnapshot, listAlerts, resolveAlert } from '../../generated';
 
 export interface AlertsQuery {
   cameraId?: string;
@@ -45,6 +45,19 @@ export class AlertsApi {
         offset: query.offset,
       })
       .pipe(map((page) => page.items.map(toAlertView)));
+  }
+
+  /** One alert (404 `ApiError` when unknown). */
+  get(id: string): Observable<AlertView> {
+    return this.api.invoke(getAlert, { id }).pipe(map(toAlertView));
+  }
+
+  /**
+   * The annotated JPEG of the triggering frame as a Blob, fetched through HttpClient so the auth interceptor adds
+   * the Bearer token (an <img src> could not); show it with URL.createObjectURL and revoke it when done. 404 = none.
+   */
+  snapshot(id: string): Observable<Blob> {
+    return this.api.invoke(getAlertSnapshot, { id });
   }
 
   acknowledge(id: string, notes?: string): Observable<AlertView> {

@@ -8,6 +8,8 @@ import { LiveSocket } from './live-socket.service';
 
 /** Most alerts kept in memory (newest first); older ones are in the alerts history page. */
 export const ALERTS_KEPT = 200;
+/** Most live events kept for the alert detail timelines (oldest dropped first). */
+export const ALERT_EVENTS_KEPT = 500;
 
 export interface ReceivedAlertEvent {
   event: AlertLiveEvent;
@@ -32,12 +34,15 @@ export class AlertsStore {
   private readonly _loadError = signal<string | null>(null);
   private readonly _lastEvent = signal<ReceivedAlertEvent | null>(null);
   private readonly eventSubject = new Subject<ReceivedAlertEvent>();
+  private readonly _recentEvents = signal<readonly AlertLiveEvent[]>([]);
   private readonly started = signal(false);
 
   /** Newest first. */
   readonly alerts = this._alerts.asReadonly();
   readonly loadError = this._loadError.asReadonly();
   readonly lastEvent = this._lastEvent.asReadonly();
+  /** The live events received since the page loaded (bounded), oldest first: the alert detail timelines. */
+  readonly recentEvents = this._recentEvents.asReadonly();
   /** Every live alert event as it arrives (the alarm uses it to decide when to sound). */
   readonly events$: Observable<ReceivedAlertEvent> = this.eventSubject.asObservable();
 
@@ -98,6 +103,20 @@ export class AlertsStore {
     return this.api.acknowledge(id, notes).pipe(tap((a) => this.upsert(a)));
   }
 
+  /** REST resolve with notes; the returned alert (and the broadcast event) update the list. */
+  resolve(id: string, notes?: string): Observable<AlertView> {
+    return this.api.resolve(id, notes).pipe(tap((a) => this.upsert(a)));
+  }
+
+  /** A copy fetched elsewhere (the detail page) replaces an older one in the list. */
+  remember(alert: AlertView): void {
+    if (this._alerts().some((a) => a.id === alert.id)) this.upsert(alert);
+  }
+
+  eventsOf(alertId: string): AlertLiveEvent[] {
+    return this._recentEvents().filter((e) => e.alert.id === alertId);
+  }
+
   cameraAlerts(cameraId: string): AlertView[] {
     return this._alerts().filter((a) => a.cameraId === cameraId);
   }
@@ -105,6 +124,7 @@ export class AlertsStore {
   private onEvent(event: AlertLiveEvent): void {
     const received: ReceivedAlertEvent = { event, receivedAt: Date.now() };
     this.upsert(event.alert);
+    this._recentEvents.update((list) => (list.length >= ALERT_EVENTS_KEPT ? [...list.slice(list.length - ALERT_EVENTS_KEPT + 1), event] : [...list, event]));
     this._lastEvent.set(received);
     this.eventSubject.next(received);
   }
