@@ -10,7 +10,7 @@ import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database'
 import { MetricsWriter } from '@crowdsafe/server-metrics';
 import { SettingsService } from '@crowdsafe/server-settings';
 import type { Subscription } from 'rxjs';
-import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
+import { DetectionSettingsError, parseDetectionSettings, PassBudgetAllocator, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
 import type { CameraAnalyticsInput } from './camera-analytics';
 import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
@@ -88,6 +88,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   /** Settings API: live alert cooldown / all-clear delay for every running camera's AlertEngine. */
   private alertTimingSubscription?: Subscription;
 
+  /** Model passes per second shared by this process's cameras (DETECT_PASS_BUDGET), max-min fair. */
+  private readonly passBudget: PassBudgetAllocator;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cameras: CameraRepository,
@@ -102,6 +105,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
+    this.passBudget = new PassBudgetAllocator({ totalPerSecond: config.inference.passBudget ?? 0 });
   }
 
   /** Live frame encodes so far (one per frame sent to live viewers of either transport): monitoring, tests, bench. */
@@ -176,6 +180,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         sourceIsLive: true,
         liveFps: camera.targetFps || cfg.defaultFps,
         ...detection,
+        scheduling: { refreshS: this.config.inference.sliceRefreshS ?? 1, allocator: this.passBudget },
         analytics: analyticsInputOf(camera),
         ...riskOptionsOf(camera, this.settings),
         ...(this.density ? { density: { intervalMs: this.config.dense.intervalMs } } : {}),
