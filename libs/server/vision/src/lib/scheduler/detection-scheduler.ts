@@ -65,9 +65,9 @@ const WINDOW = 50;
  * - Every frame gets the global pass (tracking stays smooth at the camera's frame rate).
  * - Slices come from planSlices(person-size map): only where people are too small for the global pass, sized so
  *   they become detectable; the map learns online from every frame's detections (observe()).
- * - Slices are run in rotation, a fractional number per frame (a credit accumulator), so that each is re-examined
- *   at least every `refreshS` when the budget allows. When the budget is short the refresh period stretches (never
- *   the frame rate) and `status().reason` says so.
+ * - Slices are run in rotation, a fractional number per frame (a credit accumulator), using the camera's granted
+ *   budget (so each is re-examined as often as the budget allows, and at least every `refreshS` when it allows that).
+ *   When the budget is short the refresh period stretches (never the frame rate) and `status().reason` says so.
  * - Until the map is learnt (empty scene, start-up) the whole frame is sliced at the budget (mode 'fallback').
  */
 export class DetectionScheduler {
@@ -111,14 +111,20 @@ export class DetectionScheduler {
     if (passesPerSecond > 0 && Number.isFinite(passesPerSecond)) this.budget = passesPerSecond;
   }
 
-  /** Passes per second this camera wants: fps global passes + every planned slice once per refresh period. */
+  /**
+   * Passes per second this camera could use: fps global passes + every planned slice on every frame (the allocator
+   * caps it at maxRatio x fps and shares the total).
+   */
   wantedPerSecond(): number {
-    return this.fps + this.plan.slices.length / this.targetRefreshS;
+    return this.fps * (1 + this.plan.slices.length);
   }
 
-  /** Slice passes per second actually available (budget minus the global passes, capped at what the plan wants). */
+  /**
+   * Slice passes per second: the whole granted budget beyond the global passes (a slice refreshed more often than
+   * refreshS leaves a far person less time to move between examinations), at most every slice on every frame.
+   */
   private sliceRate(): number {
-    return Math.max(0, Math.min(this.plan.slices.length / this.targetRefreshS, this.budget - this.fps));
+    return Math.max(0, Math.min(this.plan.slices.length * this.fps, this.budget - this.fps));
   }
 
   /**
@@ -159,10 +165,13 @@ export class DetectionScheduler {
     this.map?.add(detections);
   }
 
-  /** Achieved refresh period in frames (rounded up; 0 when nothing is sliced). */
+  /**
+   * Frames a slice-found person may be carried since last seen: the refresh period (target or achieved, the longer)
+   * plus one frame, so that a single missed examination does not drop them; 0 when nothing is sliced.
+   */
   private holdFrames(): number {
     const r = this.achievedRefreshS();
-    return r === 0 ? 0 : Math.max(1, Math.ceil(r * this.fps - 1e-9));
+    return r === 0 ? 0 : Math.ceil(Math.max(r, this.targetRefreshS) * this.fps - 1e-9) + 1;
   }
 
   private achievedRefreshS(): number {
@@ -219,4 +228,15 @@ function sameRegions(a: readonly TileRegion[], b: readonly TileRegion[]): boolea
 
 function round2(v: number): number {
   return Math.round(v * 100) / 100;
+}
+
+/**
+ * The scheduler's plan for a still image (`crowdsafe count`): the person-size map learnt from the image's own global
+ * pass, then every planned slice at once (there is no next frame to rotate to). Not enough people for a map = the
+ * whole image sliced (fallback), as a live camera would.
+ */
+export function planStillImage(globalDetections: readonly Detection[], width: number, height: number, opts: { inputSize?: number; planner?: DetectionSchedulerOptions['planner']; sizeMap?: DetectionSchedulerOptions['sizeMap'] } = {}): SlicePlan {
+  const map = new PersonSizeMap({ minSamples: 5, ...opts.sizeMap, frameWidth: width, frameHeight: height });
+  map.add(globalDetections);
+  return planSlices(map, { inputSize: opts.inputSize ?? 640, ...opts.planner });
 }

@@ -99,6 +99,8 @@ export class PersonSizeMap {
     for (const d of detections) {
       const h = d.box.y2 - d.box.y1;
       if (!(d.score >= this.minScore) || !(h > 1) || !Number.isFinite(h) || h > this.frameHeight) continue;
+      // A box cut by the top or bottom edge of the frame is a partly visible person: its height is not theirs.
+      if (d.box.y1 <= 1 || d.box.y2 >= this.frameHeight - 1) continue;
       const fx = clamp((d.box.x1 + d.box.x2) / 2, 0, this.frameWidth - 1e-6);
       const fy = clamp(d.box.y2, 0, this.frameHeight - 1e-6);
       // Decay everything by one sample's worth, then add the new one.

@@ -92,7 +92,8 @@ describe('planSlices', () => {
       expect(s.y + s.height).toBeLessThanOrEqual(maxBottom);
     }
     // Every row whose people are too small for the global pass is inside some slice, across the whole width.
-    const rows = p.smallRows!;
+    const rows = p.smallRows ?? { from: 0, to: 0 };
+    expect(p.smallRows).not.toBeNull();
     for (let y = rows.from; y < rows.to; y += 8) {
       for (let x = 0; x < W; x += 16) expect(p.slices.some((s) => x >= s.x && x < s.x + s.width && y >= s.y && y < s.y + s.height)).toBe(true);
     }

@@ -6,10 +6,11 @@ export interface SlicePlannerOptions {
   inputSize: number;
   /**
    * People whose expected height in the global pass (frame letterboxed into the input) is at least this many input
-   * pixels are left to the global pass: their rows are never sliced (default 40).
+   * pixels are left to the global pass: their rows are never sliced (default 64: on the crowded hall sample YOLO11n's
+   * global pass still misses a large share of people 35-60 input pixels tall that 1:1 slices find).
    */
   globalMinPx?: number;
-  /** Slices are sized so that the smallest expected person in them is about this many input pixels tall (default 48). */
+  /** Slices are sized so that the smallest expected person in them is about this many input pixels tall (default 64). */
   targetPx?: number;
   /** Smallest slice side, source pixels (default inputSize / 2: at most 2x upscaling, beyond which YOLO gains little). */
   minSlice?: number;
@@ -52,8 +53,8 @@ export function planSlices(map: PersonSizeMap, opts: SlicePlannerOptions): Slice
     return { slices: planTiles(W, H, { tileWidth: input, tileHeight: input, overlap, includeGlobal: false }).filter((r) => r.width < W || r.height < H), mode: 'fallback', smallRows: null };
   }
   const globalScale = Math.min(input / W, input / H);
-  const globalMin = opts.globalMinPx ?? 40;
-  const target = opts.targetPx ?? 48;
+  const globalMin = opts.globalMinPx ?? 64;
+  const target = opts.targetPx ?? 64;
   const minSlice = Math.max(16, Math.round(opts.minSlice ?? input / 2));
   const maxSlice = Math.max(minSlice, Math.round(opts.maxSlice ?? input * 2));
   const heightAtRow = (y: number): number => map.minHeightOnRow(y) ?? H;
@@ -76,12 +77,18 @@ export function planSlices(map: PersonSizeMap, opts: SlicePlannerOptions): Slice
   const maxSide = Math.min(W, H);
   // Top of the first slice row: the head of the first small person (feet at rowFrom, height h above it).
   let top = Math.max(0, Math.floor(rowFrom - heightAtRow(rowFrom)));
+  let prevY = -1;
   for (let guard = 0; guard < 64; guard++) {
-    // The smallest people of this slice row stand near its top (people grow down the frame on a fixed camera); take
-    // the smaller of top and a quarter down, so a flat or inverted map is handled too.
-    const hTop = Math.min(heightAtRow(top + 1), heightAtRow(top + minSlice / 4));
-    const side = Math.min(maxSide, clampInt(Math.round((input * hTop) / target), minSlice, maxSlice));
+    // The smallest whole people of this slice row stand near its top (people grow down the frame on a fixed camera):
+    // feet one person-height below the top; the smaller of that and a quarter down handles a flat or inverted map.
+    const hTop = Math.min(heightAtRow(Math.min(H - 1, top + heightAtRow(top))), heightAtRow(Math.min(H - 1, top + minSlice / 4)));
+    let side = Math.min(maxSide, clampInt(Math.round((input * hTop) / target), minSlice, maxSlice));
+    // A slice that does not fit below `top` would be pushed back up over the previous row: shrink it to what is left
+    // (a finer slice than needed, never a gap).
+    if (top + side > H && prevY >= 0) side = Math.max(Math.min(minSlice, maxSide), H - top);
     const y = Math.min(top, H - side);
+    if (y <= prevY) break;
+    prevY = y;
     for (const x of sliceStarts(W, side, overlap)) slices.push({ x, y, width: side, height: side, kind: 'tile' });
     if (y + side >= rowTo || y + side >= H) break;
     top = y + Math.max(1, Math.floor(side * (1 - overlap)));
