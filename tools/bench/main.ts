@@ -12,6 +12,8 @@
 // the api's CPU and bytes/s at 1 and 4 viewers (tools/bench/live.ts).
 // `./crowdsafe bench recordings [--seconds N]`: recorder CPU per camera (stream copy vs re-encode) and clip assembly
 // time (tools/bench/recordings.ts).
+// `./crowdsafe bench counting [--seconds N] [--fps N] [--only NAME]`: scheduled detection vs the tiled reference and
+// the untiled pipeline: recall, count and CPU per camera-second (tools/bench/counting.ts).
 // `./crowdsafe bench web [--runs N]`: console load time from the api on loopback in Chromium (tools/bench/web.ts).
 // `./crowdsafe bench analytics [--runs N] [--days D]`: analytics query latency on a week of 1 Hz data in a scratch
 // PostgreSQL database instead (tools/bench/analytics.ts).
@@ -31,6 +33,7 @@ import { loadConfig } from '@crowdsafe/server-config';
 import { createApp } from '../../apps/api/src/app/bootstrap';
 import { printAlertsBench } from './alerts';
 import { analyticsBench } from './analytics';
+import { countingBench } from './counting';
 import { liveBench } from './live';
 import { onnxBench } from './onnx';
 import { recordingsBench } from './recordings';
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'alerts') return printAlertsBench(arg('triggers', 250));
   if (process.argv[2] === 'live') return liveBench();
   if (process.argv[2] === 'onnx') return onnxBench();
+  if (process.argv[2] === 'counting') return countingBench();
   if (process.argv[2] === 'web') return webBench();
   if (process.argv[2] === 'recordings') return recordingsBench(arg('seconds', 30));
   for (const f of [model, video]) if (!existsSync(f)) throw new Error(`${f} is missing; run ./crowdsafe setup`);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { intraOpThreads, ThreadedPersonDetector } from '@crowdsafe/server-ai';
 import { loadConfig } from '@crowdsafe/server-config';
 import type { DetectOptions } from '@crowdsafe/contracts';
-import { resolveDetectOptions } from '@crowdsafe/vision';
+import { PassBudgetAllocator, resolveDetectOptions } from '@crowdsafe/vision';
 import { openFrames } from './analyze/frame-reader';
 import { resolveCameraAnalytics } from '@crowdsafe/server-cameras';
 import { type AnalyzeArgs, parseAnalyzeArgs, parseCameraConfigFile, USAGE } from './analyze/options';
@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<void> {
   console.log(
     `Analyzed ${args.input} (${src.kind}, ${src.width}x${src.height} at ${r2(src.fps)} fps, decoded at ${src.decoded.width}x${src.decoded.height}): ` +
       `${s.frames} of ${s.sourceFrames} frames processed at ${r2(result.processingFps)} fps with confidence ${detect.confidence}, IoU ${detect.iou}` +
-      `${detect.tiling ? `, tiling ${detect.tiling}` : ''}, ${roi}. People count mean ${s.meanCount} (min ${s.minCount}, max ${s.maxCount}; ` +
+      `, tiling ${detect.tiling ?? 'scheduled'}${schedulerLine(s)}, ${roi}. People count mean ${s.meanCount} (min ${s.minCount}, max ${s.maxCount}; ` +
       `range mean ${s.meanLow}-${s.meanHigh}; methods: ${methods}); ${s.meanDetections} detections per frame; ${s.trackIds} track ids. ` +
       `Throughput ${s.fps} frames/s (detect ${s.meanTimingsMs.detect} ms, inference ${s.meanTimingsMs.inference} ms, track ${s.meanTimingsMs.track} ms per frame).` +
       `${analyticsLine(result.analytics)}${movementLine(result.movement)}` +
@@ -71,7 +71,8 @@ export async function analyzeInput(args: AnalyzeInputOptions): Promise<{ result:
     logger: { warn: (m) => console.error(`warning: ${m}`) },
   });
   try {
-    const result = await runAnalysis({ reader, detector, detect, settings, fps: args.fps, maxFrames: args.maxFrames, modelPath, analytics, autoCalibration: args.autoCalibration === true });
+    const scheduling = { refreshS: config.inference.sliceRefreshS, allocator: new PassBudgetAllocator({ totalPerSecond: config.inference.passBudget }) };
+    const result = await runAnalysis({ reader, detector, detect, settings, fps: args.fps, maxFrames: args.maxFrames, modelPath, analytics, autoCalibration: args.autoCalibration === true, scheduling });
     return { result, detect };
   } finally {
     await detector.close();
@@ -108,4 +109,12 @@ function movementLine(m: AnalysisResult['movement']): string {
 
 function r2(v: number): number {
   return Math.round(v * 100) / 100;
+}
+
+/** The scheduler's figures for the summary line (empty for another tiling mode). */
+function schedulerLine(s: AnalysisResult['summary']): string {
+  const h = s.scheduler;
+  if (!h) return ` (${s.passesPerFrame} model passes per frame)`;
+  const why = h.reason ? `; ${h.reason}` : '';
+  return ` (${s.passesPerFrame} model passes per frame, ${h.plannedSlices} slices refreshed every ${h.refreshS} s, size map ${h.mode}${why})`;
 }

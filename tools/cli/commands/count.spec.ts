@@ -17,7 +17,7 @@ describe('count CLI arguments', () => {
 
   it.each([
     [[], /no images given/],
-    [['a', '--method', 'magic'], /--method must be one of detection, tiled, density, fused, auto/],
+    [['a', '--method', 'magic'], /--method must be one of detection, tiled, scheduled, density, fused, auto/],
     [['a', '--max-side', '-1'], /--max-side needs an integer >= 0/],
     [['a', '--max-side', '1.5'], /--max-side needs an integer/],
     [['a', '--confidence', '2'], /--confidence needs a number >= 0 and <= 1/],

@@ -1,4 +1,4 @@
-// `crowdsafe count <image...|dir> [--method detection|tiled|density|fused|auto] [--max-side N] [--json out.json]`
+// `crowdsafe count <image...|dir> [--method detection|tiled|scheduled|density|fused|auto|live] [--max-side N] [--json out.json]`
 // Counts people in still images and writes {images: [{image, path, count, method, low, high, detections, timingsMs}]},
 // the prediction format `crowdsafe eval count --pred` reads (matched by file name).
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -8,11 +8,11 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import type { CountEstimate, RawFrame, TilingMode } from '@crowdsafe/contracts';
 import { OnnxYoloDetector, ThreadedFidtCounter } from '@crowdsafe/server-ai';
-import { densityInputScale, detectionEstimate, fuseCounts } from '@crowdsafe/vision';
+import { densityInputScale, detectionEstimate, fuseCounts, planStillImage } from '@crowdsafe/vision';
 
-export const summary = 'count people in images: count <image...|dir> [--method detection|tiled|density|fused|auto] [--max-side N] [--json out.json]';
+export const summary = 'count people in images: count <image...|dir> [--method detection|tiled|scheduled|density|fused|auto|live] [--max-side N] [--json out.json]';
 
-const METHODS = ['detection', 'tiled', 'density', 'fused', 'auto', 'live'] as const;
+const METHODS = ['detection', 'tiled', 'scheduled', 'density', 'fused', 'auto', 'live'] as const;
 /** DETECT_CONFIDENCE's default: what a live camera counts with unless its settings say otherwise. */
 const LIVE_CONFIDENCE = 0.5;
 type Method = (typeof METHODS)[number];
@@ -49,11 +49,12 @@ interface Args {
 }
 
 const USAGE = `usage: crowdsafe count <image...|dir> [options]
-  --method M        detection (untiled) | tiled (tiling 'on') | density (FIDT model) | fused (tiled + FIDT, fused)
-                    | auto (default; tiling 'auto', FIDT at the max side, fused)
-                    | live (the live census: untiled detection at DETECT_CONFIDENCE's default 0.5 unless --confidence,
-                      FIDT at the input scale chosen from the detected people's sizes (densityInputScale, capped by
-                      --max-side = FIDT_MAX_SIDE), fused as a camera fuses it with its tracked count)
+  --method M        detection (untiled) | tiled (tiling 'on') | scheduled (the live detection scheduler: global pass,
+                    person-size map from it, slices where people are small) | density (FIDT model)
+                    | fused (tiled + FIDT, fused) | auto (default; the live pipeline: scheduled, FIDT, fused)
+                    | live (what a camera does: scheduled detection at DETECT_CONFIDENCE's default 0.5 unless
+                      --confidence, FIDT at the input scale chosen from the detected people's sizes
+                      (densityInputScale, capped by --max-side = FIDT_MAX_SIDE), fused as a camera fuses it)
   --max-side N      longest image side for the density model (default ${DEFAULT_MAX_SIDE}; 0 = native)
   --json FILE       write {images: [...]} for 'crowdsafe eval count --pred'
   --model PATH      YOLO detect export (default MODEL_PATH, else models/yolo11n.onnx, else the shared data model)
@@ -184,7 +185,8 @@ export async function run(argv: string[]): Promise<void> {
   const fidt = needDensity
     ? await ThreadedFidtCounter.load({ modelPath: resolve(args.fidtModel), settingName: '--fidt-model', threads: args.threads, maxSide: args.maxSide })
     : undefined;
-  const tiling: TilingMode = args.method === 'tiled' || args.method === 'fused' ? 'on' : args.method === 'auto' ? 'auto' : 'off';
+  const tiling: TilingMode = args.method === 'tiled' || args.method === 'fused' ? 'on' : 'off';
+  const scheduled = args.method === 'scheduled' || args.method === 'auto' || args.method === 'live';
   const results: CountImageResult[] = [];
   try {
     for (const [i, file] of files.entries()) {
@@ -195,7 +197,12 @@ export async function run(argv: string[]): Promise<void> {
       let tiled = false;
       let people: Array<{ y: number; height: number }> = [];
       if (detector) {
-        const r = await detector.detect([frame], [{ tiling }]);
+        let r = await detector.detect([frame], [{ tiling }]);
+        if (scheduled) {
+          // The live scheduler on a still image: size map from the global pass, then every planned slice at once.
+          const plan = planStillImage(r.detections[0], frame.width, frame.height, { inputSize: detector.info.inputSize.width });
+          if (plan.slices.length) r = await detector.detect([frame], [{ slices: plan.slices.map(({ x, y, width, height }) => ({ x, y, width, height })) }]);
+        }
         n = r.detections[0].length;
         tiled = r.tiling?.[0]?.tiled ?? false;
         people = r.detections[0].map((d) => ({ y: d.box.y2, height: d.box.y2 - d.box.y1 }));

@@ -12,3 +12,4 @@ export * from './lib/dense';
 export * from './lib/pipeline';
 export * from './lib/eval';
 export * from './lib/gmc';
+export * from './lib/scheduler';

@@ -52,7 +52,7 @@ describe('parseCameraConfigFile', () => {
   it('reads the analytics inputs next to the detection settings (docs/calibration/hall.json)', () => {
     const text = readFileSync(join(__dirname, '../../../../docs/calibration/hall.json'), 'utf8');
     const cfg = parseCameraConfigFile(text, 'hall.json');
-    expect(cfg.detection).toMatchObject({ tiling: 'on' });
+    expect(cfg.detection).toEqual({ confidence: 0.35 }); // tiling left to the live default ('scheduled'), as on the dashboard
     expect(cfg.analytics).toMatchObject({ capacity: 300, lines: [{ id: 'mid' }], zones: [{ id: 'centre' }] });
     const setup = resolveCameraAnalytics(cfg.analytics ?? {});
     expect(setup.state).toBe('on');

@@ -6,6 +6,8 @@ export const USAGE = `usage: crowdsafe analyze <video | image-dir> [--model M.on
   Runs the product's detector + counting pipeline offline over every decoded frame (no real-time pacing).
   --model    ONNX model (default MODEL_PATH)
   --config   per-camera settings: { "detection": { "confidence", "iou", "maxDetections", "tiling", "roi" },
+             (tiling: 'scheduled' = the live default: global pass + slices where people are small, in rotation;
+             'off' | 'on' | 'auto' as options)
              "calibrationData": {...}, "zones": [...], "capacity": N, "analytics": { "lines": [...] } } (all optional;
              with calibrationData, crowd analytics in real units per frame; see docs/calibration/README.md)
   --fps      process N frames per second of video like a camera at targetFps N (default: every frame)

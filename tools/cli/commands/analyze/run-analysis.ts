@@ -4,10 +4,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CrowdAnalyzer, type FrameAnalytics } from '@crowdsafe/analytics';
-import type { BBox, CountMethod, DetectOptions, Detection, LiveMovement, RawFrame } from '@crowdsafe/contracts';
+import type { BBox, CameraSchedulerHealth, CountMethod, DetectOptions, Detection, LiveMovement, RawFrame } from '@crowdsafe/contracts';
 import type { PersonDetector } from '@crowdsafe/server-ai';
 import { PeopleCounter, type CameraDetectionSettings } from '@crowdsafe/vision';
-import { AutoCalibrationSetup, type CameraAnalyticsSetup, lineTotals, LIVE_ANALYZER_OPTIONS, SecondMovements } from '@crowdsafe/server-cameras';
+import { AutoCalibrationSetup, type CameraAnalyticsSetup, CameraScheduling, type CameraSchedulingOptions, lineTotals, LIVE_ANALYZER_OPTIONS, SecondMovements } from '@crowdsafe/server-cameras';
 import { frameSlot } from './options';
 import type { FrameReader, SourceInfo } from './frame-reader';
 
@@ -96,6 +96,10 @@ export interface AnalysisSummary {
   wallS: number;
   /** Mean per-frame timings, ms. */
   meanTimingsMs: FrameResult['timingsMs'];
+  /** Model passes per processed frame (1 = global pass only). */
+  passesPerFrame: number;
+  /** The detection scheduler at the end of the run (null when another tiling mode was chosen). */
+  scheduler: CameraSchedulerHealth | null;
 }
 
 export interface AnalysisResult {
@@ -131,6 +135,11 @@ export interface AnalysisOptions {
   /** Without `analytics`: estimate an approximate calibration from people's heights, as a live camera does. */
   autoCalibration?: boolean;
   modelPath: string;
+  /**
+   * Scheduled detection (tiling 'scheduled' or unset, the live default): the live camera's scheduler, refresh and
+   * budget (SLICE_REFRESH_S; one camera = the whole DETECT_PASS_BUDGET, or 2.5 x fps). Default refresh 1 s.
+   */
+  scheduling?: CameraSchedulingOptions;
 }
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
@@ -139,7 +148,13 @@ const r3 = (v: number) => Math.round(v * 1000) / 1000;
 export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
   const { info } = o.reader;
   const processingFps = o.fps !== undefined && o.fps < info.fps ? o.fps : info.fps;
+  // The live default: the camera's detection scheduler (global pass + rotated slices), as a CameraRuntime runs it.
+  const scheduled = (o.detect.tiling ?? 'scheduled') === 'scheduled';
+  const refreshS = o.scheduling?.refreshS ?? 1;
+  const scheduling = scheduled ? new CameraScheduling('analyze', processingFps, { ...o.scheduling, refreshS }) : null;
+  let passes = 0;
   const counter = new PeopleCounter({
+    ...(scheduled ? { trackBufferS: Math.max(1, refreshS) } : {}),
     frameRate: processingFps,
     roi: o.settings.roi ?? null,
     detectionMethod: o.detect.tiling === 'on' ? 'tiled-detection' : 'detection',
@@ -191,10 +206,13 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
       data: f.data,
     };
     const t0 = performance.now();
-    const run = await o.detector.detect([raw], [o.detect]);
+    const plan = scheduling?.next(raw, o.detect);
+    const run = await o.detector.detect([raw], [plan?.detect ?? o.detect]);
     const t1 = performance.now();
     const detections: Detection[] = run.detections[0] ?? [];
-    const result = counter.process(detections, slot, info.decoded, undefined, { ...info.decoded, rgb: f.data });
+    passes += 1 + (plan?.detect.slices?.length ?? 0);
+    scheduling?.observe(detections);
+    const result = counter.process(detections, slot, info.decoded, undefined, { ...info.decoded, rgb: f.data }, plan?.examined);
     const t2 = performance.now();
     const second = Math.floor(raw.capturedAt / 1000);
     if (openSecond !== null && second !== openSecond) closeSecond(openSecond);
@@ -267,6 +285,8 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
       meanDetections: mean((f) => f.detections.length),
       methods,
       trackIds: counter.stats.confirmedTotal,
+      passesPerFrame: Math.round((passes / frames.length) * 100) / 100,
+      scheduler: scheduling?.health() ?? null,
       fps: Math.round((frames.length / wallS) * 100) / 100,
       wallS: Math.round(wallS * 100) / 100,
       meanTimingsMs: {

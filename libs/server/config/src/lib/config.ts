@@ -36,6 +36,9 @@ export interface AppConfig {
     confidence: number;
     iou: number;
     maxDetections: number;
+    /** Scheduled detection: passes/s shared by the process's cameras (0 = each camera <= 2.5 x fps), slice refresh. */
+    passBudget: number;
+    sliceRefreshS: number;
     batchSize: number;
     workerConcurrency: number;
     maxInFlight: number;
@@ -182,6 +185,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       confidence: e.DETECT_CONFIDENCE,
       iou: e.NMS_IOU,
       maxDetections: e.MAX_DETECTIONS,
+      passBudget: e.DETECT_PASS_BUDGET,
+      sliceRefreshS: e.SLICE_REFRESH_S,
       batchSize: e.INFERENCE_BATCH_SIZE,
       workerConcurrency: e.WORKER_CONCURRENCY,
       maxInFlight: e.INFERENCE_MAX_IN_FLIGHT,

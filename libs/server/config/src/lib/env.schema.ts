@@ -116,6 +116,14 @@ export class EnvSchema {
   @Type(() => Number) @IsInt() @Min(1) @Max(10000)
   MAX_DETECTIONS = 1000;
 
+  /** Scheduled detection: model passes per second shared by all cameras of the process; 0 = each camera <= 2.5 x fps. */
+  @Type(() => Number) @IsNumber() @Min(0) @Max(10000)
+  DETECT_PASS_BUDGET = 0;
+
+  /** Scheduled detection: every slice of a camera is re-examined at least this often (seconds) when the budget allows. */
+  @Type(() => Number) @IsNumber() @Min(0.2) @Max(10)
+  SLICE_REFRESH_S = 1;
+
   /** Maximum frames in one inference job (frames of several cameras are batched together). */
   @Type(() => Number) @IsInt() @Min(1) @Max(64)
   INFERENCE_BATCH_SIZE = 4;

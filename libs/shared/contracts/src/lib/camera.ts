@@ -32,4 +32,28 @@ export interface CameraHealth {
   bytesRead: number;
   /** Error lines ffmpeg logged while decoding (corrupt packets, decode errors). */
   decodeErrors: number;
+  /** The detection scheduler (tiling 'scheduled', the default): absent when the camera uses another tiling mode. */
+  scheduler?: CameraSchedulerHealth;
+}
+
+/** What a camera's detection scheduler does: the global pass on every frame plus slices in rotation. */
+export interface CameraSchedulerHealth {
+  /** 'map': slices where the learnt person-size map says people are small; 'fallback': map not learnt, whole frame sliced. */
+  mode: 'map' | 'fallback';
+  /** Model passes per second granted to this camera (the process's budget, shared fairly). */
+  budgetPerSecond: number;
+  /** Model passes per second used at the target fps (global + slices). */
+  passesPerSecond: number;
+  /** Model passes per processed frame (1 = global pass only). */
+  passesPerFrame: number;
+  plannedSlices: number;
+  slicesPerFrame: number;
+  /** Achieved refresh period of the slices, seconds (0: nothing to slice; -1: no budget for slices). */
+  refreshS: number;
+  /** Configured refresh period (SLICE_REFRESH_S). */
+  targetRefreshS: number;
+  /** Person-size map samples (decayed). */
+  sizeMapSamples: number;
+  /** Why the scheduler falls back or degrades (null when it runs as configured). */
+  reason: string | null;
 }

@@ -25,12 +25,31 @@ export interface DetectOptions {
   maxDetections?: number;
   /**
    * Sliced (tiled) inference for small, far or dense people: 'off', 'on', or 'auto' (tiles when people are small
-   * or the untiled count is high). Default 'off'.
+   * or the untiled count is high), or 'scheduled' (slices chosen per frame by the camera's scheduler, sent as
+   * `slices`). Default 'off' for a bare detect call; cameras default to 'scheduled'.
    */
   tiling?: TilingMode;
+  /**
+   * Slices to run on this frame besides the global pass (the camera's DetectionScheduler picks them), source-frame
+   * pixels. When present, `tiling` is ignored: the detector runs the global pass plus exactly these regions and merges
+   * them (an empty list = the global pass only).
+   */
+  slices?: SliceRegion[];
 }
 
-export type TilingMode = 'off' | 'on' | 'auto';
+/** A rectangle of the source frame run through the model as one input (integers, inside the frame). */
+export interface SliceRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * 'scheduled' (the live default): the camera's DetectionScheduler sends the global pass plus the slices due on each
+ * frame (DetectOptions.slices); without slices it is the global pass alone.
+ */
+export type TilingMode = 'off' | 'on' | 'auto' | 'scheduled';
 
 /** A tracked person in one frame (BoT-SORT), in source-frame pixels. Only confirmed tracks carry an id >= 1. */
 export interface TrackedPerson {

@@ -27,6 +27,7 @@ export type { CameraDto } from './models/camera-dto';
 export type { CameraFrameStatsDto } from './models/camera-frame-stats-dto';
 export type { CameraHealthDto } from './models/camera-health-dto';
 export type { CameraRiskSettingsDto } from './models/camera-risk-settings-dto';
+export type { CameraSchedulerHealthDto } from './models/camera-scheduler-health-dto';
 export type { CameraSourceOptionsDto } from './models/camera-source-options-dto';
 export type { ChangePasswordDto } from './models/change-password-dto';
 export type { CloneCameraDto } from './models/clone-camera-dto';

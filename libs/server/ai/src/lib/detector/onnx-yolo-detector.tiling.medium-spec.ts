@@ -87,4 +87,29 @@ describe('OnnxYoloDetector tiling (real model, ShanghaiTech B + hall frame)', ()
   it('rejects an unknown tiling mode', async () => {
     await expect(detector.detect([hall], [{ tiling: 'sometimes' as never }])).rejects.toThrow(/tiling must be/);
   });
+
+  it('scheduled slices: the global pass plus exactly the given regions, merged; an empty list is the global pass', async () => {
+    const top = { x: 0, y: 0, width: 640, height: 640 };
+    const right = { x: 640, y: 0, width: 640, height: 640 };
+    const run = await detector.detect([hall, hall, hall], [{ slices: [] }, { slices: [top] }, { slices: [top, right] }]);
+    expect(run.tiling).toEqual([
+      { tiled: false, passes: 1 },
+      { tiled: true, passes: 2 },
+      { tiled: true, passes: 3 },
+    ]);
+    const plain = await detector.detect([hall]);
+    expect(run.detections[0]).toEqual(plain.detections[0]);
+    // Slices find the small people at the top of the hall that the global pass misses.
+    expect(run.detections[2].length).toBeGreaterThan(plain.detections[0].length);
+    expect(run.detections[2].length).toBeGreaterThanOrEqual(run.detections[1].length);
+    // 'scheduled' without slices is the global pass; slices override any tiling mode.
+    const sched = await detector.detect([hall, hall], [{ tiling: 'scheduled' }, { tiling: 'on', slices: [top] }]);
+    expect(sched.detections[0]).toEqual(plain.detections[0]);
+    expect(sched.tiling?.[1]).toEqual({ tiled: true, passes: 2 });
+  });
+
+  it('rejects a slice outside the frame or not in integers, naming the frame', async () => {
+    await expect(detector.detect([hall], [{ slices: [{ x: 1000, y: 0, width: 640, height: 640 }] }])).rejects.toThrow(/slice 640x640\+1000\+0 is not an integer region inside the 1280x720 frame/);
+    await expect(detector.detect([hall], [{ slices: [{ x: 0.5, y: 0, width: 64, height: 64 }] }])).rejects.toThrow(/hall#1: slice/);
+  });
 });

@@ -74,6 +74,8 @@ interface ResolvedOptions {
   iou: number;
   maxDetections: number;
   tiling: TilingMode;
+  /** Scheduled slices (DetectOptions.slices): when present, exactly these run besides the global pass. */
+  slices?: TileRegion[];
 }
 
 interface Pass {
@@ -249,7 +251,9 @@ export class OnnxYoloDetector extends PersonDetector {
           `frame ${f.cameraId}#${f.seq}: expected ${f.width}x${f.height} RGB24 (${expected} bytes), got ${f.data.length} bytes`,
         );
       }
-      return this.resolveOptions(options[i]);
+      const r = this.resolveOptions(options[i]);
+      if (r.slices) for (const s of r.slices) checkSlice(s, f);
+      return r;
     });
     const { width: inW, height: inH } = this.layout;
     const tcfg = this.tiling;
@@ -261,19 +265,21 @@ export class OnnxYoloDetector extends PersonDetector {
     const round1: Pass[] = [];
     frames.forEach((f, i) => {
       round1.push({ frame: i, region: { x: 0, y: 0, width: f.width, height: f.height, kind: 'global' } });
-      if (resolved[i].tiling === 'on') for (const region of slices(f)) round1.push({ frame: i, region });
+      const scheduled = resolved[i].slices;
+      if (scheduled) for (const region of scheduled) round1.push({ frame: i, region });
+      else if (resolved[i].tiling === 'on') for (const region of slices(f)) round1.push({ frame: i, region });
     });
     await this.runPasses(frames, resolved, round1, perFrame, timings);
     const round2: Pass[] = [];
     frames.forEach((f, i) => {
-      if (resolved[i].tiling === 'auto' && shouldTile(perFrame[i][0].detections, f.height, tcfg.auto)) {
+      if (!resolved[i].slices && resolved[i].tiling === 'auto' && shouldTile(perFrame[i][0].detections, f.height, tcfg.auto)) {
         for (const region of slices(f)) round2.push({ frame: i, region });
       }
     });
     if (round2.length) await this.runPasses(frames, resolved, round2, perFrame, timings);
 
     // Untiled frames keep their single pass's detections as they are; tiled frames merge their passes.
-    if (resolved.every((o) => o.tiling === 'off')) return { detections: perFrame.map((p) => [...p[0].detections]), timings };
+    if (resolved.every((o) => o.tiling === 'off' && !o.slices)) return { detections: perFrame.map((p) => [...p[0].detections]), timings };
     const t = performance.now();
     const tiling: FrameTiling[] = [];
     const detections = frames.map((f, i) => {
@@ -341,13 +347,16 @@ export class OnnxYoloDetector extends PersonDetector {
       iou: o?.iou ?? this.defaults.iou,
       maxDetections: o?.maxDetections ?? this.defaults.maxDetections,
       tiling: o?.tiling ?? this.defaults.tiling ?? 'off',
+      ...(o?.slices ? { slices: o.slices.map((r): TileRegion => ({ x: r.x, y: r.y, width: r.width, height: r.height, kind: 'tile' })) } : {}),
     };
     if (!(r.confidence >= 0 && r.confidence <= 1)) throw new RangeError(`confidence must be within 0..1, got ${r.confidence}`);
     if (!(r.iou >= 0 && r.iou <= 1)) throw new RangeError(`iou must be within 0..1, got ${r.iou}`);
     if (!Number.isInteger(r.maxDetections) || r.maxDetections < 1) {
       throw new RangeError(`maxDetections must be a positive integer, got ${r.maxDetections}`);
     }
-    if (r.tiling !== 'off' && r.tiling !== 'on' && r.tiling !== 'auto') throw new RangeError(`tiling must be 'off', 'on' or 'auto', got ${String(r.tiling)}`);
+    if (r.tiling !== 'off' && r.tiling !== 'on' && r.tiling !== 'auto' && r.tiling !== 'scheduled') {
+      throw new RangeError(`tiling must be 'off', 'on', 'auto' or 'scheduled', got ${String(r.tiling)}`);
+    }
     return r;
   }
 
@@ -387,6 +396,14 @@ export class OnnxYoloDetector extends PersonDetector {
     this.tensors.set(batch, buf);
     if (this.tensors.size > TENSOR_CACHE_SIZE) this.tensors.delete(this.tensors.keys().next().value as number);
     return buf;
+  }
+}
+
+/** A scheduled slice must be a non-empty integer rectangle inside its frame. */
+function checkSlice(r: TileRegion, f: RawFrame): void {
+  const ints = [r.x, r.y, r.width, r.height].every((v) => Number.isInteger(v));
+  if (!ints || r.width <= 0 || r.height <= 0 || r.x < 0 || r.y < 0 || r.x + r.width > f.width || r.y + r.height > f.height) {
+    throw new RangeError(`frame ${f.cameraId}#${f.seq}: slice ${r.width}x${r.height}+${r.x}+${r.y} is not an integer region inside the ${f.width}x${f.height} frame`);
   }
 }
 

@@ -57,7 +57,8 @@ interface Pending {
 
 /** Canonical key of per-camera options (two requests of one camera share a job only with equal options). */
 function optionsKey(o: DetectOptions | undefined): string {
-  return o ? JSON.stringify([o.confidence ?? null, o.iou ?? null, o.maxDetections ?? null]) : '';
+  // Scheduled slices differ frame to frame: two frames of one camera share a job only with the same slices.
+  return o ? JSON.stringify([o.confidence ?? null, o.iou ?? null, o.maxDetections ?? null, o.tiling ?? null, o.slices ?? null]) : '';
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CAMERA_SOURCE_TYPES, CAMERA_STATUSES, type CameraHealth, type CameraSourceType, type CameraStatus } from '@crowdsafe/contracts';
+import { CAMERA_SOURCE_TYPES, CAMERA_STATUSES, type CameraHealth, type CameraSchedulerHealth, type CameraSourceType, type CameraStatus } from '@crowdsafe/contracts';
 
 /** Bounds of the camera API (also in the OpenAPI spec and /work/notes/cameras-api.md). */
 export const CAMERA_LIMITS = {
@@ -50,6 +50,20 @@ const L = CAMERA_LIMITS;
 const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
+export class CameraSchedulerHealthDto implements CameraSchedulerHealth {
+  @ApiProperty({ enum: ['map', 'fallback'], description: "'map': slices from the learnt person-size map; 'fallback': map not learnt, whole frame sliced" })
+  mode!: 'map' | 'fallback';
+  @ApiProperty({ description: 'Model passes per second granted to this camera' }) budgetPerSecond!: number;
+  @ApiProperty({ description: 'Model passes per second used at the target fps (global + slices)' }) passesPerSecond!: number;
+  @ApiProperty({ description: 'Model passes per processed frame (1 = global pass only)' }) passesPerFrame!: number;
+  @ApiProperty() plannedSlices!: number;
+  @ApiProperty() slicesPerFrame!: number;
+  @ApiProperty({ description: 'Achieved slice refresh period, s (0: nothing to slice; -1: no budget for slices)' }) refreshS!: number;
+  @ApiProperty({ description: 'Configured refresh period, s (SLICE_REFRESH_S)' }) targetRefreshS!: number;
+  @ApiProperty({ description: 'Person-size map samples (decayed)' }) sizeMapSamples!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Why the scheduler falls back or degrades' }) reason!: string | null;
+}
+
 export class CameraHealthDto implements CameraHealth {
   @ApiProperty({ enum: CAMERA_STATUSES }) status!: CameraStatus;
   @ApiProperty({ required: false }) reason?: string;
@@ -64,6 +78,8 @@ export class CameraHealthDto implements CameraHealth {
   @ApiProperty({ description: 'Decoded frames skipped by the every-N-th-frame rate (sourceOptions.frameSkip)' }) skippedFrames!: number;
   @ApiProperty({ description: 'Raw video bytes read from ffmpeg since start' }) bytesRead!: number;
   @ApiProperty({ description: 'Error lines ffmpeg logged while decoding' }) decodeErrors!: number;
+  @ApiPropertyOptional({ type: CameraSchedulerHealthDto, description: "Detection scheduler (tiling 'scheduled', the default)" })
+  scheduler?: CameraSchedulerHealthDto;
 }
 
 export class CameraSourceOptionsDto {

@@ -21,7 +21,7 @@ import type { AlertEventContext, AlertEventSink, CrossingEventSink, LiveEventsPu
 import { redactUrl } from '@crowdsafe/server-core';
 import { PerSecondAggregator } from '@crowdsafe/server-metrics';
 import type { RiskConfig } from '@crowdsafe/risk';
-import { densityModelEstimate, footInRoi, fuseCounts, PeopleCounter, PersonSizeSamples, type GmcMode, type PeopleCounterOptions, type PersonSizeSample, type RoiPolygon } from '@crowdsafe/vision';
+import { densityModelEstimate, type ExaminedSlices, footInRoi, fuseCounts, PeopleCounter, PersonSizeSamples, type GmcMode, type PeopleCounterOptions, type PersonSizeSample, type RoiPolygon } from '@crowdsafe/vision';
 import { FrameBuffer } from '../ingest';
 import {
   accumulateAnalytics,
@@ -42,6 +42,7 @@ import { type AnnotationSettings, DEFAULT_ANNOTATION } from './annotation';
 import { CameraRisk } from './camera-risk';
 import { type LiveFrameEncoder, type LiveFrameSink, type LiveOverlay, scaleBox, scalePx } from './live-frame-encoder';
 import { RateMeter } from './rate-meter';
+import { CameraScheduling, type CameraSchedulingOptions } from './camera-scheduling';
 
 /** What a runtime needs from the outside world; each is an injected edge (ffmpeg, queue, DB, sockets). */
 export interface CameraRuntimeDeps {
@@ -142,6 +143,11 @@ export interface CameraRuntimeOptions {
   alerting?: CameraAlertingOptions;
   /** Spec 6.4 annotation of the MJPEG overlay and alert snapshots (settings.annotation; default DEFAULT_ANNOTATION). */
   annotation?: AnnotationSettings;
+  /**
+   * Scheduled detection (used when detect.tiling is 'scheduled' or unset): global pass every frame + slices in
+   * rotation (see camera-scheduling.ts). Omitted = refresh 1 s, a private budget of 2.5 x fps.
+   */
+  scheduling?: CameraSchedulingOptions;
 }
 
 export interface CameraAlertingOptions {
@@ -324,6 +330,8 @@ export class CameraRuntime {
   /** Latest time fed to the alert engine (updates must be in time order). */
   private alertAt = -Infinity;
   private inferenceErrorsSeen = 0;
+  /** The detection scheduler (null unless tiling is 'scheduled' or unset). */
+  private readonly scheduling: CameraScheduling | null;
 
   constructor(
     readonly options: CameraRuntimeOptions,
@@ -334,7 +342,12 @@ export class CameraRuntime {
     const counting = options.counting ?? { fps: DEFAULT_COUNTING_FPS };
     this.countingFps = counting.fps;
     this.roi = counting.roi ?? null;
+    const scheduled = (options.detect.tiling ?? 'scheduled') === 'scheduled';
+    const refreshS = options.scheduling?.refreshS ?? 1;
+    this.scheduling = scheduled ? new CameraScheduling(options.cameraId, counting.fps, { ...options.scheduling, refreshS }) : null;
     this.counter = new PeopleCounter({
+      // A person seen only by a slice must outlive the refresh period as a track (see SliceCarry).
+      ...(scheduled ? { trackBufferS: Math.max(1, refreshS) } : {}),
       frameRate: counting.fps,
       roi: counting.roi ?? null,
       tracker: counting.tracker,
@@ -443,6 +456,7 @@ export class CameraRuntime {
     await this.source?.stop();
     this.tick(Number.POSITIVE_INFINITY);
     this.setStatus('offline', 'stopped');
+    this.scheduling?.release();
   }
 
   health(): CameraHealth {
@@ -462,6 +476,7 @@ export class CameraRuntime {
       skippedFrames: s?.skippedFrames ?? 0,
       bytesRead: s?.bytesRead ?? 0,
       decodeErrors: s?.decodeErrors ?? 0,
+      ...(this.scheduling ? { scheduler: this.scheduling.health() } : {}),
     };
   }
 
@@ -582,8 +597,9 @@ export class CameraRuntime {
           continue;
         }
         try {
-          const result = await this.deps.detect(frame, this.options.detect);
-          if (!result.missing) this.onDetections(frame, result.detections);
+          const plan = this.scheduling?.next(frame, this.options.detect);
+          const result = await this.deps.detect(frame, plan?.detect ?? this.options.detect);
+          if (!result.missing) this.onDetections(frame, result.detections, plan?.examined);
         } catch (err) {
           this.inferenceErrors++;
           this.lastError = redactUrl(err instanceof Error ? err.message : String(err));
@@ -611,11 +627,13 @@ export class CameraRuntime {
     return frame.seq - this.seqBase;
   }
 
-  private onDetections(frame: RawFrame, detections: Detection[]): void {
+  private onDetections(frame: RawFrame, detections: Detection[], examined?: ExaminedSlices): void {
     const now = this.now();
     this.framesProcessed++;
     this.outRate.mark(now);
-    const result = this.counter.process(detections, this.trackerFrameIndex(frame), frame, undefined, { width: frame.width, height: frame.height, rgb: frame.data });
+    this.scheduling?.observe(detections);
+    const pixels = { width: frame.width, height: frame.height, rgb: frame.data };
+    const result = this.counter.process(detections, this.trackerFrameIndex(frame), frame, undefined, pixels, examined);
     const estimate = this.options.density ? reportedEstimate(result.count, this.density, frame.capturedAt, this.densityMaxAgeMs(this.options.density)) : result.count;
     const count = estimate.count;
     this.last = { count, countAt: frame.capturedAt, detections, estimate, tracks: result.tracks };

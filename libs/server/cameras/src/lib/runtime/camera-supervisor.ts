@@ -12,7 +12,7 @@ import { MetricsWriter } from '@crowdsafe/server-metrics';
 import { DEFAULT_ALERT_ROUTING, DEFAULT_ALERT_THRESHOLDS, routingTableOf, SettingsService, triggerThresholdsOf } from '@crowdsafe/server-settings';
 import Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
-import { DetectionSettingsError, parseDetectionSettings, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
+import { DetectionSettingsError, parseDetectionSettings, PassBudgetAllocator, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, prepareEgress, type PreparedSource, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
 import type { CameraAnalyticsInput } from './camera-analytics';
 import { CameraRuntime, type CameraRuntimeOptions } from './camera-runtime';
@@ -89,6 +89,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   private leaseRedis?: Redis;
   private alertPolicySubscription?: Subscription;
 
+  /** Model passes per second shared by this process's cameras (DETECT_PASS_BUDGET), max-min fair. */
+  private readonly passBudget: PassBudgetAllocator;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cameras: CameraRepository,
@@ -107,6 +110,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
+    this.passBudget = new PassBudgetAllocator({ totalPerSecond: config.inference.passBudget ?? 0 });
   }
 
   /** Live frame encodes so far (one per frame sent to live viewers of either transport): monitoring, tests, bench. */
@@ -241,6 +245,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         sourceIsLive: true,
         liveFps: camera.targetFps || cfg.defaultFps,
         ...detection,
+        scheduling: { refreshS: this.config.inference.sliceRefreshS ?? 1, allocator: this.passBudget },
         analytics: analyticsInputOf(camera),
         annotation: annotationSettingsOf(camera.settings),
         ...riskOptionsOf(camera, this.settings),

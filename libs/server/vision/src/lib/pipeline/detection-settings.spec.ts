@@ -23,11 +23,11 @@ describe('parseDetectionSettings', () => {
     { name: 'iou as a string', raw: { iou: '0.5' }, problems: ['settings.detection.iou must be a number in [0.01, 1], got "0.5"'] },
     { name: 'fractional maxDetections', raw: { maxDetections: 2.5 }, problems: ['settings.detection.maxDetections must be an integer in [1, 10000], got 2.5'] },
     { name: 'unknown gmc method', raw: { gmc: 'ecc' }, problems: ["settings.detection.gmc must be one of 'off', 'sparseOptFlow', got \"ecc\""] },
-    { name: 'bad tiling', raw: { tiling: true }, problems: ["settings.detection.tiling must be one of 'off', 'on', 'auto', got true"] },
+    { name: 'bad tiling', raw: { tiling: true }, problems: ["settings.detection.tiling must be one of 'off', 'on', 'auto', 'scheduled', got true"] },
     { name: 'roi too short', raw: { roi: [[0, 0], [1, 1]] }, problems: ['settings.detection.roi must be an array of 3 to 64 [x, y] points normalised to the frame (0..1), got [[0,0],[1,1]]'] },
     { name: 'roi in pixels', raw: { roi: [[0, 0], [640, 0], [0, 480]] }, problems: ['settings.detection.roi[1] must be [x, y] with 0 <= x, y <= 1 (fractions of the frame), got [640,0]', 'settings.detection.roi[2] must be [x, y] with 0 <= x, y <= 1 (fractions of the frame), got [0,480]'] },
     { name: 'degenerate roi', raw: { roi: [[0, 0], [0.5, 0.5], [1, 1]] }, problems: ['settings.detection.roi encloses no area'] },
-    { name: 'several problems at once', raw: { confidence: 2, tiling: 'yes' }, problems: ['settings.detection.confidence must be a number in [0.01, 1], got 2', "settings.detection.tiling must be one of 'off', 'on', 'auto', got \"yes\""] },
+    { name: 'several problems at once', raw: { confidence: 2, tiling: 'yes' }, problems: ['settings.detection.confidence must be a number in [0.01, 1], got 2', "settings.detection.tiling must be one of 'off', 'on', 'auto', 'scheduled', got \"yes\""] },
   ])('rejects $name, naming every problem', ({ raw, problems }) => {
     let error: unknown;
     try {

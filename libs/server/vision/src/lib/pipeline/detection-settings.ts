@@ -45,7 +45,7 @@ export class DetectionSettingsError extends Error {
 }
 
 const KEYS: ReadonlyArray<keyof CameraDetectionSettings> = ['confidence', 'iou', 'maxDetections', 'tiling', 'roi', 'gmc'];
-const TILING: readonly TilingMode[] = ['off', 'on', 'auto'];
+const TILING: readonly TilingMode[] = ['off', 'on', 'auto', 'scheduled'];
 const MAX_ROI_VERTICES = 64;
 
 function isObject(v: unknown): v is Record<string, unknown> {

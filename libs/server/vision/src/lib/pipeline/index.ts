@@ -1,4 +1,5 @@
 // The counting pipeline stage (pure): detections -> BoT-SORT tracks -> people count with uncertainty.
+export { SliceCarry, type ExaminedSlices } from './slice-carry';
 export { PeopleCounter, type FramePixels, type PeopleCounterOptions, type PeopleCountResult } from './people-counter';
 export {
   DetectionSettingsError,

@@ -5,6 +5,7 @@ import { rgbToGray } from '../gmc/gray-frame';
 import { SparseOptFlowGmc } from '../gmc/sparse-opt-flow';
 import type { GmcMode } from './detection-settings';
 import { footInRoi, type FrameSize, type RoiPolygon } from './roi';
+import { SliceCarry, type ExaminedSlices } from './slice-carry';
 
 export interface PeopleCounterOptions {
   /**
@@ -14,6 +15,12 @@ export interface PeopleCounterOptions {
   frameRate: number;
   /** BoT-SORT parameters other than frameRate (defaults: Ultralytics botsort.yaml, minHits 3). */
   tracker?: Partial<Omit<BotSortOptions, 'frameRate'>>;
+  /**
+   * How long a lost track is kept, seconds (overrides tracker.trackBuffer, which is in frames at 30 fps). With slice
+   * scheduling it must be at least the refresh period, so that a person seen only by a slice survives until the next
+   * examination.
+   */
+  trackBufferS?: number;
   /** ROI used when process() is given none; omitted/null = the whole frame. */
   roi?: RoiPolygon | null;
   /**
@@ -52,6 +59,11 @@ export interface PeopleCountResult {
   lost: number;
   /** True while the tracker cannot have confirmed anything yet (first minHits - 1 frames after start or reset). */
   warmingUp: boolean;
+  /**
+   * Confirmed tracks matched to a carried detection (a person found by a slice that was not re-examined on this
+   * frame, see SliceCarry), inside the ROI or not; 0 without slice scheduling.
+   */
+  carried: number;
 }
 
 /** Detections at or above this score are "confident": the low end of a detection count's range. */
@@ -81,6 +93,7 @@ export class PeopleCounter {
   private framesSinceReset = 0;
   private readonly gmc: SparseOptFlowGmc | null;
   private gray?: Uint8Array;
+  private readonly carry = new SliceCarry();
 
   constructor(opts: PeopleCounterOptions) {
     if (!(opts.frameRate > 0) || !Number.isFinite(opts.frameRate)) throw new RangeError(`frameRate must be a positive number, got ${opts.frameRate}`);
@@ -88,7 +101,9 @@ export class PeopleCounter {
     if (!(coast >= 0) || !Number.isFinite(coast)) throw new RangeError(`coastSeconds must be a non-negative number, got ${opts.coastSeconds}`);
     this.frameRate = opts.frameRate;
     this.coastFrames = coast === 0 ? 0 : Math.max(1, Math.round(coast * opts.frameRate));
-    this.tracker = new BotSortTracker({ ...opts.tracker, frameRate: opts.frameRate });
+    const buf = opts.trackBufferS;
+    if (buf !== undefined && !(buf >= 0 && Number.isFinite(buf))) throw new RangeError(`trackBufferS must be a non-negative number, got ${buf}`);
+    this.tracker = new BotSortTracker({ ...opts.tracker, ...(buf === undefined ? {} : { trackBuffer: Math.ceil(buf * 30) }), frameRate: opts.frameRate });
     this.roi = opts.roi ?? null;
     this.detectionMethod = opts.detectionMethod ?? 'detection';
     // The GMC sees a 2x-downscaled grey frame; the warp it returns is in source pixels (GrayFrame.scale).
@@ -104,6 +119,7 @@ export class PeopleCounter {
   reset(): void {
     this.tracker.reset();
     this.gmc?.reset();
+    this.carry.reset();
     this.framesSinceReset = 0;
   }
 
@@ -123,11 +139,23 @@ export class PeopleCounter {
    * @param frame the frame's size in pixels (for the normalised ROI and the in-frame test of coasting tracks)
    * @param roi overrides the constructor's ROI for this frame; null = the whole frame
    * @param pixels the frame's RGB pixels, used only when GMC is on
+   * @param examined with slice scheduling (DetectionScheduler): the slices run on this frame; people found by a slice
+   *   are carried (SliceCarry) until it is examined again, so they stay tracked and counted between refreshes
    */
-  process(detections: readonly Detection[], frameIndex: number | undefined, frame: FrameSize, roi?: RoiPolygon | null, pixels?: FramePixels): PeopleCountResult {
+  process(
+    frameDetections: readonly Detection[],
+    frameIndex: number | undefined,
+    frame: FrameSize,
+    roi?: RoiPolygon | null,
+    pixels?: FramePixels,
+    examined?: ExaminedSlices,
+  ): PeopleCountResult {
     if (!(frame.width > 0 && frame.height > 0)) throw new RangeError(`invalid frame size ${frame.width}x${frame.height}`);
     const region = roi === undefined ? this.roi : roi;
-    const out = this.tracker.update(detections, frameIndex, this.cameraMotion(detections, pixels));
+    const fi = frameIndex ?? this.tracker.stats.frameIndex + 1;
+    const carried = examined ? this.carry.apply(frameDetections, fi, examined) : null;
+    const detections = carried ? carried.detections : frameDetections;
+    const out = this.tracker.update(detections, fi, this.cameraMotion(frameDetections, pixels));
     this.framesSinceReset++;
     const warmingUp = this.framesSinceReset < this.tracker.options.minHits;
 
@@ -170,6 +198,7 @@ export class PeopleCounter {
       tentative: out.tentative.length,
       lost: out.lost.length,
       warmingUp,
+      carried: carried ? out.tracks.filter((t) => t.detectionIndex >= frameDetections.length).length : 0,
     };
   }
 }

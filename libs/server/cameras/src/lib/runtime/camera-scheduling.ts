@@ -1,0 +1,74 @@
+import type { CameraSchedulerHealth, DetectOptions, Detection, RawFrame } from '@crowdsafe/contracts';
+import { DetectionScheduler, type DetectionSchedulerOptions, type ExaminedSlices, PassBudgetAllocator } from '@crowdsafe/vision';
+
+/** Scheduled detection of one camera (tiling 'scheduled', the default). */
+export interface CameraSchedulingOptions {
+  /** Slice refresh period target, seconds (SLICE_REFRESH_S). */
+  refreshS: number;
+  /** The process's allocator (shared by all its cameras); absent = a private one (each camera <= 2.5 x fps). */
+  allocator?: PassBudgetAllocator;
+  /** Planner / size-map tuning (tests, benches); defaults otherwise. */
+  scheduler?: Omit<DetectionSchedulerOptions, 'fps' | 'refreshS' | 'budgetPerSecond'>;
+}
+
+/** The detect options and examined slices of one frame. */
+export interface ScheduledFrame {
+  detect: DetectOptions;
+  examined: ExaminedSlices;
+}
+
+/**
+ * The camera runtime's edge to its DetectionScheduler: asks the process's PassBudgetAllocator for passes (demand =
+ * fps + planned slices / refresh), turns the scheduler's choice into DetectOptions.slices, feeds detections back into
+ * the person-size map, and reports the scheduler in the camera's health. One per camera, owned by the runtime.
+ */
+export class CameraScheduling {
+  private readonly scheduler: DetectionScheduler;
+  private readonly allocator: PassBudgetAllocator;
+
+  constructor(
+    private readonly cameraId: string,
+    fps: number,
+    opts: CameraSchedulingOptions,
+  ) {
+    this.allocator = opts.allocator ?? new PassBudgetAllocator();
+    const budget = this.allocator.request(cameraId, { fps, wanted: fps });
+    this.scheduler = new DetectionScheduler({ ...opts.scheduler, fps, refreshS: opts.refreshS, budgetPerSecond: budget });
+  }
+
+  /** Slices for this frame, with the camera's detection options. */
+  next(frame: RawFrame, base: DetectOptions): ScheduledFrame {
+    this.scheduler.setBudget(this.allocator.request(this.cameraId, { fps: this.scheduler.fps, wanted: this.scheduler.wantedPerSecond() }));
+    const s = this.scheduler.next({ width: frame.width, height: frame.height, capturedAt: frame.capturedAt });
+    const { tiling: _ignored, ...rest } = base;
+    return {
+      detect: { ...rest, slices: s.slices.map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })) },
+      examined: { slices: s.slices, holdFrames: s.holdFrames },
+    };
+  }
+
+  observe(detections: readonly Detection[]): void {
+    this.scheduler.observe(detections);
+  }
+
+  health(): CameraSchedulerHealth {
+    const s = this.scheduler.status();
+    return {
+      mode: s.mode,
+      budgetPerSecond: s.budgetPerSecond,
+      passesPerSecond: s.passesPerSecond,
+      passesPerFrame: s.passesPerFrame,
+      plannedSlices: s.plannedSlices,
+      slicesPerFrame: s.slicesPerFrame,
+      refreshS: s.refreshS,
+      targetRefreshS: s.targetRefreshS,
+      sizeMapSamples: s.sizeMapSamples,
+      reason: s.reason,
+    };
+  }
+
+  /** Gives the camera's share back to the other cameras. */
+  release(): void {
+    this.allocator.release(this.cameraId);
+  }
+}

@@ -1,0 +1,101 @@
+import { DEFAULT_TILE_OVERLAP, planTiles, sliceStarts, type TileRegion } from '../tiling/tile-plan';
+import type { PersonSizeMap } from './person-size-map';
+
+export interface SlicePlannerOptions {
+  /** Model input side in pixels (640 for the bundled YOLO11n). */
+  inputSize: number;
+  /**
+   * People whose expected height in the global pass (frame letterboxed into the input) is at least this many input
+   * pixels are left to the global pass: their rows are never sliced (default 64: on the crowded hall sample YOLO11n's
+   * global pass still misses a large share of people 35-60 input pixels tall that 1:1 slices find).
+   */
+  globalMinPx?: number;
+  /** Slices are sized so that the smallest expected person in them is about this many input pixels tall (default 64). */
+  targetPx?: number;
+  /** Smallest slice side, source pixels (default inputSize / 2: at most 2x upscaling, beyond which YOLO gains little). */
+  minSlice?: number;
+  /** Largest slice side, source pixels (default 2 x inputSize). */
+  maxSlice?: number;
+  /** Overlap between neighbouring slices, fraction of the slice side (default 0.2, as SAHI). */
+  overlap?: number;
+}
+
+/** What the planner decided and why (reported in the camera's health). */
+export interface SlicePlan {
+  slices: TileRegion[];
+  /** 'map': slices from the person-size map; 'fallback': the map is not learnt, the whole frame is sliced. */
+  mode: 'map' | 'fallback';
+  /** Rows [from, to) of the frame whose people are too small for the global pass (empty when none). */
+  smallRows: { from: number; to: number } | null;
+}
+
+/** How many rows are sampled down the frame to find where people get too small (bounded work per plan). */
+const ROW_SAMPLES = 48;
+
+/**
+ * Plans the slices of a camera from its person-size map:
+ * - a row needs slicing when the expected person height there, times the global pass's scale, is below
+ *   `globalMinPx` (regions where people are large enough for the global pass are never sliced);
+ * - slice rows are laid top-down over the rows that need it, each row's slice side chosen so that the smallest
+ *   expected person in it reaches `targetPx` input pixels (far rows get small slices, upscaled; nearer rows larger
+ *   ones, downscaled), clamped to [minSlice, maxSlice] and to the frame; columns are spread with `overlap` (as
+ *   planTiles);
+ * - a map that is not learnt yet plans the plain SAHI grid at the model input size over the whole frame
+ *   (mode 'fallback'): nothing is known, so everything is examined.
+ * Pure; returns slices only (the global pass is implied).
+ */
+export function planSlices(map: PersonSizeMap, opts: SlicePlannerOptions): SlicePlan {
+  const W = map.frameWidth;
+  const H = map.frameHeight;
+  const input = opts.inputSize;
+  const overlap = opts.overlap ?? DEFAULT_TILE_OVERLAP;
+  if (!map.learnt) {
+    return { slices: planTiles(W, H, { tileWidth: input, tileHeight: input, overlap, includeGlobal: false }).filter((r) => r.width < W || r.height < H), mode: 'fallback', smallRows: null };
+  }
+  const globalScale = Math.min(input / W, input / H);
+  const globalMin = opts.globalMinPx ?? 64;
+  const target = opts.targetPx ?? 64;
+  const minSlice = Math.max(16, Math.round(opts.minSlice ?? input / 2));
+  const maxSlice = Math.max(minSlice, Math.round(opts.maxSlice ?? input * 2));
+  const heightAtRow = (y: number): number => map.minHeightOnRow(y) ?? H;
+
+  // Foot rows whose people the global pass would see too small.
+  let from = -1;
+  let to = -1;
+  for (let i = 0; i < ROW_SAMPLES; i++) {
+    const y = ((i + 0.5) * H) / ROW_SAMPLES;
+    if (heightAtRow(y) * globalScale < globalMin) {
+      if (from < 0) from = y;
+      to = y;
+    }
+  }
+  if (from < 0) return { slices: [], mode: 'map', smallRows: null };
+  const rowFrom = Math.max(0, Math.floor(from - H / (2 * ROW_SAMPLES)));
+  const rowTo = Math.min(H, Math.ceil(to + H / (2 * ROW_SAMPLES)));
+
+  const slices: TileRegion[] = [];
+  const maxSide = Math.min(W, H);
+  // Top of the first slice row: the head of the first small person (feet at rowFrom, height h above it).
+  let top = Math.max(0, Math.floor(rowFrom - heightAtRow(rowFrom)));
+  let prevY = -1;
+  for (let guard = 0; guard < 64; guard++) {
+    // The smallest whole people of this slice row stand near its top (people grow down the frame on a fixed camera):
+    // feet one person-height below the top; the smaller of that and a quarter down handles a flat or inverted map.
+    const hTop = Math.min(heightAtRow(Math.min(H - 1, top + heightAtRow(top))), heightAtRow(Math.min(H - 1, top + minSlice / 4)));
+    let side = Math.min(maxSide, clampInt(Math.round((input * hTop) / target), minSlice, maxSlice));
+    // A slice that does not fit below `top` would be pushed back up over the previous row: shrink it to what is left
+    // (a finer slice than needed, never a gap).
+    if (top + side > H && prevY >= 0) side = Math.max(Math.min(minSlice, maxSide), H - top);
+    const y = Math.min(top, H - side);
+    if (y <= prevY) break;
+    prevY = y;
+    for (const x of sliceStarts(W, side, overlap)) slices.push({ x, y, width: side, height: side, kind: 'tile' });
+    if (y + side >= rowTo || y + side >= H) break;
+    top = y + Math.max(1, Math.floor(side * (1 - overlap)));
+  }
+  return { slices, mode: 'map', smallRows: { from: rowFrom, to: rowTo } };
+}
+
+function clampInt(v: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, Math.round(v)));
+}
