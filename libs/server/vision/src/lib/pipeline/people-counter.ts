@@ -16,7 +16,7 @@ export interface PeopleCounterOptions {
   /** BoT-SORT parameters other than frameRate (defaults: Ultralytics botsort.yaml, minHits 3). */
   tracker?: Partial<Omit<BotSortOptions, 'frameRate'>>;
   /**
-   * How long a lost track is kept, seconds (overrides tracker.trackBuffer, which is in frames at 30 fps). With slice
+   * How long a lost track is kept, seconds (overrides tracker.trackBufferS). With slice
    * scheduling it must be at least the refresh period, so that a person seen only by a slice survives until the next
    * examination.
    */
@@ -103,7 +103,7 @@ export class PeopleCounter {
     this.coastFrames = coast === 0 ? 0 : Math.max(1, Math.round(coast * opts.frameRate));
     const buf = opts.trackBufferS;
     if (buf !== undefined && !(buf >= 0 && Number.isFinite(buf))) throw new RangeError(`trackBufferS must be a non-negative number, got ${buf}`);
-    this.tracker = new BotSortTracker({ ...opts.tracker, ...(buf === undefined ? {} : { trackBuffer: Math.ceil(buf * 30) }), frameRate: opts.frameRate });
+    this.tracker = new BotSortTracker({ ...opts.tracker, ...(buf === undefined ? {} : { trackBufferS: buf }), frameRate: opts.frameRate });
     this.roi = opts.roi ?? null;
     this.detectionMethod = opts.detectionMethod ?? 'detection';
     // The GMC sees a 2x-downscaled grey frame; the warp it returns is in source pixels (GrayFrame.scale).
