@@ -8,6 +8,7 @@ import { AppConfigModule, type AppConfig } from '@crowdsafe/server-config';
 import { DatabaseModule } from '@crowdsafe/server-database';
 import { MetricsModule } from '@crowdsafe/server-metrics';
 import { NotificationsModule } from '@crowdsafe/server-notifications';
+import { ObservabilityModule } from '@crowdsafe/server-observability';
 import { RealtimeModule } from '@crowdsafe/server-realtime';
 import { SecurityModule } from '@crowdsafe/server-security';
 import { SettingsModule } from '@crowdsafe/server-settings';
@@ -42,6 +43,8 @@ export class AppModule {
         NotificationsModule,
         // Alerts (A1): global AlertEventSink for the camera runtimes, alert API, acknowledge over WebSocket.
         AlertsModule,
+        // Operations (#16): GET /metrics (Prometheus), HTTP latency, camera/AI events in system_logs.
+        ObservabilityModule.forRoot(config),
       ],
       controllers: [HealthController],
     };

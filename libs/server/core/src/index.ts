@@ -6,3 +6,4 @@ export * from './lib/live-events';
 export * from './lib/startup-logger';
 export * from './lib/audit-context';
 export * from './lib/secret-box';
+export * from './lib/camera-events';

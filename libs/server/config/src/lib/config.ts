@@ -5,6 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { EnvSchema } from './env.schema';
 import { buildNotificationsConfig, type NotificationsConfig } from './notifications.config';
+import { buildOpsConfig, type OpsConfig } from './ops.config';
 
 /** A bad configuration value. `message` names every offending variable; main() prints it as one line. */
 export class ConfigError extends Error {
@@ -68,6 +69,8 @@ export interface AppConfig {
   };
   /** Alert delivery channels, retries and circuit breakers (libs/server/notifications). */
   notifications: NotificationsConfig;
+  /** Logs, /metrics, reports, backups (libs/server/observability, reports, backup). */
+  ops: OpsConfig;
   /** Alerts (libs/server/alerts): engine timing, snapshot retention, console links. */
   alerts: {
     publicUrl: string;
@@ -155,6 +158,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (notifications.problems.length) throw new ConfigError(notifications.problems);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   const dataDir = abs(e.DATA_DIR);
+  const ops = buildOpsConfig(e, dataDir, cwd);
+  if (ops.problems.length) throw new ConfigError(ops.problems);
   const mediaDir = abs(e.MEDIA_DIR);
   return {
     env: e.NODE_ENV,
@@ -208,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       frameSkip: e.CAMERA_FRAME_SKIP,
     },
     notifications: notifications.config,
+    ops: ops.config,
     alerts: {
       publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
       cooldownMs: e.ALERT_COOLDOWN_S * 1000,

@@ -99,6 +99,7 @@ export class CameraFrameStatsDto {
   @ApiProperty() framesProcessed!: number;
   @ApiProperty({ description: 'Dropped oldest-first by the bounded frame buffer' }) framesDropped!: number;
   @ApiProperty({ description: 'Too old to process when their turn came' }) framesStale!: number;
+  @ApiProperty({ description: 'ffmpeg restarts since the camera started (0 when it does not run in this process)' }) restarts!: number;
 }
 
 export class FrameTotalsDto {

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import type { AlertTiming } from '@crowdsafe/alerting';
 import type { CameraStatus, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
-import { AlertEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
+import { AlertEventSink, CameraEventLog, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
 import { type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
@@ -99,6 +99,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     @Optional() @Inject(AlertEventSink) private readonly alerts: AlertEventSink | null = null,
     @Optional() @Inject(SettingsService) private readonly settings: SettingsService | null = null,
     @Optional() @Inject(LiveFrameSink) private readonly frameSink: LiveFrameSink | null = null,
+    @Optional() @Inject(CameraEventLog) private readonly eventLog: CameraEventLog | null = null,
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
@@ -213,6 +214,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         writeMetrics: (row) => this.metrics.enqueue(row),
         saveStatus: (status, reason) => {
           this.cameras.setStatus(camera.id, status, reason).catch((err: unknown) => this.logger.warn(`could not save status of camera ${camera.id}: ${String(err)}`));
+          this.eventLog?.record({ cameraId: camera.id, cameraName: camera.name, status, reason, restarts: runtime.health().restarts, at: new Date() });
         },
         live: this.live,
         encoder: this.encoder,
