@@ -5,3 +5,4 @@ export * from './lib/camera';
 export * from './lib/roles';
 export * from './lib/events';
 export * from './lib/alerts';
+export * from './lib/reports';

@@ -8,6 +8,7 @@ import { MetricsRetentionJob } from './metrics-retention.job';
 import { SystemLogRepository } from './system-log.repository';
 import { AlertRepository } from './alert.repository';
 import { AlertRecipientRepository } from './alert-recipient.repository';
+import { ReportRepository } from './report.repository';
 
 /**
  * The database connection (TypeORM DataSource, injectable as `DataSource`) and the repositories, for the whole app.
@@ -35,8 +36,9 @@ export class DatabaseModule {
         SystemLogRepository,
         AlertRepository,
         AlertRecipientRepository,
+        ReportRepository,
       ],
-      exports: [CameraRepository, MetricsRepository, SystemLogRepository, AlertRepository, AlertRecipientRepository],
+      exports: [CameraRepository, MetricsRepository, SystemLogRepository, AlertRepository, AlertRecipientRepository, ReportRepository],
     };
   }
 }

@@ -26,6 +26,7 @@ import {
   type UserRecord,
 } from './records';
 import { sealedColumn, sealedJsonFields } from './secret-columns';
+import { createReportEntity } from './report.entity';
 
 export interface CreateEntitiesOptions {
   /** Encrypts cameras.source_url, alert_recipients.destination and secret-named JSON fields (source_options, settings values) at rest. */
@@ -346,5 +347,5 @@ export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOpt
     },
   });
 
-  return [users, cameras, metrics, alerts, alertRecipients, recordings, systemLogs, settings, settingsHistory, metricsMinute] as EntitySchema[];
+  return [users, cameras, metrics, alerts, alertRecipients, recordings, systemLogs, settings, settingsHistory, metricsMinute, createReportEntity(dialect)] as EntitySchema[];
 }

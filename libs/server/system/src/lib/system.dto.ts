@@ -164,6 +164,11 @@ export class SystemLogsQueryDto {
   @IsUUID('all', { message: 'userId must be a UUID' })
   userId?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'The resource an entry is about, e.g. a camera id (camera logs)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'resourceId must be a UUID' })
+  resourceId?: string;
+
   @ApiPropertyOptional({ format: 'date-time', description: 'From (inclusive)' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date-time, e.g. 2025-06-01T12:00:00Z' })
