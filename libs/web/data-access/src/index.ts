@@ -64,3 +64,5 @@ export { authInterceptor } from './lib/auth/auth.interceptor';
 export { ROUTE_ROLES, authGuard, guestGuard, roleGuard, signedInGuard } from './lib/auth/auth.guards';
 export { AUTH_PATHS, type AuthProviders, type SessionStatus, type SessionUser, type TokenResponse } from './lib/auth/auth.models';
 export { ALERTS_KEPT, AlertsStore, levelRank, type ReceivedAlertEvent } from './lib/live/alerts.store';
+// Reports (#16).
+export { ReportsApi, type Report, type ReportRequest } from './lib/api/reports.api';

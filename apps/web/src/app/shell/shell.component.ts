@@ -22,6 +22,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/', label: 'Dashboard', exact: true },
   { path: '/analytics', label: 'Analytics' },
   { path: '/cameras', label: 'Cameras' },
+  { path: '/reports', label: 'Reports' },
   { path: '/settings', label: 'Settings' },
   { path: '/users', label: 'Users', roles: ['admin'] },
   { path: '/system', label: 'System', roles: ['admin'] },

@@ -1,3 +1,4 @@
+import type { ReportProgressEvent } from './reports';
 import type { CameraHealth, CameraStatus } from './camera';
 import type { CountMethod, Detection, TrackedPerson } from './detections';
 import type { AlertChannel, AlertStatus, RiskLevel } from './roles';
@@ -168,6 +169,7 @@ export interface ServerToClientEvents {
   frame: (e: LiveFrameEvent) => void;
   camera_status: (e: CameraStatusEvent) => void;
   alert: (e: AlertLiveEvent) => void;
+  report_progress: (e: ReportProgressEvent) => void;
 }
 
 export interface ClientToServerEvents {

@@ -6,6 +6,7 @@ import {
   type ClientToServerEvents,
   type LiveFrameEvent,
   type MetricsUpdateEvent,
+  type ReportProgressEvent,
   type ServerToClientEvents,
   type SubscribeAck,
   WsEvent,
@@ -99,6 +100,9 @@ export class LiveSocket {
 
   /** Every `alert` event (lifecycle change of any alert; broadcast to every connected client). */
   readonly alerts$: Observable<AlertLiveEvent> = this.alertSubject.asObservable();
+  private readonly reportSubject = new Subject<ReportProgressEvent>();
+  /** Progress of report jobs (`report_progress`, broadcast; the Reports page filters by id). */
+  readonly reportProgress$: Observable<ReportProgressEvent> = this.reportSubject.asObservable();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -293,6 +297,11 @@ export class LiveSocket {
     socket.on(WsEvent.Alert, (event) => {
       if (!event || typeof event !== 'object' || !event.alert || typeof event.alert.id !== 'string') return;
       this.alertSubject.next(event);
+    });
+
+    socket.on('report_progress', (event) => {
+      if (!event || typeof event.id !== 'string' || typeof event.progress !== 'number') return;
+      this.reportSubject.next(event);
     });
 
     socket.on(WsEvent.MetricsUpdate, (event) => {
