@@ -13,6 +13,8 @@
 // `./crowdsafe bench web [--runs N]`: console load time from the api on loopback in Chromium (tools/bench/web.ts).
 // `./crowdsafe bench analytics [--runs N] [--days D]`: analytics query latency on a week of 1 Hz data in a scratch
 // PostgreSQL database instead (tools/bench/analytics.ts).
+// `./crowdsafe bench reports [--runs N] [--step S] [--cameras N]`: weekly report for 8 cameras x 7 days in PDF and xlsx,
+// wall time and peak memory (tools/bench/reports.ts).
 // INFERENCE_THREADS=N (env) sets onnxruntime's intra-op threads for both measurements (0/unset = ORT default).
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -27,6 +29,7 @@ import { loadConfig } from '@crowdsafe/server-config';
 import { createApp } from '../../apps/api/src/app/bootstrap';
 import { printAlertsBench } from './alerts';
 import { analyticsBench } from './analytics';
+import { reportsBench } from './reports';
 import { liveBench } from './live';
 import { webBench } from './web';
 import { visionBench } from './vision';
@@ -104,6 +107,7 @@ async function endToEnd(seconds: number): Promise<{ fps: number; fpsIn: number; 
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'analytics') return analyticsBench();
+  if (process.argv[2] === 'reports') return reportsBench();
   if (process.argv[2] === 'alerts') return printAlertsBench(arg('triggers', 250));
   if (process.argv[2] === 'live') return liveBench();
   if (process.argv[2] === 'web') return webBench();

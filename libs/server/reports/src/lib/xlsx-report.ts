@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { MetricBucket } from '@crowdsafe/server-database';
 import type { ReportData } from './report-data';
@@ -27,17 +28,22 @@ const COLUMNS: { header: string; key: string; width: number; numFmt?: string; va
   { header: 'Seconds of data', key: 'samples', width: 14, numFmt: '0', value: (b) => b.samples },
 ];
 
-function dataSheet(wb: ExcelJS.Workbook, name: string, buckets: MetricBucket[]): void {
+const LEVEL_COL = COLUMNS.findIndex((c) => c.key === 'riskLevel') + 1;
+const LEVEL_STYLE = Object.fromEntries(Object.entries(LEVEL_FILL).map(([k, argb]) => [k, { type: 'pattern', pattern: 'solid', fgColor: { argb } } as ExcelJS.Fill]));
+
+/** A per-minute sheet, streamed: each row is committed (written out) as soon as it is added, so memory stays flat. */
+async function dataSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, buckets: MetricBucket[]): Promise<void> {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width, ...(c.numFmt ? { style: { numFmt: c.numFmt } } : {}) }));
-  for (const b of buckets) ws.addRow(COLUMNS.map((c) => c.value(b) ?? null));
-  styleHeader(ws);
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
-  const levelCol = COLUMNS.findIndex((c) => c.key === 'riskLevel') + 1;
-  ws.getColumn(levelCol).eachCell({ includeEmpty: false }, (cell, row) => {
-    const fill = row > 1 ? LEVEL_FILL[String(cell.value)] : undefined;
-    if (fill) cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: fill } };
-  });
+  styleHeader(ws);
+  for (const b of buckets) {
+    const row = ws.addRow(COLUMNS.map((c) => c.value(b) ?? null));
+    const fill = b.riskLevel ? LEVEL_STYLE[b.riskLevel] : undefined;
+    if (fill) row.getCell(LEVEL_COL).fill = fill;
+    row.commit();
+  }
+  ws.commit();
 }
 
 function styleHeader(ws: ExcelJS.Worksheet): void {
@@ -45,15 +51,21 @@ function styleHeader(ws: ExcelJS.Worksheet): void {
   h.font = { bold: true, color: { argb: 'FFFFFFFF' } };
   h.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF37474F' } };
   h.alignment = { vertical: 'middle' };
+  h.commit();
 }
 
 /**
  * The Excel workbook: a Summary sheet, an Alerts sheet, and one sheet per camera with the raw per-minute data
- * (frozen header row, auto-filter, number formats, risk level coloured). Incident: the alert with its timeline and
+ * (frozen header row, auto-filter, number formats, risk level coloured). Streamed (exceljs WorkbookWriter): rows are
+ * written out as they are added, so a week of 8 cameras does not hold ~80k cell models in memory. Incident: the alert with its timeline and
  * the 10-s metrics around the trigger.
  */
 export async function renderXlsx(data: ReportData): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => (out.on('end', resolve), out.on('error', reject)));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'CrowdSafe';
   wb.created = data.generatedAt;
   wb.title = data.title;
@@ -63,14 +75,19 @@ export async function renderXlsx(data: ReportData): Promise<Buffer> {
     const ws = wb.addWorksheet('Incident');
     ws.columns = [{ header: 'Field', key: 'k', width: 22 }, { header: 'Value', key: 'v', width: 80 }];
     const a = inc.alert;
-    for (const [k, v] of [['Title', data.title], ['Alert', a.id], ['Camera', inc.cameraName], ['Level', a.level], ['Condition', a.condition], ['Triggered', new Date(a.createdAt)], ['Status', a.status], ['Message', a.message], ['Channels notified', a.channelsNotified.join(', ')], ['Clip', inc.clipUrl ?? 'no recording (recordings are not built yet)']] as [string, unknown][]) ws.addRow([k, v]);
-    ws.getColumn(2).numFmt = 'yyyy-mm-dd hh:mm:ss';
     styleHeader(ws);
+    for (const [k, v] of [['Title', data.title], ['Alert', a.id], ['Camera', inc.cameraName], ['Level', a.level], ['Condition', a.condition], ['Triggered', new Date(a.createdAt)], ['Status', a.status], ['Message', a.message], ['Channels notified', a.channelsNotified.join(', ')], ['Clip', inc.clipUrl ?? 'no recording (recordings are not built yet)']] as [string, unknown][]) {
+      const row = ws.addRow([k, v]);
+      if (v instanceof Date) row.getCell(2).numFmt = 'yyyy-mm-dd hh:mm:ss';
+      row.commit();
+    }
+    ws.commit();
     const tl = wb.addWorksheet('Timeline', { views: [{ state: 'frozen', ySplit: 1 }] });
     tl.columns = [{ header: 'Time', key: 'at', width: 20, style: { numFmt: 'yyyy-mm-dd hh:mm:ss' } }, { header: 'Event', key: 'event', width: 22 }, { header: 'Detail', key: 'detail', width: 90 }];
-    for (const t of inc.timeline) tl.addRow([t.at, t.event, t.detail]);
     styleHeader(tl);
-    dataSheet(wb, sheetName(`${inc.cameraName} 10s`, taken), inc.around);
+    for (const t of inc.timeline) tl.addRow([t.at, t.event, t.detail]).commit();
+    tl.commit();
+    await dataSheet(wb, sheetName(`${inc.cameraName} 10s`, taken), inc.around);
   } else {
     const ws = wb.addWorksheet('Summary', { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = [
@@ -87,12 +104,13 @@ export async function renderXlsx(data: ReportData): Promise<Buffer> {
       { header: 'Alerts', key: 'alerts', width: 8, style: { numFmt: '0' } },
       { header: 'Data coverage %', key: 'uptime', width: 15, style: { numFmt: '0.0' } },
     ];
+    styleHeader(ws);
     for (const c of data.cameras) {
       const s = c.summary;
-      ws.addRow({ name: c.name, location: c.location, countAvg: s.countAvg, countPeak: s.countPeak, countPeakAt: s.countPeakAt, densityAvg: s.densityAvg, densityPeak: s.densityPeak, riskAvg: s.riskScoreAvg, warn: s.secondsAtLevel.WARNING ?? 0, crit: s.secondsAtLevel.CRITICAL ?? 0, alerts: c.alerts, uptime: s.uptimePercent });
+      ws.addRow({ name: c.name, location: c.location, countAvg: s.countAvg, countPeak: s.countPeak, countPeakAt: s.countPeakAt, densityAvg: s.densityAvg, densityPeak: s.densityPeak, riskAvg: s.riskScoreAvg, warn: s.secondsAtLevel.WARNING ?? 0, crit: s.secondsAtLevel.CRITICAL ?? 0, alerts: c.alerts, uptime: s.uptimePercent }).commit();
     }
-    styleHeader(ws);
-    for (const c of data.cameras) dataSheet(wb, sheetName(c.name, taken), c.minutes);
+    ws.commit();
+    for (const c of data.cameras) await dataSheet(wb, sheetName(c.name, taken), c.minutes);
   }
   const al = wb.addWorksheet('Alerts', { views: [{ state: 'frozen', ySplit: 1 }] });
   al.columns = [
@@ -106,7 +124,10 @@ export async function renderXlsx(data: ReportData): Promise<Buffer> {
     { header: 'Message', key: 'message', width: 80 },
   ];
   const names = new Map(data.cameras.map((c) => [c.id, c.name]));
-  for (const a of data.alerts) al.addRow({ at: new Date(a.createdAt), camera: names.get(a.cameraId) ?? a.cameraId, level: a.level, condition: a.condition, status: a.status, ack: a.acknowledgedAt, res: a.resolvedAt, message: a.message });
   styleHeader(al);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  for (const a of data.alerts) al.addRow({ at: new Date(a.createdAt), camera: names.get(a.cameraId) ?? a.cameraId, level: a.level, condition: a.condition, status: a.status, ack: a.acknowledgedAt, res: a.resolvedAt, message: a.message }).commit();
+  al.commit();
+  await wb.commit();
+  await ended;
+  return Buffer.concat(chunks);
 }
