@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@crowdsafe/server-config';
 import { CameraEventLog } from '@crowdsafe/server-core';
+import { BackupScheduler } from '@crowdsafe/server-backup';
 import { SystemModule } from '@crowdsafe/server-system';
 import { AiEventLog } from './ai-event-log';
 import { SystemLogCameraEvents } from './camera-event-log';
@@ -27,6 +28,8 @@ export class ObservabilityModule {
         { provide: PrometheusMetrics, useFactory: () => new PrometheusMetrics() },
         MetricsCollector,
         AiEventLog,
+        // Scheduled backups (BACKUP_INTERVAL_HOURS, libs/server/backup).
+        BackupScheduler,
         { provide: CameraEventLog, useClass: SystemLogCameraEvents },
       ],
       exports: [PrometheusMetrics, MetricsCollector, CameraEventLog],
