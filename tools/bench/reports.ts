@@ -82,7 +82,7 @@ export async function reportsBench(): Promise<void> {
         size = buf.length;
       }
       const sorted = [...times].sort((a, b) => a - b);
-      rows.push(`| ${format} | ${(sorted[Math.floor(sorted.length / 2)]! / 1000).toFixed(2)} s | ${(sorted[sorted.length - 1]! / 1000).toFixed(2)} s | +${(peakRss / MB).toFixed(0)} MB | +${(peakHeap / MB).toFixed(0)} MB | ${(size / MB).toFixed(2)} MB |`);
+      rows.push(`| ${format} | ${((sorted[Math.floor(sorted.length / 2)] ?? 0) / 1000).toFixed(2)} s | ${((sorted[sorted.length - 1] ?? 0) / 1000).toFixed(2)} s | +${(peakRss / MB).toFixed(0)} MB | +${(peakHeap / MB).toFixed(0)} MB | ${(size / MB).toFixed(2)} MB |`);
     }
     console.log(`weekly report, ${cameras} cameras x 7 days, ${runs} runs each (median / max wall time; peak RSS and heap above the start of the run):`);
     console.log('| format | median | max | peak RSS | peak heap | file |');
