@@ -103,6 +103,27 @@ secretsScan();
  * test secrets (the fixed ones in apps/api/src/testing/auth.test-util.ts and those e2e/run.mjs generated) and for
  * secret shapes: JWTs, Bearer headers, URL passwords, PEM private keys.
  */
+/** Secrets in a parsed JSON log object: known values and secret shapes in any string, unredacted secret-named fields. */
+function jsonSecretHits(value, known, shapes, path = '', depth = 0) {
+  if (depth > 20) return [];
+  if (typeof value === 'string') {
+    const out = [];
+    for (const v of known) if (value.includes(v)) out.push(`a known test secret at ${path || '(root)'}`);
+    for (const [what, re] of shapes) if (re.test(value)) out.push(`${what} at ${path || '(root)'}`);
+    return out;
+  }
+  if (!value || typeof value !== 'object') return [];
+  const out = [];
+  for (const [k, v] of Object.entries(value)) {
+    const p = path ? `${path}.${k}` : k;
+    if (/^(password|secret|token|accessToken|refreshToken|authorization|cookie|set-cookie|apiKey|privateKey)$/i.test(k) && typeof v === 'string' && v && v !== '[REDACTED]') {
+      out.push(`unredacted field ${p}`);
+    }
+    out.push(...jsonSecretHits(v, known, shapes, p, depth + 1));
+  }
+  return out;
+}
+
 function secretsScan() {
   if (only && !only.has('secrets-scan')) return;
   const known = new Set();
@@ -119,6 +140,8 @@ function secretsScan() {
   const files = readdirSync(join(out, 'logs')).map((f) => join(out, 'logs', f));
   const apiLog = join(root, 'e2e', 'artifacts', 'api.log');
   if (existsSync(apiLog)) files.push(apiLog);
+  const apiJsonLog = join(out, 'api-json.log'); // LOG_FORMAT=json output of apps/api/src/operations.medium-spec.ts
+  if (existsSync(apiJsonLog)) files.push(apiJsonLog);
   const hits = [];
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
@@ -126,6 +149,19 @@ function secretsScan() {
     for (const [what, re] of shapes) {
       const m = re.exec(text);
       if (m) hits.push(`${f}: ${what} near "${text.slice(Math.max(0, m.index - 60), m.index).replace(/\s+/g, ' ')}"`);
+    }
+    // JSON log lines (LOG_FORMAT=json): decoded string values too (JSON escapes such as \u0041 or \/ would hide a
+    // secret from the text search), and secret-named fields must be redacted.
+    for (const line of text.split('\n')) {
+      const start = line.indexOf('{');
+      if (start < 0 || !line.trimEnd().endsWith('}')) continue;
+      let obj;
+      try {
+        obj = JSON.parse(line.slice(start));
+      } catch {
+        continue;
+      }
+      for (const h of jsonSecretHits(obj, known, shapes)) hits.push(`${f}: JSON log line: ${h}`);
     }
   }
   const ok = hits.length === 0;

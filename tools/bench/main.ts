@@ -19,6 +19,8 @@
 // PostgreSQL database instead (tools/bench/analytics.ts).
 // `./crowdsafe bench onnx [--runs N] [--fidt-size WxH]`: every onnxruntime session-option candidate of both models and the
 // load-time tuner's choice and cost (tools/bench/onnx.ts).
+// `./crowdsafe bench reports [--runs N] [--step S] [--cameras N]`: weekly report for 8 cameras x 7 days in PDF and xlsx,
+// wall time and peak memory (tools/bench/reports.ts).
 // INFERENCE_THREADS=N (env) sets onnxruntime's intra-op threads for both measurements (0/unset = ORT default).
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -34,6 +36,7 @@ import { createApp } from '../../apps/api/src/app/bootstrap';
 import { printAlertsBench } from './alerts';
 import { analyticsBench } from './analytics';
 import { countingBench } from './counting';
+import { reportsBench } from './reports';
 import { liveBench } from './live';
 import { onnxBench } from './onnx';
 import { recordingsBench } from './recordings';
@@ -113,6 +116,7 @@ async function endToEnd(seconds: number): Promise<{ fps: number; fpsIn: number; 
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'analytics') return analyticsBench();
+  if (process.argv[2] === 'reports') return reportsBench();
   if (process.argv[2] === 'alerts') return printAlertsBench(arg('triggers', 250));
   if (process.argv[2] === 'live') return liveBench();
   if (process.argv[2] === 'onnx') return onnxBench();

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@crowdsafe/server-config';
 import { StartupError } from '@crowdsafe/server-core';
 import { createApp } from './app/bootstrap';
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
     await app.listen(config.port, config.host);
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const mode = config.embedded ? 'embedded: SQLite + in-process inference' : `database ${config.database.type}, queue ${config.queue.redisUrl ? 'BullMQ' : 'in-process'}`;
-    console.log(`CrowdSafe is running (${mode}). Open http://${host}:${config.port}/  API docs: http://${host}:${config.port}/api/docs`);
+    const ready = `CrowdSafe is running (${mode}). Open http://${host}:${config.port}/  API docs: http://${host}:${config.port}/api/docs`;
+    if (config.ops.logFormat === 'json') new Logger('CrowdSafe').log(ready);
+    else console.log(ready);
   } catch (err) {
     fail(err);
   }

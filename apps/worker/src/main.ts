@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { BullMqJobConsumer, describeDetector, PersonDetector, WORKER_NEEDS_REDIS } from '@crowdsafe/server-ai';
 import { ConfigError, loadConfig, type AppConfig } from '@crowdsafe/server-config';
 import { StartupAwareLogger, StartupError } from '@crowdsafe/server-core';
@@ -26,10 +27,13 @@ async function main(): Promise<void> {
     throw new StartupError(WORKER_NEEDS_REDIS, 'Set REDIS_URL (e.g. redis://127.0.0.1:6379) for the api and the workers.');
   }
 
+  const json = config.ops.logFormat === 'json';
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: new StartupAwareLogger(config.logLevel, 'Worker'),
+    bufferLogs: json,
     abortOnError: false,
   });
+  if (json) app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
 
   const detector = app.get(PersonDetector);

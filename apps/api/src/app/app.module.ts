@@ -9,6 +9,8 @@ import { DatabaseModule } from '@crowdsafe/server-database';
 import { MetricsModule } from '@crowdsafe/server-metrics';
 import { NotificationsModule } from '@crowdsafe/server-notifications';
 import { RecordingsModule } from '@crowdsafe/server-recordings';
+import { ObservabilityModule } from '@crowdsafe/server-observability';
+import { ReportsModule } from '@crowdsafe/server-reports';
 import { RealtimeModule } from '@crowdsafe/server-realtime';
 import { SecurityModule } from '@crowdsafe/server-security';
 import { SettingsModule } from '@crowdsafe/server-settings';
@@ -45,6 +47,10 @@ export class AppModule {
         AlertsModule,
         // Recordings (issue 14): segment outputs of every camera's ffmpeg, clips, retention, the recordings API.
         RecordingsModule,
+        // Operations (#16): GET /metrics (Prometheus), HTTP latency, camera/AI events in system_logs.
+        ObservabilityModule.forRoot(config),
+        // Reports (#16): PDF/Excel report jobs, daily summary mail.
+        ReportsModule.forRoot(config),
       ],
       controllers: [HealthController],
     };

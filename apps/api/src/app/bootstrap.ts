@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { type INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +8,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AppConfig } from '@crowdsafe/server-config';
 import { StartupAwareLogger, withRoleDescriptions } from '@crowdsafe/server-core';
 import { WsAuthAdapter } from '@crowdsafe/server-auth';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { httpMetricsMiddleware, PrometheusMetrics } from '@crowdsafe/server-observability';
 import { applyHttpSecurity, bodyParserErrorHandler, cspNonce, spaIndexRenderer } from '@crowdsafe/server-security';
 import { AppModule } from './app.module';
 import { VERSION } from './version';
@@ -34,18 +36,23 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 /** Creates (but does not start listening) the api application for a validated configuration. */
 export async function createApp(config: AppConfig, opts: { logger?: boolean } = {}): Promise<NestExpressApplication> {
+  // LOG_FORMAT=json: nestjs-pino (ObservabilityModule) takes over once the module graph is built; until then lines are buffered.
+  const json = config.ops.logFormat === 'json' && opts.logger !== false;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: opts.logger === false ? false : new StartupAwareLogger(config.logLevel),
+    bufferLogs: json,
     abortOnError: false,
     bodyParser: false,
   });
+  if (json) app.useLogger(app.get(PinoNestLogger));
   // Security (libs/server/security): trust proxy, helmet + CSP, CSRF for cookie-authenticated requests; then the body
   // parsers, whose refusals (bad JSON, too large) become JSON 400/413 instead of HTML pages.
+  app.use(httpMetricsMiddleware(app.get(PrometheusMetrics)));
   applyHttpSecurity(app, config);
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
   app.use(bodyParserErrorHandler());
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] }); // Prometheus' default path
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
   // socket.io handshakes need auth.token (libs/server/auth); revoked/expired sessions are disconnected.
@@ -68,7 +75,7 @@ export async function createApp(config: AppConfig, opts: { logger?: boolean } = 
     app.use((req: Request, res: Response, next: NextFunction) => (req.method === 'GET' && req.path === '/index.html' ? sendIndex(res) : next()));
     app.use(express.static(web, { index: false, maxAge: '1h' }));
     app.use((req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/socket.io')) return next();
+      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/socket.io') || req.path === '/metrics') return next();
       sendIndex(res);
     });
   }

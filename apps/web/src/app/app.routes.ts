@@ -53,6 +53,7 @@ export const routes: Routes = [
         loadComponent: () => import('./system/system.page').then((m) => m.SystemPage),
       },
       // ---- end of E2's pages ----
+      { path: 'reports', title: 'Reports · CrowdSafe', data: { title: 'Reports' }, loadComponent: () => import('./reports/reports.page').then((m) => m.ReportsPage) },
     ],
   },
   { path: '**', redirectTo: '' },

@@ -10,3 +10,4 @@ export * from './lib/cluster-bus';
 export * from './lib/retention-policy';
 export * from './lib/crossing-events';
 export * from './lib/recording-outputs';
+export * from './lib/camera-events';

@@ -14,3 +14,5 @@ export * from './lib/metrics-retention.job';
 export * from './lib/database.module';
 export * from './lib/migration-generator';
 export * from './lib/scratch-database';
+export * from './lib/report.entity';
+export * from './lib/report.repository';

@@ -7,3 +7,4 @@ export * from './lib/events';
 export * from './lib/alerts';
 export * from './lib/spec-events';
 export * from './lib/recordings';
+export * from './lib/reports';

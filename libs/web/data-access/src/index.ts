@@ -81,3 +81,5 @@ export { ConsoleSettingsStore, SETTINGS_POLL_MS } from './lib/settings/console-s
 
 // Web push: VAPID key + self-service subscription of this browser.
 export { PushApi, type PushSubscriptionState } from './lib/api/push.api';
+// Reports (#16).
+export { ReportsApi, type Report, type ReportRequest } from './lib/api/reports.api';

@@ -26,6 +26,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { path: '/analytics', label: 'Analytics' },
   { path: '/recordings', label: 'Recordings' },
   { path: '/cameras', label: 'Cameras' },
+  { path: '/reports', label: 'Reports' },
   { path: '/settings', label: 'Settings' },
   { path: '/users', label: 'Users', roles: ['admin'] },
   { path: '/system', label: 'System', roles: ['admin'] },

@@ -6,6 +6,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { EnvSchema } from './env.schema';
 import { buildNotificationsConfig, type NotificationsConfig } from './notifications.config';
 import { buildRecordingsConfig, type RecordingsConfig } from './recordings.config';
+import { buildOpsConfig, type OpsConfig } from './ops.config';
 
 /** A bad configuration value. `message` names every offending variable; main() prints it as one line. */
 export class ConfigError extends Error {
@@ -78,6 +79,8 @@ export interface AppConfig {
   notifications: NotificationsConfig;
   /** Recordings (libs/server/recordings): segments, pre-roll, clips, retention. */
   recordings: RecordingsConfig;
+  /** Logs, /metrics, reports, backups (libs/server/observability, reports, backup). */
+  ops: OpsConfig;
   /** Alerts (libs/server/alerts): engine timing, snapshot retention, console links. */
   alerts: {
     publicUrl: string;
@@ -165,6 +168,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (notifications.problems.length) throw new ConfigError(notifications.problems);
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   const dataDir = abs(e.DATA_DIR);
+  const ops = buildOpsConfig(e, dataDir, cwd);
+  if (ops.problems.length) throw new ConfigError(ops.problems);
   const mediaDir = abs(e.MEDIA_DIR);
   return {
     env: e.NODE_ENV,
@@ -223,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     notifications: notifications.config,
     recordings: buildRecordingsConfig(e, dataDir),
+    ops: ops.config,
     alerts: {
       publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
       cooldownMs: e.ALERT_COOLDOWN_S * 1000,

@@ -12,6 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { OpsEnvSchema } from './ops.env';
 
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -27,7 +28,7 @@ const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
  * Every environment variable CrowdSafe reads, with its type, bounds and default.
  * `.env.example` documents the same list; a unit test keeps the two in step.
  */
-export class EnvSchema {
+export class EnvSchema extends OpsEnvSchema {
   // ---- process ----
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';

@@ -9,6 +9,7 @@ import { MetricsRetentionJob } from './metrics-retention.job';
 import { SystemLogRepository } from './system-log.repository';
 import { AlertRepository } from './alert.repository';
 import { AlertRecipientRepository } from './alert-recipient.repository';
+import { ReportRepository } from './report.repository';
 
 /**
  * The database connection (TypeORM DataSource, injectable as `DataSource`) and the repositories, for the whole app.
@@ -37,8 +38,9 @@ export class DatabaseModule {
         AlertRepository,
         AlertRecipientRepository,
         CrossingEventRepository,
+        ReportRepository,
       ],
-      exports: [CameraRepository, MetricsRepository, SystemLogRepository, AlertRepository, AlertRecipientRepository, CrossingEventRepository],
+      exports: [CameraRepository, MetricsRepository, SystemLogRepository, AlertRepository, AlertRecipientRepository, CrossingEventRepository, ReportRepository],
     };
   }
 }

@@ -27,6 +27,7 @@ import {
   type UserRecord,
 } from './records';
 import { sealedColumn, sealedJsonFields } from './secret-columns';
+import { createReportEntity } from './report.entity';
 
 export interface CreateEntitiesOptions {
   /** Encrypts cameras.source_url, alert_recipients.destination and secret-named JSON fields (source_options, settings values) at rest. */
@@ -378,5 +379,5 @@ export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOpt
     checks: [inCheck('crossing_events', 'direction', ['in', 'out'])],
   });
 
-  return [users, cameras, metrics, alerts, alertRecipients, recordings, systemLogs, settings, settingsHistory, metricsMinute, crossingEvents] as EntitySchema[];
+  return [users, cameras, metrics, alerts, alertRecipients, recordings, systemLogs, settings, settingsHistory, metricsMinute, crossingEvents, createReportEntity(dialect)] as EntitySchema[];
 }

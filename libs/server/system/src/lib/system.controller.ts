@@ -40,7 +40,7 @@ export class SystemController {
     const from = q.from ? new Date(q.from) : undefined;
     const to = q.to ? new Date(q.to) : undefined;
     if (from && to && from.getTime() > to.getTime()) throw new BadRequestException(`from (${from.toISOString()}) must not be after to (${to.toISOString()})`);
-    const page = await this.logs.query({ level: q.level, category: q.category, action: q.action, userId: q.userId, from, to, search: q.search, limit: q.limit ?? 100, offset: q.offset ?? 0 });
+    const page = await this.logs.query({ level: q.level, category: q.category, action: q.action, userId: q.userId, resourceId: q.resourceId, from, to, search: q.search, limit: q.limit ?? 100, offset: q.offset ?? 0 });
     return {
       total: page.total,
       items: page.items.map((l) => ({ ...l, time: new Date(l.time).toISOString() })),

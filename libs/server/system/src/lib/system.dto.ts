@@ -99,6 +99,7 @@ export class CameraFrameStatsDto {
   @ApiProperty() framesProcessed!: number;
   @ApiProperty({ description: 'Dropped oldest-first by the bounded frame buffer' }) framesDropped!: number;
   @ApiProperty({ description: 'Too old to process when their turn came' }) framesStale!: number;
+  @ApiProperty({ description: 'ffmpeg restarts since the camera started (0 when it does not run in this process)' }) restarts!: number;
 }
 
 export class FrameTotalsDto {
@@ -162,6 +163,11 @@ export class SystemLogsQueryDto {
   @IsOptional()
   @IsUUID('all', { message: 'userId must be a UUID' })
   userId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The resource an entry is about, e.g. a camera id (camera logs)' })
+  @IsOptional()
+  @IsUUID('all', { message: 'resourceId must be a UUID' })
+  resourceId?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'From (inclusive)' })
   @IsOptional()

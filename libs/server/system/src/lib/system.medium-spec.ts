@@ -94,7 +94,7 @@ describe.each(dialects)('system API on $name', ({ redis, config }) => {
   it('GET /api/system/stats: per-camera frames and totals (no runtime here), open alerts', async () => {
     const res = await api.get('/system/stats').expect(200);
     expect(res.body.cameras).toEqual([
-      { cameraId: userless, name: 'Concourse', status: 'offline', running: false, fpsIn: 0, fpsOut: 0, framesDecoded: 0, framesProcessed: 0, framesDropped: 0, framesStale: 0 },
+      { cameraId: userless, name: 'Concourse', status: 'offline', running: false, fpsIn: 0, fpsOut: 0, framesDecoded: 0, framesProcessed: 0, framesDropped: 0, framesStale: 0, restarts: 0 },
     ]);
     expect(res.body.totals).toEqual({ framesDecoded: 0, framesProcessed: 0, framesDropped: 0, framesStale: 0, fpsIn: 0, fpsOut: 0 });
     expect(res.body.inference).toBeNull();

@@ -46,6 +46,8 @@ export interface CameraFrameStats {
   framesProcessed: number;
   framesDropped: number;
   framesStale: number;
+  /** ffmpeg restarts since the camera's runtime started (0 when not running here). */
+  restarts: number;
 }
 
 export interface SystemStats {
@@ -146,6 +148,7 @@ export class SystemService implements OnModuleDestroy {
         framesProcessed: h?.framesProcessed ?? 0,
         framesDropped: h?.droppedFrames ?? 0,
         framesStale: h?.staleFrames ?? 0,
+        restarts: h?.restarts ?? 0,
       };
     });
     const sum = (f: (c: CameraFrameStats) => number) => cameras.reduce((a, c) => a + f(c), 0);

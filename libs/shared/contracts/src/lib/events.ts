@@ -1,3 +1,4 @@
+import type { ReportProgressEvent } from './reports';
 import type { CameraHealth, CameraStatus } from './camera';
 import type { CountMethod, Detection, TrackedPerson } from './detections';
 import type { RecordingStatusEvent, RecordingStorageEvent } from './recordings';
@@ -211,6 +212,7 @@ export interface ServerToClientEvents {
   system_notification: (e: SystemNotificationEvent) => void;
   recording_status: (e: RecordingStatusEvent) => void;
   recording_storage: (e: RecordingStorageEvent) => void;
+  report_progress: (e: ReportProgressEvent) => void;
 }
 
 export interface ClientToServerEvents {

@@ -76,6 +76,7 @@ export class InferenceClient implements OnModuleDestroy {
   private lastError?: string;
   private readonly latencies = new Float64Array(LATENCY_WINDOW);
   private latencyCount = 0;
+  private readonly latencyListeners = new Set<(cameraIds: readonly string[], ms: number) => void>();
 
   constructor(
     private readonly dispatcher: JobDispatcher,
@@ -114,6 +115,12 @@ export class InferenceClient implements OnModuleDestroy {
       latencyMs: this.latencyPercentiles(),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
+  }
+
+  /** Calls `fn` with the cameras of every successful job and its round trip in ms (Prometheus histograms); returns the unsubscribe. */
+  onLatency(fn: (cameraIds: readonly string[], ms: number) => void): () => void {
+    this.latencyListeners.add(fn);
+    return () => this.latencyListeners.delete(fn);
   }
 
   onModuleDestroy(): void {
@@ -167,7 +174,12 @@ export class InferenceClient implements OnModuleDestroy {
     try {
       const t0 = performance.now();
       const result: DetectBatchResult = await this.dispatcher.dispatch('detect-batch', payload);
-      this.latencies[this.latencyCount++ % LATENCY_WINDOW] = performance.now() - t0;
+      const ms = performance.now() - t0;
+      this.latencies[this.latencyCount++ % LATENCY_WINDOW] = ms;
+      if (this.latencyListeners.size) {
+        const ids = batch.map((p) => p.ref.cameraId);
+        for (const fn of this.latencyListeners) fn(ids, ms);
+      }
       batch.forEach((p, i) => {
         const r = result.results?.[i];
         if (!r || r.cameraId !== p.ref.cameraId || r.seq !== p.ref.seq) {

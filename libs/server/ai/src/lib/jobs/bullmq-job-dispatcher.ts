@@ -131,6 +131,11 @@ export class BullMqJobDispatcher extends JobDispatcher implements OnModuleInit, 
     }
   }
 
+  /** BullMQ's own Prometheus export of each queue (bullmq_job_count by state, completed/failed totals), one text per queue. */
+  async prometheusMetrics(): Promise<string[]> {
+    return Promise.all([...this.queues.values()].map(({ queue }) => queue.exportPrometheusMetrics()));
+  }
+
   /** Jobs waiting/active per queue (for health endpoints). */
   async counts(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {};

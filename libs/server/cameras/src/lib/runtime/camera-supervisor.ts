@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import type { AlertTiming, RoutingTable, TriggerThresholds } from '@crowdsafe/alerting';
 import type { CameraStatus, FrameRef, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
-import { AlertEventSink, CameraRecordingOutputs, ClusterBus, CrossingEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
+import { AlertEventSink, CameraEventLog, CameraRecordingOutputs, ClusterBus, CrossingEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
 import { AlertRepository, type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
@@ -107,6 +107,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     @Optional() @Inject(AlertRepository) private readonly alertRows: AlertRepository | null = null,
     @Optional() @Inject(CrossingEventSink) private readonly crossings: CrossingEventSink | null = null,
     @Optional() @Inject(CameraRecordingOutputs) private readonly recording: CameraRecordingOutputs | null = null,
+    @Optional() @Inject(CameraEventLog) private readonly eventLog: CameraEventLog | null = null,
   ) {
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
@@ -287,6 +288,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         writeMetrics: (row) => this.metrics.enqueue(row),
         saveStatus: (status, reason) => {
           this.cameras.setStatus(camera.id, status, reason).catch((err: unknown) => this.logger.warn(`could not save status of camera ${camera.id}: ${String(err)}`));
+          this.eventLog?.record({ cameraId: camera.id, cameraName: camera.name, status, reason, restarts: runtime.health().restarts, at: new Date() });
         },
         live: this.live,
         encoder: this.encoder,

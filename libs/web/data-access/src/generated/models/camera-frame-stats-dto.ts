@@ -21,6 +21,11 @@ export interface CameraFrameStatsDto {
   name: string;
 
   /**
+   * ffmpeg restarts since the camera started (0 when it does not run in this process)
+   */
+  restarts: number;
+
+  /**
    * A runtime runs in this process
    */
   running: boolean;

@@ -9,6 +9,7 @@ import {
   RecordingWsEvent,
   type RecordingStatusEvent,
   type RecordingStorageEvent,
+  type ReportProgressEvent,
   type ServerToClientEvents,
   type SubscribeAck,
   WsEvent,
@@ -108,6 +109,9 @@ export class LiveSocket {
   readonly recordings$: Observable<RecordingStatusEvent> = this.recordingSubject.asObservable();
   /** `recording_storage`: the recordings disk warning. */
   readonly recordingStorage$: Observable<RecordingStorageEvent> = this.storageSubject.asObservable();
+  private readonly reportSubject = new Subject<ReportProgressEvent>();
+  /** Progress of report jobs (`report_progress`, broadcast; the Reports page filters by id). */
+  readonly reportProgress$: Observable<ReportProgressEvent> = this.reportSubject.asObservable();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
@@ -309,6 +313,10 @@ export class LiveSocket {
     });
     socket.on(RecordingWsEvent.RecordingStorage, (event) => {
       if (event && typeof event.usedPercent === 'number') this.storageSubject.next(event);
+    });
+    socket.on('report_progress', (event) => {
+      if (!event || typeof event.id !== 'string' || typeof event.progress !== 'number') return;
+      this.reportSubject.next(event);
     });
 
     socket.on(WsEvent.MetricsUpdate, (event) => {

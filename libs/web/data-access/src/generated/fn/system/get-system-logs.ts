@@ -17,6 +17,11 @@ export interface GetSystemLogs$Params {
   userId?: string;
 
 /**
+ * The resource an entry is about, e.g. a camera id (camera logs)
+ */
+  resourceId?: string;
+
+/**
  * From (inclusive)
  */
   from?: string;
@@ -41,6 +46,7 @@ export function getSystemLogs(http: HttpClient, rootUrl: string, params?: GetSys
     rb.query('category', params.category, {});
     rb.query('action', params.action, {});
     rb.query('userId', params.userId, {});
+    rb.query('resourceId', params.resourceId, {});
     rb.query('from', params.from, {});
     rb.query('to', params.to, {});
     rb.query('search', params.search, {});
