@@ -28,6 +28,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion(VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from POST /api/auth/login or /api/auth/refresh' })
     .addApiKey({ type: 'apiKey', in: 'query', name: 'ticket', description: 'Live-view ticket from POST /api/cameras/{id}/live-ticket (60 s, one camera)' }, 'live-ticket')
+    .addApiKey({ type: 'apiKey', in: 'query', name: 'ticket', description: 'Media ticket from POST /api/recordings/{id}/ticket or /api/live-hls/{cameraId}/ticket (short-lived, one recording or camera)' }, 'media-ticket')
     .addCookieAuth('cs_refresh', { type: 'apiKey', in: 'cookie', name: 'cs_refresh', description: 'httpOnly refresh-token cookie (with header X-CSRF: 1)' }, 'cs_refresh')
     .build();
   // The access decorators declare security/401/403/roles per operation; this makes sure the role text survives.

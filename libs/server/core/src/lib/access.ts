@@ -1,5 +1,5 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { UserRole } from '@crowdsafe/contracts';
 
 /**
@@ -78,6 +78,24 @@ export function withRoleDescriptions<T extends { paths: Record<string, object> }
     }
   }
   return doc;
+}
+
+/**
+ * A media route that a `<video>`, `<img>` or HLS player calls with a short-lived `?ticket=` (it cannot send an
+ * Authorization header): public to the global guard, the handler checks the ticket (or a Bearer token when
+ * `bearerToo`). Documented like the protected routes: the ticket scheme (registered in the OpenAPI document under
+ * `scheme`), optionally Bearer, 401, 403 and the roles that may obtain a ticket.
+ */
+export function TicketAccess(scheme: string, roles: readonly UserRole[], bearerToo = true): MethodDecorator {
+  const text = requiresRoleText(roles);
+  return applyDecorators(
+    Public(),
+    ...(bearerToo ? [ApiBearerAuth()] : []),
+    ApiSecurity(scheme),
+    ApiUnauthorizedResponse({ description: 'No, an invalid or an expired ticket' + (bearerToo ? ' or access token' : '') }),
+    ApiForbiddenResponse({ description: `A ticket for another resource (${text})` }),
+    ApiExtension(REQUIRED_ROLES_EXTENSION, [...roles]),
+  );
 }
 
 /** Shorthands for the three usual declarations. */

@@ -38,7 +38,7 @@ describe('createEntities', () => {
     const schemas = createEntities(dialect);
     expect(schemas.map((s) => s.options.tableName)).toEqual([
       'users', 'cameras', 'metrics', 'alerts', 'alert_recipients', 'recordings', 'system_logs', 'settings', 'settings_history',
-      'metrics_minute', 'crossing_events',
+      'metrics_minute', 'crossing_events', 'reports',
     ]);
     const metrics = schemas.find((s) => s.options.tableName === 'metrics')?.options.columns as Record<string, { type: unknown }>;
     expect([metrics['metadata']?.type, metrics['time']?.type, metrics['cameraId']?.type]).toEqual([json, time, uuid]);

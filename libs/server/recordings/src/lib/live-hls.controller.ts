@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BadRequestException, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { type AuthUser, CurrentUser, Public, ViewerAccess } from '@crowdsafe/server-core';
+import { ANY_ROLE, type AuthUser, CurrentUser, TicketAccess, ViewerAccess } from '@crowdsafe/server-core';
 import { CameraRepository } from '@crowdsafe/server-database';
 import { RecordingTicketService } from './recording-ticket.service';
 import { SegmentRecorder } from './segment-recorder';
@@ -96,7 +96,7 @@ export class LiveHlsController {
   }
 
   @Get(':cameraId/:file')
-  @Public()
+  @TicketAccess('media-ticket', ANY_ROLE, false)
   @ApiOperation({ operationId: 'liveHlsFile', summary: 'The live playlist (index.m3u8) or one of its segments; needs ?ticket=' })
   @ApiParam({ name: 'cameraId', format: 'uuid' })
   @ApiParam({ name: 'file', description: 'index.m3u8 or a segment name from it' })

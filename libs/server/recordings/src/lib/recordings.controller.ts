@@ -38,7 +38,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { SessionService } from '@crowdsafe/server-auth';
-import { AdminAccess, ANY_ROLE, type AuthUser, CurrentUser, OperatorAccess, Public, ViewerAccess } from '@crowdsafe/server-core';
+import { AdminAccess, ANY_ROLE, type AuthUser, CurrentUser, OperatorAccess, TicketAccess, ViewerAccess } from '@crowdsafe/server-core';
 import { RecordingRequestError } from './recording-errors';
 import { insideRoot } from './recording-paths';
 import { RecordingTicketService } from './recording-ticket.service';
@@ -175,7 +175,7 @@ export class RecordingsController {
   }
 
   @Get(':id/download')
-  @Public()
+  @TicketAccess('media-ticket', ANY_ROLE)
   @ApiOperation({ operationId: 'downloadRecording', summary: 'The clip as an MP4 attachment (H.264, faststart; HTTP Range); needs ?ticket= or a Bearer token' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiQuery({ name: 'ticket', required: false })
@@ -188,7 +188,7 @@ export class RecordingsController {
   }
 
   @Get(':id/video')
-  @Public()
+  @TicketAccess('media-ticket', ANY_ROLE)
   @ApiOperation({ operationId: 'recordingVideo', summary: 'The clip inline for a <video> (HTTP Range); needs ?ticket= or a Bearer token' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiQuery({ name: 'ticket', required: false })
@@ -201,7 +201,7 @@ export class RecordingsController {
   }
 
   @Get(':id/thumbnail')
-  @Public()
+  @TicketAccess('media-ticket', ANY_ROLE)
   @ApiOperation({ operationId: 'recordingThumbnail', summary: 'The clip\'s 320 px JPEG thumbnail; needs ?ticket= or a Bearer token' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiQuery({ name: 'ticket', required: false })
