@@ -104,7 +104,7 @@ export class LiveCluster extends ClusterBus {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.adapter?.close?.();
+    // The adapter was closed with the socket.io server (it unsubscribes then); only the connections are left.
     await Promise.allSettled([this.pub.quit(), this.sub.quit()]);
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import {
   ConnectedSocket,
@@ -58,7 +58,7 @@ const SPEC_ERROR = 'camera_id must be a camera id string';
  * never grow a buffer on the server.
  */
 @WebSocketGateway({ namespace: WS_NAMESPACE, cors: { origin: false }, maxHttpBufferSize: 64 * 1024 })
-export class LiveGateway extends LiveEventsPublisher implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+export class LiveGateway extends LiveEventsPublisher implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationShutdown {
   private readonly logger = new Logger('LiveGateway');
   /** Distributed mode (REDIS_URL): events and frame-watcher rooms shared by every api replica. */
   private readonly cluster: LiveCluster | null;
@@ -82,7 +82,8 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayInit, O
     this.cluster?.attach(server);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After Nest has closed the socket.io server (whose Redis adapter still unsubscribes on close). */
+  async onApplicationShutdown(): Promise<void> {
     await this.cluster?.close();
   }
 
