@@ -153,7 +153,7 @@ export class PeopleCounter {
     if (!(frame.width > 0 && frame.height > 0)) throw new RangeError(`invalid frame size ${frame.width}x${frame.height}`);
     const region = roi === undefined ? this.roi : roi;
     const fi = frameIndex ?? this.tracker.stats.frameIndex + 1;
-    const carried = examined ? this.carry.apply(frameDetections, fi, examined) : null;
+    const carried = examined ? this.carry.apply(frameDetections, fi, examined, frame) : null;
     const detections = carried ? carried.detections : frameDetections;
     const out = this.tracker.update(detections, fi, this.cameraMotion(frameDetections, pixels));
     this.framesSinceReset++;

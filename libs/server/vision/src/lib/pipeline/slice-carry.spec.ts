@@ -43,6 +43,16 @@ describe('SliceCarry', () => {
     expect(r.detections[0].box).toEqual({ x1: 120, y1: 54, x2: 132, y2: 84 });
   });
 
+  it('a person predicted out of the picture is not carried (they walked out)', () => {
+    const c = new SliceCarry();
+    c.apply([det(1240, 50)], 1, { slices: [RIGHT], holdFrames: 8 }, FRAME);
+    c.apply([det(1260, 50)], 2, { slices: [RIGHT], holdFrames: 8 }, FRAME); // 20 px right per frame
+    expect(c.apply([], 3, { slices: [], holdFrames: 8 }, FRAME).carried).toBe(0); // centre at 1286 > 1280
+    const d = new SliceCarry();
+    d.apply([det(1240, 50)], 1, { slices: [RIGHT], holdFrames: 8 }, FRAME);
+    expect(d.apply([], 2, { slices: [], holdFrames: 8 }, FRAME).carried).toBe(1); // still inside
+  });
+
   it('a remembered person seen by the global pass is updated, not carried, and the memory stays bounded', () => {
     const c = new SliceCarry();
     c.apply([det(100, 50)], 1, { slices: [LEFT], holdFrames: 5 });

@@ -63,7 +63,7 @@ export class SliceCarry {
    * This frame's detections plus the carried ones. `carried` = how many were added (their indices are
    * detections.length .. detections.length + carried - 1 of the returned list).
    */
-  apply(detections: readonly Detection[], frameIndex: number, examined: ExaminedSlices): { detections: Detection[]; carried: number } {
+  apply(detections: readonly Detection[], frameIndex: number, examined: ExaminedSlices, frame?: { width: number; height: number }): { detections: Detection[]; carried: number } {
     if (this.lastFrame !== null && frameIndex <= this.lastFrame) this.held = [];
     this.lastFrame = frameIndex;
     const hold = Math.max(0, Math.floor(examined.holdFrames));
@@ -95,6 +95,8 @@ export class SliceCarry {
     this.held.forEach((h, i) => {
       if (heldSeen.has(i)) return;
       if (frameIndex - h.frame >= hold) return;
+      // Predicted out of the picture: they walked out, nothing to carry.
+      if (frame && !centreIn(predicted[i], { x: 0, y: 0, width: frame.width, height: frame.height })) return;
       // Examined and not found: one miss is forgiven (a detector score flickering around the threshold), two are not.
       const missed = examined.slices.some((s) => centreIn(predicted[i], s)) ? h.misses + 1 : h.misses;
       if (missed >= this.maxMisses) return;
@@ -133,7 +135,7 @@ function samePerson(held: BBox, fresh: BBox): number | null {
   return null;
 }
 
-function centreIn(b: BBox, r: TileRegion): boolean {
+function centreIn(b: BBox, r: Pick<TileRegion, 'x' | 'y' | 'width' | 'height'>): boolean {
   return cx(b) >= r.x && cx(b) < r.x + r.width && cy(b) >= r.y && cy(b) < r.y + r.height;
 }
 
