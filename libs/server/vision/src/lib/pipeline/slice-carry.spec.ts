@@ -45,12 +45,10 @@ describe('SliceCarry', () => {
 
   it('a person predicted out of the picture is not carried (they walked out)', () => {
     const c = new SliceCarry();
-    c.apply([det(1240, 50)], 1, { slices: [RIGHT], holdFrames: 8 }, FRAME);
-    c.apply([det(1260, 50)], 2, { slices: [RIGHT], holdFrames: 8 }, FRAME); // 20 px right per frame
-    expect(c.apply([], 3, { slices: [], holdFrames: 8 }, FRAME).carried).toBe(0); // centre at 1286 > 1280
-    const d = new SliceCarry();
-    d.apply([det(1240, 50)], 1, { slices: [RIGHT], holdFrames: 8 }, FRAME);
-    expect(d.apply([], 2, { slices: [], holdFrames: 8 }, FRAME).carried).toBe(1); // still inside
+    c.apply([det(1230, 50, 40, 100)], 1, { slices: [RIGHT], holdFrames: 8 }, FRAME);
+    c.apply([det(1240, 50, 40, 100)], 2, { slices: [RIGHT], holdFrames: 8 }, FRAME); // 10 px right per frame
+    expect(c.apply([], 3, { slices: [], holdFrames: 8 }, FRAME).carried).toBe(1); // centre at 1270: inside
+    expect(c.apply([], 5, { slices: [], holdFrames: 8 }, FRAME).carried).toBe(0); // centre at 1290 > 1280: gone
   });
 
   it('a remembered person seen by the global pass is updated, not carried, and the memory stays bounded', () => {
