@@ -7,7 +7,7 @@ class ManualDispatcher extends JobDispatcher {
   readonly jobs: { payload: DetectBatchPayload; resolve: (r: DetectBatchResult) => void; reject: (e: Error) => void }[] = [];
 
   dispatch<N extends JobName>(_name: N, data: JobOf<N>): Promise<JobResultOf<N>> {
-    return new Promise((resolve, reject) => this.jobs.push({ payload: data, resolve: resolve as (r: DetectBatchResult) => void, reject }));
+    return new Promise((resolve, reject) => this.jobs.push({ payload: data as DetectBatchPayload, resolve: resolve as (r: DetectBatchResult) => void, reject }));
   }
 
   /** Complete job `i` with one detection per frame (or `missing` for the listed seqs). */

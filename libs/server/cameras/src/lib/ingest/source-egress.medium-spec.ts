@@ -64,7 +64,8 @@ describe('EgressProxy / prepareEgress (real sockets)', () => {
       seen.push({ host: req.headers.host, path: req.url });
       if (req.url === '/redirect') {
         res.writeHead(302, { location: `http://127.0.0.2:${victimPort}/x` });
-        return res.end();
+        res.end();
+        return;
       }
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('frame');
