@@ -298,7 +298,7 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
         track: mean((f) => f.timingsMs.track),
       },
     },
-    analytics: setup && lastAnalytics ? summarizeAnalytics(frames, lastAnalytics, setup, auto?.fit ? { ...auto.fit, firstFrame: autoFirstFrame } : null) : null,
+    analytics: setup && lastAnalytics ? summarizeAnalytics(frames, lastAnalytics, setup, auto?.currentFit ? { ...auto.currentFit, firstFrame: autoFirstFrame } : null) : null,
     movement,
     frames,
   };

@@ -120,13 +120,13 @@ export class AutoCalibrationEstimator {
     const every = this.current ? this.o.refitEvery : Math.ceil(this.o.refitEvery / 4);
     if (this.size < this.o.minSamples || this.sinceFit < every) return false;
     this.sinceFit = 0;
-    const next = this.fit();
+    const next = this.refitModel();
     if (!next) return false;
     this.current = next;
     return true;
   }
 
-  private fit(): { fit: AutoCalibrationFit; calibration: Calibration } | null {
+  private refitModel(): { fit: AutoCalibrationFit; calibration: Calibration } | null {
     const { frame, bands, minBands, personHeightM: Hm, hfovDeg } = this.o;
     const perBand: number[][] = Array.from({ length: bands }, () => []);
     for (let i = 0; i < this.size; i++) {

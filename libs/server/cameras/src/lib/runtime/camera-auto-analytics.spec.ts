@@ -42,7 +42,7 @@ describe('AutoCalibrationSetup', () => {
     expect(emitted.length).toBe(1);
     expect(emitted[0]).toBeGreaterThanOrEqual(14); // 150 matched samples (9-10 per frame)
     expect(emitted[0]).toBeLessThanOrEqual(20);
-    expect(a.fit?.model).toBe('perspective');
+    expect(a.currentFit?.model).toBe('perspective');
     // People now look 30 % taller at every row (another scene behind the same camera): replaced.
     let replaced = false;
     for (let k = 0; k < 300 && !replaced; k++) {
@@ -58,14 +58,14 @@ describe('AutoCalibrationSetup', () => {
   ])('$name: never a setup', ({ tracks }) => {
     const a = new AutoCalibrationSetup();
     for (let k = 0; k < 100; k++) expect(a.observe(frame, tracks)).toBeNull();
-    expect(a.fit).toBeNull();
+    expect(a.currentFit).toBeNull();
   });
 
   it('a new frame size starts over', () => {
     const a = new AutoCalibrationSetup();
     for (let k = 0; k < 40; k++) a.observe(frame, scene(k));
-    expect(a.fit).not.toBeNull();
+    expect(a.currentFit).not.toBeNull();
     expect(a.observe({ width: 1280, height: 720 }, scene(0))).toBeNull();
-    expect(a.fit).toBeNull();
+    expect(a.currentFit).toBeNull();
   });
 });

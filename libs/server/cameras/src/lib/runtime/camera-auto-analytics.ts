@@ -62,7 +62,7 @@ export class AutoCalibrationSetup {
   private frame: FrameSize | null = null;
 
   /** The fit behind the setup in use (null before the first estimate). */
-  get fit(): AutoCalibrationFit | null {
+  get currentFit(): AutoCalibrationFit | null {
     return this.inUse;
   }
 

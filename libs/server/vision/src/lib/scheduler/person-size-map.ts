@@ -120,7 +120,7 @@ export class PersonSizeMap {
   }
 
   /** The row fit h = a + b * y; a flat fit (b = 0) while the samples' rows are too close to fix a slope. */
-  fit(): { a: number; b: number } | null {
+  heightLine(): { a: number; b: number } | null {
     if (this.sw <= 0) return null;
     const my = this.sy / this.sw;
     const mh = this.sh / this.sw;
@@ -138,7 +138,7 @@ export class PersonSizeMap {
   heightAt(x: number, y: number): SizeEstimate | null {
     const c = this.cellOf(clamp(x, 0, this.frameWidth - 1e-6), clamp(y, 0, this.frameHeight - 1e-6));
     if (this.cellW[c] >= this.minCellSamples) return { height: this.cellH[c] / this.cellW[c], source: 'cell' };
-    const f = this.fit();
+    const f = this.heightLine();
     if (!f) return null;
     return { height: clamp(f.a + f.b * y, 2, this.frameHeight), source: 'fit' };
   }

@@ -23,7 +23,7 @@ describe('PersonSizeMap', () => {
     const m = new PersonSizeMap({ frameWidth: 1280, frameHeight: 720 });
     expect(m.learnt).toBe(false);
     expect(m.heightAt(640, 360)).toBeNull();
-    expect(m.fit()).toBeNull();
+    expect(m.heightLine()).toBeNull();
   });
 
   it.each([
