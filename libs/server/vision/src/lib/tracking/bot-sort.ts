@@ -37,7 +37,22 @@ interface InternalTrack {
   lastFrame: number;
   /** Index in the current frame's detections, -1 when not matched this frame. */
   detectionIndex: number;
+  /** Recent observed centres (oldest first), for the direction of travel (directionWeight). */
+  readonly history: Observation[];
+  /** Filter state right after the last update (reupdateOnRefind), null when off. */
+  snapshot: KalmanState | null;
 }
+
+interface Observation {
+  readonly frame: number;
+  readonly cx: number;
+  readonly cy: number;
+}
+
+/** A displacement shorter than this fraction of the box height has no reliable direction. */
+const MIN_DIRECTION_FRACTION = 0.05;
+/** Height ratio limit of a lost-track recovery pair. */
+const RECOVERY_HEIGHT_RATIO = 1.5;
 
 interface Det {
   /** cx, cy, w, h */
@@ -76,6 +91,17 @@ function validateOptions(o: BotSortOptions): void {
   if (!(o.iouBufferS >= 0) || !Number.isFinite(o.iouBufferS)) {
     throw new RangeError(`iouBufferS must be a non-negative number, got ${o.iouBufferS}`);
   }
+  if (typeof o.sizeVelocity !== 'boolean') throw new RangeError('sizeVelocity must be a boolean');
+  if (typeof o.reupdateOnRefind !== 'boolean') throw new RangeError('reupdateOnRefind must be a boolean');
+  if (!(o.directionWeight >= 0 && o.directionWeight <= 1)) {
+    throw new RangeError(`directionWeight must be in [0, 1], got ${o.directionWeight}`);
+  }
+  if (!(o.directionDeltaS > 0) || !Number.isFinite(o.directionDeltaS)) {
+    throw new RangeError(`directionDeltaS must be a positive number of seconds, got ${o.directionDeltaS}`);
+  }
+  if (!(o.recoveryGate >= 0) || !Number.isFinite(o.recoveryGate)) {
+    throw new RangeError(`recoveryGate must be a non-negative number of box heights, got ${o.recoveryGate}`);
+  }
 }
 
 /**
@@ -108,6 +134,8 @@ export class BotSortTracker {
   readonly maxTimeLost: number;
   /** Association boxes grow by this fraction of their size on each side (iouBufferS x frame interval, capped). */
   readonly iouBuffer: number;
+  /** directionDeltaS in frames (at least 1). */
+  readonly directionDelta: number;
 
   private readonly kf: KalmanFilterXYWH;
   /** Tracked (confirmed and tentative), as Ultralytics' tracked_stracks. */
@@ -133,6 +161,7 @@ export class BotSortTracker {
     this.maxTimeLost = Math.round(merged.trackBufferS * merged.frameRate);
     this.kf = new KalmanFilterXYWH(kalmanWeightsFor(merged));
     this.iouBuffer = Math.min(MAX_IOU_BUFFER, merged.iouBufferS / merged.frameRate);
+    this.directionDelta = Math.max(1, Math.round(merged.directionDeltaS * merged.frameRate));
   }
 
   get stats(): BotSortStats {
@@ -211,19 +240,13 @@ export class BotSortTracker {
     for (const t of this.lost) pool.push(t);
 
     // Predict (lost tracks with their size velocity zeroed, as BOTrack.multi_predict), then camera motion.
-    for (const t of pool) {
-      for (let s = 0; s < steps; s++) {
-        if (t.state !== 'tracked') {
-          t.kf.mean[6] = 0;
-          t.kf.mean[7] = 0;
-        }
-        this.kf.predict(t.kf);
-      }
-    }
-    for (const t of unconfirmed) for (let s = 0; s < steps; s++) this.kf.predict(t.kf);
+    for (const t of pool) for (let s = 0; s < steps; s++) this.predict(t.kf, t.state !== 'tracked');
+    for (const t of unconfirmed) for (let s = 0; s < steps; s++) this.predict(t.kf, false);
     if (affine !== undefined && !isIdentityAffine(affine)) {
-      for (const t of pool) warpKalmanState(t.kf, affine);
-      for (const t of unconfirmed) warpKalmanState(t.kf, affine);
+      for (const t of [...pool, ...unconfirmed]) {
+        warpKalmanState(t.kf, affine);
+        if (t.snapshot) warpKalmanState(t.snapshot, affine);
+      }
     }
 
     const refound: InternalTrack[] = [];
@@ -232,10 +255,14 @@ export class BotSortTracker {
 
     // First association: high-score detections vs tracked + lost.
     const { matchThresh, fuseScore, lowMatchThresh } = this.options;
-    const first = linearAssignmentSparse(this.distances(pool, high, fuseScore, matchThresh), matchThresh);
+    const firstCosts = this.distances(pool, high, fuseScore, matchThresh, this.options.directionWeight);
+    const first = linearAssignmentSparse(firstCosts, matchThresh);
     for (const [ti, di] of first.matches) {
       const t = pool[ti];
-      if (t.state === 'lost') refound.push(t);
+      if (t.state === 'lost') {
+        refound.push(t);
+        this.rewind(t, high[di], frame);
+      }
       this.applyDetection(t, high[di], frame);
     }
 
@@ -250,8 +277,23 @@ export class BotSortTracker {
       newlyLost.push(t);
     }
 
+    // Lost-track recovery: the tracks lost before this frame that no detection overlaps vs the remaining high-score
+    // detections, by centre distance in track heights.
+    let remainingHigh: Det[] = first.unmatchedCols.map((j) => high[j]);
+    if (this.options.recoveryGate > 0) {
+      const lostRows: InternalTrack[] = [];
+      for (const ti of first.unmatchedRows) if (pool[ti].state === 'lost' && !newlyLost.includes(pool[ti])) lostRows.push(pool[ti]);
+      const recovery = linearAssignmentSparse(this.recoveryCosts(lostRows, remainingHigh), 1);
+      for (const [ti, di] of recovery.matches) {
+        const t = lostRows[ti];
+        refound.push(t);
+        this.rewind(t, remainingHigh[di], frame);
+        this.applyDetection(t, remainingHigh[di], frame);
+      }
+      remainingHigh = recovery.unmatchedCols.map((j) => remainingHigh[j]);
+    }
+
     // Unconfirmed tracks vs the remaining high-score detections.
-    const remainingHigh: Det[] = first.unmatchedCols.map((j) => high[j]);
     const third = linearAssignmentSparse(
       this.distances(unconfirmed, remainingHigh, fuseScore, UNCONFIRMED_MATCH_THRESH),
       UNCONFIRMED_MATCH_THRESH,
@@ -276,7 +318,10 @@ export class BotSortTracker {
         startFrame: frame,
         lastFrame: frame,
         detectionIndex: d.index,
+        history: [{ frame, cx: d.xywh[0], cy: d.xywh[1] }],
+        snapshot: null,
       };
+      if (this.options.reupdateOnRefind) t.snapshot = copyState(t.kf);
       if (d.score >= this.options.activateThresh) this.activate(t);
       if (this.options.minHits <= 1) this.confirm(t);
       created.push(t);
@@ -301,8 +346,49 @@ export class BotSortTracker {
     return this.output(frame);
   }
 
+  /** Kalman prediction step; `freezeSize` (lost tracks, as BOTrack.multi_predict) or sizeVelocity off: vw = vh = 0. */
+  private predict(state: KalmanState, freezeSize: boolean): void {
+    if (freezeSize || !this.options.sizeVelocity) {
+      state.mean[6] = 0;
+      state.mean[7] = 0;
+    }
+    this.kf.predict(state);
+  }
+
+  /**
+   * OC-SORT observation-centric re-update of a lost track found again (reupdateOnRefind): back to the filter state
+   * at its last observation, then predict + update along the straight path to `d` for each missed frame, and one
+   * last prediction; `applyDetection` then updates with `d` itself.
+   */
+  private rewind(t: InternalTrack, d: Det, frame: number): void {
+    const snap = t.snapshot;
+    if (!snap) return;
+    const gap = Math.min(frame - t.lastFrame, this.maxTimeLost + 1);
+    if (gap < 2) return;
+    t.kf.mean.set(snap.mean);
+    t.kf.covariance.set(snap.covariance);
+    const from = [snap.mean[0], snap.mean[1], snap.mean[2], snap.mean[3]];
+    const virtual = [0, 0, 0, 0];
+    for (let k = 1; k < gap; k++) {
+      this.predict(t.kf, false);
+      for (let c = 0; c < 4; c++) virtual[c] = from[c] + ((d.xywh[c] - from[c]) * k) / gap;
+      this.kf.update(t.kf, virtual);
+    }
+    this.predict(t.kf, false);
+  }
+
   private applyDetection(t: InternalTrack, d: Det, frame: number): void {
     this.kf.update(t.kf, d.xywh);
+    if (this.options.reupdateOnRefind) {
+      if (t.snapshot) {
+        t.snapshot.mean.set(t.kf.mean);
+        t.snapshot.covariance.set(t.kf.covariance);
+      } else {
+        t.snapshot = copyState(t.kf);
+      }
+    }
+    t.history.push({ frame, cx: d.xywh[0], cy: d.xywh[1] });
+    while (t.history.length > 1 && t.history[1].frame <= frame - this.directionDelta) t.history.shift();
     t.hits++;
     t.lastFrame = frame;
     t.score = d.score;
@@ -333,8 +419,24 @@ export class BotSortTracker {
     this.removedTotal++;
   }
 
-  /** IoU distance (fused with the detection score when `fuse`) of the pairs below `limit` (sparse; <= 1). */
-  private distances(tracks: readonly InternalTrack[], dets: readonly Det[], fuse: boolean, limit: number): CostPairs {
+  /**
+   * IoU distance (fused with the detection score when `fuse`) of the pairs below `limit` (sparse; <= 1); with
+   * `directionWeight` > 0, adjusted by the velocity direction consistency (see BotSortOptions.directionWeight).
+   */
+  private distances(tracks: readonly InternalTrack[], dets: readonly Det[], fuse: boolean, limit: number, directionWeight = 0): CostPairs {
+    if (directionWeight > 0) {
+      const wide = this.distances(tracks, dets, fuse, Math.min(1, limit + directionWeight / 2));
+      const out: CostPairs = { rows: wide.rows, cols: wide.cols, row: [], col: [], cost: [] };
+      for (let e = 0; e < wide.row.length; e++) {
+        const cost = wide.cost[e] - directionWeight * directionConsistency(tracks[wide.row[e]], dets[wide.col[e]]);
+        if (cost < limit) {
+          out.row.push(wide.row[e]);
+          out.col.push(wide.col[e]);
+          out.cost.push(Math.max(0, cost));
+        }
+      }
+      return out;
+    }
     const buffer = this.iouBuffer;
     const a = new Float64Array(4 * tracks.length);
     for (let i = 0; i < tracks.length; i++) writeXyxy(tracks[i].kf.mean, a, i, buffer);
@@ -354,6 +456,27 @@ export class BotSortTracker {
       for (let j = 0; j < dets.length; j++) scores[j] = dets[j].score;
     }
     return iouCostPairs(a, tracks.length, b, dets.length, limit, scores);
+  }
+
+  /** Lost tracks vs detections: centre distance / (recoveryGate x track height), pairs below 1 of similar height. */
+  private recoveryCosts(tracks: readonly InternalTrack[], dets: readonly Det[]): CostPairs {
+    const out: CostPairs = { rows: tracks.length, cols: dets.length, row: [], col: [], cost: [] };
+    const gate = this.options.recoveryGate;
+    for (let i = 0; i < tracks.length; i++) {
+      const m = tracks[i].kf.mean;
+      for (let j = 0; j < dets.length; j++) {
+        const [cx, cy, , h] = dets[j].xywh;
+        const ratio = h / m[3];
+        if (!(ratio <= RECOVERY_HEIGHT_RATIO && ratio >= 1 / RECOVERY_HEIGHT_RATIO)) continue;
+        const cost = Math.hypot(cx - m[0], cy - m[1]) / (gate * m[3]);
+        if (cost < 1) {
+          out.row.push(i);
+          out.col.push(j);
+          out.cost.push(cost);
+        }
+      }
+    }
+    return out;
   }
 
   /** Ultralytics `remove_duplicate_stracks`: of a tracked/lost pair with IoU > 0.85 the younger one goes. */
@@ -397,6 +520,32 @@ export function kalmanWeightsFor(o: Pick<BotSortOptions, 'kalmanReferenceFps' | 
   return { stdWeightPosition: Math.sqrt(k) / 20, stdWeightVelocity: k ** 1.5 / 160 };
 }
 
+function copyState(s: KalmanState): KalmanState {
+  return { mean: s.mean.slice(), covariance: s.covariance.slice() };
+}
+
+/**
+ * OC-SORT's direction term in [-0.5, 0.5]: (pi/2 - angle) / pi between the track's direction of travel (oldest kept
+ * observation to the last one) and the direction from its last observation to the detection; 0 when either
+ * displacement is shorter than MIN_DIRECTION_FRACTION x the box height (no reliable direction).
+ */
+export function directionConsistency(t: { readonly history: readonly Observation[]; readonly kf: KalmanState }, d: { readonly xywh: readonly number[] }): number {
+  const h = t.history;
+  if (h.length < 2) return 0;
+  const first = h[0];
+  const last = h[h.length - 1];
+  const tx = last.cx - first.cx;
+  const ty = last.cy - first.cy;
+  const dx = d.xywh[0] - last.cx;
+  const dy = d.xywh[1] - last.cy;
+  const minLen = MIN_DIRECTION_FRACTION * t.kf.mean[3];
+  const lt = Math.hypot(tx, ty);
+  const ld = Math.hypot(dx, dy);
+  if (!(lt >= minLen && ld >= minLen)) return 0;
+  const cos = Math.max(-1, Math.min(1, (tx * dx + ty * dy) / (lt * ld)));
+  return (Math.PI / 2 - Math.acos(cos)) / Math.PI;
+}
+
 function writeXyxy(mean: Float64Array, out: Float64Array, i: number, buffer = 0): void {
   const cx = mean[0];
   const cy = mean[1];
@@ -412,6 +561,7 @@ function toTrack(t: InternalTrack, frame: number): Track {
   const m = t.kf.mean;
   return {
     id: t.id > 0 ? t.id : -t.serial,
+    provisionalId: -t.serial,
     confirmed: t.confirmed,
     box: { x1: m[0] - m[2] / 2, y1: m[1] - m[3] / 2, x2: m[0] + m[2] / 2, y2: m[1] + m[3] / 2 },
     score: t.score,

@@ -15,6 +15,12 @@ export interface Track {
    */
   id: number;
   /**
+   * The track's provisional id (-1, -2, ...: the id it has while tentative), the same for its whole life: links the
+   * frames before activation with the ones after (`crowdsafe analyze --mot` writes a confirmed track from its first
+   * detection on).
+   */
+  provisionalId: number;
+  /**
    * True once the track has had `minHits` detections (sticky): what a people count should count. A track activated
    * on its first frame (score >= `activateThresh`) has its id at once but is unconfirmed until then.
    */
@@ -88,6 +94,35 @@ export interface BotSortOptions {
    * their velocity as fast in seconds as a 30 fps one's. 0 = Ultralytics' per-step weights at every rate.
    */
   kalmanReferenceFps: number;
+  /**
+   * Predict the box size with its Kalman velocity (vw, vh), as Ultralytics does (true). false = constant size in the
+   * prediction (the size still follows the detections through the update): at a few frames per second a partly
+   * occluded detection gives a large size velocity that shrinks or inflates the prediction until it no longer
+   * overlaps the person's next detection.
+   */
+  sizeVelocity: boolean;
+  /**
+   * Velocity direction consistency (OC-SORT, Cao et al. 2023) in the first association: a pair's cost falls by up to
+   * directionWeight / 2 when the direction from the track's last observation to the detection agrees with the
+   * track's own direction of travel (over `directionDeltaS`) and rises by as much when it is opposite, so people
+   * crossing each other keep their ids. Applied only when both displacements exceed 5% of the box height. 0 = off.
+   */
+  directionWeight: number;
+  /** Time span, seconds, over which a track's direction of travel is measured (observations this far back). */
+  directionDeltaS: number;
+  /**
+   * Observation-centric re-update (OC-SORT ORU): when a lost track is found again, its filter is rewound to the last
+   * observation and re-run along a straight virtual path to the new one, so the velocity accumulated while coasting
+   * (which drifts) is replaced by the one the two observations imply. false = plain Kalman update (Ultralytics).
+   */
+  reupdateOnRefind: boolean;
+  /**
+   * Lost-track recovery gate, in box heights: after the IoU associations, lost tracks whose predicted box no longer
+   * overlaps may take a remaining high-score detection whose centre lies within `recoveryGate` x the track's height
+   * of the prediction and whose height is within a factor 1.5 of the track's (Hungarian on the normalised distance).
+   * 0 = off.
+   */
+  recoveryGate: number;
   /** Consecutive detections before a track is confirmed (default 3; Ultralytics behaves as 2). */
   minHits: number;
   /** Stream frame rate, frames per second (default 30). */
@@ -105,6 +140,11 @@ export const DEFAULT_BOT_SORT_OPTIONS: Readonly<BotSortOptions> = Object.freeze(
   fuseScore: true,
   iouBufferS: 0.5,
   kalmanReferenceFps: 30,
+  sizeVelocity: false,
+  directionWeight: 0,
+  directionDeltaS: 0.4,
+  reupdateOnRefind: false,
+  recoveryGate: 0,
   minHits: 3,
   frameRate: 30,
 });
