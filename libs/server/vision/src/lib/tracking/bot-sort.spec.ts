@@ -1,5 +1,5 @@
 import type { Detection } from '@crowdsafe/contracts';
-import { BotSortTracker, kalmanWeightsFor } from './bot-sort';
+import { BotSortTracker, directionConsistency, kalmanWeightsFor } from './bot-sort';
 import type { BotSortOptions, TrackerOutput } from './types';
 
 /** A person-sized detection centred at (cx, cy). */
@@ -261,6 +261,11 @@ describe('BotSortTracker options', () => {
       fuseScore: true,
       iouBufferS: 0.5,
       kalmanReferenceFps: 30,
+      sizeVelocity: false,
+      directionWeight: 0,
+      directionDeltaS: 0.4,
+      reupdateOnRefind: false,
+      recoveryGate: 0,
       minHits: 3,
       frameRate: 30,
     });
@@ -300,6 +305,11 @@ describe('BotSortTracker options', () => {
     { name: 'negative iouBufferS', opts: { iouBufferS: -0.5 } },
     { name: 'negative kalmanReferenceFps', opts: { kalmanReferenceFps: -30 } },
     { name: 'minHits 0', opts: { minHits: 0 } },
+    { name: 'directionWeight > 1', opts: { directionWeight: 1.5 } },
+    { name: 'directionDeltaS 0', opts: { directionDeltaS: 0 } },
+    { name: 'negative recoveryGate', opts: { recoveryGate: -1 } },
+    { name: 'non-boolean sizeVelocity', opts: { sizeVelocity: 1 as unknown as boolean } },
+    { name: 'non-boolean reupdateOnRefind', opts: { reupdateOnRefind: 'yes' as unknown as boolean } },
     { name: 'frameRate 0', opts: { frameRate: 0 } },
   ])('rejects $name', ({ opts }) => {
     expect(() => new BotSortTracker(opts)).toThrow(RangeError);
@@ -447,5 +457,115 @@ describe('BotSortTracker Kalman noise scaled to the frame interval (kalmanRefere
     expect(Math.abs(scaled[2] - 15)).toBeLessThan(0.5);
     expect(Math.abs(scaled[5] - 15)).toBeLessThan(0.1);
     expect(perStep[5]).toBeLessThan(13);
+  });
+});
+
+describe('BotSortTracker motion model and association refinements', () => {
+  /** Ids of the confirmed tracks matched per frame. */
+  const ids = (input: Detection[][], opts: Partial<BotSortOptions>): number[][] => run(input, opts).map((o) => o.tracks.map((t) => t.id));
+  const box = (x1: number, x2: number, score = 0.9): Detection => ({ box: { x1, y1: 100, x2, y2: 200 }, score, classId: 0 });
+
+  // 5 fps, a standing person 60 px wide whose box shrinks to 40 then 20 px (walking behind a pillar, right edge
+  // fixed) and comes back at full width on the next frame.
+  const pillar = [box(100, 160), box(100, 160), box(100, 160), box(120, 160), box(140, 160), box(100, 160), box(100, 160)].map((d) => [d]);
+  // 30 fps, 80 px wide, walking right 20 px a frame; on frame 4 its detection is missing and someone walking the
+  // other way is detected 24 px behind its last position (overlapping its prediction).
+  const crossing = [
+    ...[0, 1, 2].map((k) => [det(100 + 20 * k, 200, 0.9, 80)]),
+    [det(116, 200, 0.9, 80)],
+  ];
+  // 30 fps, walking right 10 px a frame for 5 frames, unseen for 4, found again where it was last seen (it stopped).
+  const stopped = [...[0, 1, 2, 3, 4].map((k) => [det(100 + 10 * k, 200)]), [], [], [], [], [det(140, 200)], [det(140, 200)]];
+
+  it.each([
+    {
+      name: 'sizeVelocity on: the shrinking box predicts a vanishing one, the person gets a new id when it reappears',
+      input: pillar,
+      opts: { frameRate: 5, sizeVelocity: true },
+      want: [[], [], [1], [1], [1], [], []],
+    },
+    {
+      name: 'sizeVelocity off (default): constant-size prediction, same id after the occlusion',
+      input: pillar,
+      opts: { frameRate: 5 },
+      want: [[], [], [1], [1], [1], [1], [1]],
+    },
+    { name: 'directionWeight 0: the track takes the detection behind it', input: crossing, opts: {}, want: [[], [], [1], [1]] },
+    {
+      name: 'directionWeight 0.5: a detection against the direction of travel is refused',
+      input: crossing,
+      opts: { directionWeight: 0.5 },
+      want: [[], [], [1], []],
+    },
+    {
+      name: 'recoveryGate 0: the prediction ran ahead, no overlap, a new track starts',
+      input: stopped,
+      opts: {},
+      want: [[], [], [1], [1], [1], [], [], [], [], [], []],
+    },
+    {
+      name: 'recoveryGate 1: found again within one box height of its prediction, same id',
+      input: stopped,
+      opts: { recoveryGate: 1 },
+      want: [[], [], [1], [1], [1], [], [], [], [], [1], [1]],
+    },
+  ])('$name', ({ input, opts, want }) => {
+    expect(ids(input, opts)).toEqual(want);
+  });
+
+  it('recovery needs a similar height: a detection 2x taller within the gate starts a new track', () => {
+    const input = [...stopped.slice(0, 9), [det(140, 200, 0.9, 80, 200)]];
+    const out = run(input, { recoveryGate: 1 });
+    expect(out[9].tracks).toEqual([]);
+    expect(out[9].lost.map((t) => t.id)).toEqual([1]);
+  });
+
+  it('reupdateOnRefind: after a gap the velocity is the one the two observations imply, not the coasting one', () => {
+    // 10 px a frame for 6 frames, unseen for 2, found 12 px further (4 px a frame over the gap), then still 4 px.
+    const input = [...[0, 1, 2, 3, 4, 5].map((k) => [det(100 + 10 * k, 200)]), [], [], [det(162, 200)]];
+    const vx = (opts: Partial<BotSortOptions>): number => {
+      const out = run(input, opts);
+      return out[out.length - 1].tracks[0].velocity.vx;
+    };
+    const plain = vx({});
+    const oru = vx({ reupdateOnRefind: true });
+    expect(Math.abs(oru - 4)).toBeLessThan(Math.abs(plain - 4));
+    expect(oru).toBeLessThan(plain);
+  });
+
+  it('reupdateOnRefind leaves a track matched every frame exactly as without it', () => {
+    const input = frames(12, (f) => [det(walk(f), 200), det(400 - 2 * f, 260)]);
+    const strip = (o: TrackerOutput[]) => o.map((x) => x.tracks.map((t) => [t.id, t.box, t.velocity]));
+    expect(strip(run(input, { reupdateOnRefind: true }))).toEqual(strip(run(input, {})));
+  });
+
+  const track = (points: Array<[number, number]>, h = 100) => ({
+    history: points.map(([cx, cy], k) => ({ frame: k + 1, cx, cy })),
+    kf: { mean: Float64Array.of(0, 0, 40, h, 0, 0, 0, 0), covariance: new Float64Array(64) },
+  });
+  it.each([
+    { name: 'same direction', points: [[0, 0], [20, 0]], to: [40, 0], want: 0.5 },
+    { name: 'opposite direction', points: [[0, 0], [20, 0]], to: [0, 0], want: -0.5 },
+    { name: 'perpendicular', points: [[0, 0], [20, 0]], to: [20, 20], want: 0 },
+    { name: '45 degrees', points: [[0, 0], [20, 0]], to: [40, 20], want: 0.25 },
+    { name: 'one observation: no direction', points: [[0, 0]], to: [40, 0], want: 0 },
+    { name: 'track barely moved (< 5% of the height)', points: [[0, 0], [4, 0]], to: [40, 0], want: 0 },
+    { name: 'detection at the last position (< 5% of the height)', points: [[0, 0], [20, 0]], to: [22, 0], want: 0 },
+  ] as Array<{ name: string; points: Array<[number, number]>; to: [number, number]; want: number }>)(
+    'directionConsistency: $name -> $want',
+    ({ points, to, want }) => {
+      expect(directionConsistency(track(points), { xywh: [to[0], to[1], 40, 100] })).toBeCloseTo(want, 10);
+    },
+  );
+
+  it('provisionalId is the tentative id for the whole life of the track', () => {
+    const out = run(frames(5, (f) => [det(walk(f), 200)]));
+    expect(out.map((o) => [...o.tracks, ...o.tentative].map((t) => [t.id, t.provisionalId]))).toEqual([
+      [[-1, -1]],
+      [[-1, -1]],
+      [[1, -1]],
+      [[1, -1]],
+      [[1, -1]],
+    ]);
   });
 });

@@ -127,7 +127,10 @@ function validateOptions(o: BotSortOptions): void {
  *   first frame whenever its score is >= activateThresh (any frame), and is confirmed only at minHits;
  * - tentative tracks are Kalman-predicted like the others (they live minHits - 1 frames with a velocity);
  * - no ReID (detections carry no embeddings); camera motion is an optional per-frame affine, identity by default;
- * - a frameIndex jump of k runs k predictions; invalid detections are skipped; removed tracks are not retained.
+ * - a frameIndex jump of k runs k predictions; invalid detections are skipped; removed tracks are not retained;
+ * - by default the prediction keeps the box size (sizeVelocity false); optional OC-SORT refinements (velocity
+ *   direction consistency, observation-centric re-update) and a lost-track recovery stage by normalised centre
+ *   distance (after step 3, before step 4) are off by default (see BotSortOptions).
  */
 export class BotSortTracker {
   readonly options: Readonly<BotSortOptions>;
@@ -281,8 +284,9 @@ export class BotSortTracker {
     // detections, by centre distance in track heights.
     let remainingHigh: Det[] = first.unmatchedCols.map((j) => high[j]);
     if (this.options.recoveryGate > 0) {
+      const lostNow = new Set(newlyLost);
       const lostRows: InternalTrack[] = [];
-      for (const ti of first.unmatchedRows) if (pool[ti].state === 'lost' && !newlyLost.includes(pool[ti])) lostRows.push(pool[ti]);
+      for (const ti of first.unmatchedRows) if (pool[ti].state === 'lost' && !lostNow.has(pool[ti])) lostRows.push(pool[ti]);
       const recovery = linearAssignmentSparse(this.recoveryCosts(lostRows, remainingHigh), 1);
       for (const [ti, di] of recovery.matches) {
         const t = lostRows[ti];
