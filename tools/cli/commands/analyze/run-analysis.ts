@@ -8,6 +8,7 @@ import type { BBox, CameraSchedulerHealth, CountMethod, DetectOptions, Detection
 import type { PersonDetector } from '@crowdsafe/server-ai';
 import { PeopleCounter, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { AutoCalibrationSetup, type CameraAnalyticsSetup, CameraScheduling, type CameraSchedulingOptions, lineTotals, LIVE_ANALYZER_OPTIONS, SecondMovements } from '@crowdsafe/server-cameras';
+import { motRowsOf, PendingMotRows, type MotRow } from './mot-rows';
 import { frameSlot } from './options';
 import type { FrameReader, SourceInfo } from './frame-reader';
 
@@ -22,6 +23,11 @@ export interface FrameResult {
   detections: Array<{ x1: number; y1: number; x2: number; y2: number; score: number }>;
   /** Confirmed tracks matched in this frame (the MOT rows), source pixels. */
   tracks: Array<{ id: number; x: number; y: number; w: number; h: number; score: number }>;
+  /**
+   * Tracks not confirmed yet on this frame that were confirmed later, with their confirmed id (Kalman box, source
+   * pixels); `--mot` writes them with `tracks` (a track from its first detection on). Absent when none.
+   */
+  beforeConfirmation?: MotRow[];
   timingsMs: { decode: number; detect: number; preprocess: number; inference: number; postprocess: number; track: number };
   /** Crowd analytics of the frame in real units (only with a calibration in --config). */
   analytics?: FrameAnalyticsCompact;
@@ -144,6 +150,7 @@ export interface AnalysisOptions {
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
+const motBox = (b: BBox, score: number): Omit<MotRow, 'id'> => ({ x: r1(b.x1), y: r1(b.y1), w: r1(b.x2 - b.x1), h: r1(b.y2 - b.y1), score: r3(score) });
 
 export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
   const { info } = o.reader;
@@ -164,6 +171,8 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
   const sy = info.height / info.decoded.height;
   const toSource = (b: BBox): BBox => ({ x1: b.x1 * sx, y1: b.y1 * sy, x2: b.x2 * sx, y2: b.y2 * sy });
   const frames: FrameResult[] = [];
+  // Unconfirmed tracks' rows wait for their confirmation (dropped once a track is unseen longer than the buffer).
+  const pendingRows = new PendingMotRows(counter.stats.maxTimeLost + 2);
   let sourceFrames = 0;
   let setup = o.analytics;
   const analyzerOf = (s: Extract<CameraAnalyticsSetup, { state: 'on' }>) =>
@@ -245,10 +254,8 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
         const b = toSource(d.box);
         return { x1: r1(b.x1), y1: r1(b.y1), x2: r1(b.x2), y2: r1(b.y2), score: r3(d.score) };
       }),
-      tracks: result.tracks.map((t) => {
-        const b = toSource(t.box);
-        return { id: t.id, x: r1(b.x1), y: r1(b.y1), w: r1(b.x2 - b.x1), h: r1(b.y2 - b.y1), score: r3(t.score) };
-      }),
+      tracks: result.tracks.map((t) => ({ id: t.id, ...motBox(toSource(t.box), t.score) })),
+      beforeConfirmation: [],
       timingsMs: {
         decode: r1(f.decodeMs),
         detect: r1(t1 - t0),
@@ -259,7 +266,14 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
       },
       ...(analytics ? { analytics } : {}),
     });
+    const fr = frames[frames.length - 1];
+    pendingRows.observe(
+      (fr.beforeConfirmation ??= []),
+      result.unconfirmed.map((u) => ({ provisionalId: u.provisionalId, row: motBox(toSource(u.box), u.score) })),
+      result.tracks.map((t, k) => ({ provisionalId: result.trackProvisionalIds[k], id: t.id })),
+    );
   }
+  for (const f of frames) if (f.beforeConfirmation?.length === 0) delete f.beforeConfirmation;
   if (openSecond !== null) closeSecond(openSecond);
   const wallS = (performance.now() - started) / 1000;
   if (!frames.length) throw new Error(`no frames decoded from ${info.path}`);
@@ -374,7 +388,7 @@ function summarizeAnalytics(
 /** MOTChallenge rows `frame,id,x,y,w,h,conf,-1,-1,-1` of the confirmed tracks, one per line. */
 export function toMotLines(frames: readonly FrameResult[]): string {
   const lines: string[] = [];
-  for (const f of frames) for (const t of f.tracks) lines.push(`${f.frame},${t.id},${t.x},${t.y},${t.w},${t.h},${t.score},-1,-1,-1`);
+  for (const f of frames) for (const t of motRowsOf(f)) lines.push(`${f.frame},${t.id},${t.x},${t.y},${t.w},${t.h},${t.score},-1,-1,-1`);
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 

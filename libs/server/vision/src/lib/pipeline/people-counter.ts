@@ -1,4 +1,4 @@
-import type { CountEstimate, CountMethod, Detection, TrackedPerson } from '@crowdsafe/contracts';
+import type { BBox, CountEstimate, CountMethod, Detection, TrackedPerson } from '@crowdsafe/contracts';
 import { BotSortTracker } from '../tracking/bot-sort';
 import type { BotSortOptions, BotSortStats, Track } from '../tracking/types';
 import { rgbToGray } from '../gmc/gray-frame';
@@ -49,6 +49,13 @@ export interface PeopleCountResult {
   count: CountEstimate;
   /** Confirmed tracks matched to a detection in this frame, inside the ROI or not (ids for overlays), ascending id. */
   tracks: TrackedPerson[];
+  /** Provisional id (Track.provisionalId) of each of `tracks`, same order: links them to their `unconfirmed` past. */
+  trackProvisionalIds: number[];
+  /**
+   * Unconfirmed tracks matched or created in this frame (Kalman box, source pixels), by provisional id: not counted,
+   * but an offline MOT writer can give them the id the track gets once confirmed (`crowdsafe analyze --mot`).
+   */
+  unconfirmed: Array<{ provisionalId: number; box: BBox; score: number }>;
   /** Ids of the confirmed tracks making up a 'tracking' count (matched in the ROI + coasting in the ROI). */
   countedIds: number[];
   /** Detections whose foot point lies in the ROI. */
@@ -193,6 +200,8 @@ export class PeopleCounter {
       frameIndex: out.frameIndex,
       count,
       tracks: out.tracks.map(toTrackedPerson),
+      trackProvisionalIds: out.tracks.map((t) => t.provisionalId),
+      unconfirmed: out.tentative.map((t) => ({ provisionalId: t.provisionalId, box: { ...t.box }, score: t.score })),
       countedIds: warmingUp ? [] : countedIds,
       detectionsInRoi,
       tentative: out.tentative.length,
