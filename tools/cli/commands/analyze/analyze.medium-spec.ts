@@ -59,7 +59,7 @@ interface AnalyzeJson {
   processingFps: number;
   detect: { confidence: number };
   summary: { frames: number; meanCount: number; meanDetections: number; fps: number };
-  frames: Array<{ frame: number; count: number; method: string; low: number; high: number; detections: unknown[]; tracks: Array<{ id: number }>; timingsMs: Record<string, number> }>;
+  frames: Array<{ frame: number; count: number; method: string; low: number; high: number; detections: unknown[]; tracks: Array<{ id: number }>; beforeConfirmation?: Array<{ id: number }>; timingsMs: Record<string, number> }>;
 }
 
 describe('crowdsafe analyze (real model, TUD-Campus)', () => {
@@ -87,7 +87,7 @@ describe('crowdsafe analyze (real model, TUD-Campus)', () => {
     expect(run.stdout).toMatch(/^Analyzed .*TUD-Campus_h264\.mp4 \(video, 640x480 at 25 fps.*71 of 71 frames processed at 25 fps with confidence 0\.5.*People count mean/);
   });
 
-  it('writes MOTChallenge rows frame,id,x,y,w,h,conf,-1,-1,-1 for confirmed tracks', () => {
+  it('writes MOTChallenge rows frame,id,x,y,w,h,conf,-1,-1,-1 for confirmed tracks, from their first detection', () => {
     expect(lines.length).toBeGreaterThan(200); // ~5 people x 71 frames
     for (const l of lines) expect(l).toMatch(MOT_LINE);
     const keys = new Set(pred.map((b) => `${b.frame}:${b.id}`));
@@ -96,8 +96,11 @@ describe('crowdsafe analyze (real model, TUD-Campus)', () => {
       expect(b.frame >= 1 && b.frame <= 71 && b.id >= 1).toBe(true);
       expect(b.w > 0 && b.h > 0 && b.x + b.w > 0 && b.x < 640 && b.y + b.h > 0 && b.y < 480).toBe(true);
     }
-    expect(Math.min(...pred.map((b) => b.frame))).toBe(3); // confirmed on the minHits = 3rd detection
-    expect(out.frames.reduce((s, f) => s + f.tracks.length, 0)).toBe(pred.length); // the MOT file = the JSON's tracks
+    // confirmed on the minHits = 3rd detection, written from the first one (the rows before are in beforeConfirmation)
+    expect(Math.min(...pred.map((b) => b.frame))).toBe(1);
+    expect(out.frames.slice(0, 2).every((f) => f.tracks.length === 0)).toBe(true);
+    // the MOT file = the JSON's tracks + beforeConfirmation
+    expect(out.frames.reduce((s, f) => s + f.tracks.length + (f.beforeConfirmation?.length ?? 0), 0)).toBe(pred.length);
   });
 
   it('keeps one id on a person across frames (ground truth: gt/gt.txt)', () => {
