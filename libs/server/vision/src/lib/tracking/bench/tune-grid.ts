@@ -9,7 +9,7 @@ import { loadCase, runCase } from './tune-mot';
 
 interface GridConfig {
   opts?: Partial<BotSortOptions>;
-  output?: 'confirmed' | 'activated';
+  output?: 'confirmed' | 'activated' | 'confirmed-from-activation';
   low?: boolean;
 }
 
@@ -19,7 +19,7 @@ const m17 = loadCase(m17Dets, join(D, 'mot/MOT17-02-FRCNN_frames1-4/gt/gt.txt'),
 const configs = JSON.parse(grid) as Array<[string, GridConfig]>;
 console.log('config'.padEnd(28), 'TUD 25fps c.25 | 25fps c.5 | 5fps c.25 | 5fps c.5 (IDF1/MOTA/IDSW/ids) | MOT17 c.25 | c.5 (recall/precision/ids)');
 for (const [name, cfg] of configs) {
-  const run = { low: !!cfg.low, output: cfg.output ?? 'confirmed', opts: cfg.opts ?? {} } as const;
+  const run = { low: !!cfg.low, output: cfg.output ?? 'confirmed-from-activation', opts: cfg.opts ?? {} } as const;
   const cells: string[] = [];
   for (const fps of [undefined, 5]) {
     for (const conf of [0.25, 0.5]) {

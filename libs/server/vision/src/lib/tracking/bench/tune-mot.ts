@@ -7,7 +7,8 @@
 //     <dets.json> <gt.txt> <seqinfo.ini> [--fps 5] [--conf 0.25] [--opts '{"activateThresh":0.6}'] [--low] [--output confirmed|activated|confirmed-from-activation] [--dump pred.txt]
 // --low: pass the detections between trackLowThresh and the confidence to the tracker as the low-score set of the
 //   second association (trackHighThresh = newTrackThresh = confidence), as Ultralytics' track mode (detector at 0.1).
-// --output: MOT rows of confirmed tracks only (what is counted) or of every activated track (Ultralytics' output).
+// --output: MOT rows of confirmed tracks only (what is counted), of every activated track (Ultralytics' output), or
+//   (default) of the tracks that get confirmed, from their first detection on (what `crowdsafe analyze --mot` writes).
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Detection } from '@crowdsafe/contracts';
 import { evaluateMot, type MotMetrics } from '../../eval/mot-metrics';
@@ -113,7 +114,7 @@ if (require.main === module) {
     fps: flags['fps'] ? Number(flags['fps']) : undefined,
     conf: Number(flags['conf'] ?? 0.25),
     low: flags['low'] === '1',
-    output: (flags['output'] ?? 'confirmed') as TuneRun['output'],
+    output: (flags['output'] ?? 'confirmed-from-activation') as TuneRun['output'],
     opts: flags['opts'] ? (JSON.parse(flags['opts']) as Partial<BotSortOptions>) : {},
   };
   const { metrics: m, ids, lines } = runCase(c, r);
