@@ -90,6 +90,17 @@ describe('PeopleCounter', () => {
     expect(results[4].tracks[0].timeSinceUpdate).toBe(0);
   });
 
+  it('passes unconfirmed tracks on with the provisional id that links them to the confirmed track (not counted)', () => {
+    const counter = new PeopleCounter({ frameRate: 5 });
+    const results = [1, 2, 3].map((f) => counter.process([person(100 + 10 * f, 300), ...(f === 2 ? [person(500, 400)] : [])], f, FRAME));
+    expect(results.map((r) => r.unconfirmed.map((u) => u.provisionalId))).toEqual([[-1], [-1, -2], []]);
+    expect(results.map((r) => r.trackProvisionalIds)).toEqual([[], [], [-1]]);
+    expect(results.map((r) => r.tracks.map((t) => t.id))).toEqual([[], [], [1]]);
+    expect(results[2].countedIds).toEqual([1]);
+    const b = results[1].unconfirmed[1].box;
+    expect([b.x1, b.y1, b.x2, b.y2]).toEqual([480, 300, 520, 400]);
+  });
+
   it('a lost track that left the frame is not in the high end', () => {
     const counter = new PeopleCounter({ frameRate: 25 });
     const exit = (f: number): Detection[] => [person(560 + 15 * f, 300)]; // walks right towards the edge
