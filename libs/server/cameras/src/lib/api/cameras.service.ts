@@ -36,7 +36,7 @@ import {
 import { renderAlertSnapshot } from '../runtime/alert-snapshot';
 import { annotationProblem } from '../runtime/annotation';
 import { analyticsInputOf, CameraSupervisor } from '../runtime/camera-supervisor';
-import { calibrationOf, resolveCameraAnalytics } from '../runtime/camera-analytics';
+import { calibrationOf, resolveCameraAnalytics } from '@crowdsafe/pipeline';
 import {
   type BulkResultDto,
   type CalibrateCameraDto,

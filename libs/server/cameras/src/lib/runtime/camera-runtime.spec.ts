@@ -2,7 +2,8 @@ import type { CameraStatus, CameraStatusEvent, CountEstimate, DetectOptions, Det
 import { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { calibrateScale } from '@crowdsafe/analytics';
 import { densityModelEstimate } from '@crowdsafe/vision';
-import { CameraRuntime, type CameraMetricsRow, type CameraRuntimeDeps, type CameraRuntimeOptions, densityEstimateInRoi, densityFresh, densityRunDue, liveOverlayOf, type ProcessedOverlay, reportedEstimate } from './camera-runtime';
+import { type CameraMetricsRow, densityEstimateInRoi, densityFresh, densityRunDue, liveOverlayOf, type ProcessedOverlay, reportedEstimate } from '@crowdsafe/pipeline';
+import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
 import { type LiveFrameEncoder, LiveFrameSink, type LiveOverlay } from './live-frame-encoder';
 
 class RecordingPublisher extends LiveEventsPublisher {
@@ -74,7 +75,7 @@ function harness(
     },
     detect: (frame: RawFrame, _o: DetectOptions) =>
       opts.manualDetect ? new Promise((resolve) => pending.push({ frame, resolve })) : Promise.resolve(result(frame)),
-    writeMetrics: (row) => rows.push(row),
+    metrics: { write: (row) => rows.push(row) },
     saveStatus: (s, r) => saved.push([s, r]),
     ...(density
       ? {

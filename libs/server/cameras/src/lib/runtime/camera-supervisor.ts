@@ -14,13 +14,14 @@ import Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
 import { DetectionSettingsError, parseDetectionSettings, PassBudgetAllocator, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, prepareEgress, type PreparedSource, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
-import type { CameraAnalyticsInput } from './camera-analytics';
+import type { CameraAnalyticsInput } from '@crowdsafe/pipeline';
 import { CameraRuntime, type CameraRuntimeOptions } from './camera-runtime';
 import { densityCensusOf } from './density-census';
 import { annotationSettingsOf } from './annotation';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
+import { metricsServiceSink } from './metrics-service-sink';
 
 /**
  * Turns a stored camera into an ffmpeg input, checking scheme and shape per sourceType (throws SourceInputError).
@@ -285,7 +286,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
           return source;
         },
         detect: async (frame, options) => this.inference.detect((lastRef = await this.frameStore.put(frame)), options),
-        writeMetrics: (row) => this.metrics.enqueue(row),
+        metrics: metricsServiceSink(this.metrics),
         saveStatus: (status, reason) => {
           this.cameras.setStatus(camera.id, status, reason).catch((err: unknown) => this.logger.warn(`could not save status of camera ${camera.id}: ${String(err)}`));
           this.eventLog?.record({ cameraId: camera.id, cameraName: camera.name, status, reason, restarts: runtime.health().restarts, at: new Date() });
