@@ -1,17 +1,11 @@
 import type { Alert, ActionResult, AlertTiming, MetricsUpdate, RoutingTable, TriggerThresholds } from '@crowdsafe/alerting';
 import type { CrowdAnalyzer } from '@crowdsafe/analytics';
-import type { CameraHealth, CameraStatus, CameraStatusEvent, CountEstimate, DetectOptions, Detection, RawFrame, RiskLevel, TrackedPerson } from '@crowdsafe/contracts';
+import type { CameraHealth, CameraStatus, CameraStatusEvent, Detection, RawFrame, RiskLevel } from '@crowdsafe/contracts';
 import {
   type AlertSinkPort,
   alertInputOf,
   type AnalyticsStatus,
-  type CameraAlertingOptions,
-  type CameraAnalyticsInput,
-  type CameraAnalyticsSetup,
-  type CameraCountingOptions,
-  type CameraDensityOptions,
   CameraPipeline,
-  type CameraSchedulingOptions,
   type CrossingSinkPort,
   type DensityPort,
   type DensitySample,
@@ -20,11 +14,9 @@ import {
   type FrameSourcePort,
   type InferencePort,
   type LivePublisher,
-  liveOverlayOf,
   metricsRowOf,
   type MetricsSink,
   metricsUpdateEventOf,
-  type ProcessedOverlay,
   rescalePolygon,
   type SecondResult,
   type StatusStore,
@@ -35,7 +27,11 @@ import { redactUrl } from '@crowdsafe/server-core';
 import { FrameBuffer } from '../ingest';
 import { renderAlertSnapshot } from './alert-snapshot';
 import { type AnnotationSettings, DEFAULT_ANNOTATION } from './annotation';
-import { type LiveFrameEncoder, type LiveFrameSink, type LiveOverlay, scaleBox, scalePx } from './live-frame-encoder';
+import type { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
+import { LiveView } from './live-view';
+import type { CameraRuntimeOptions, CameraSnapshot } from './camera-runtime-options';
+
+export type { CameraRuntimeOptions, CameraSnapshot } from './camera-runtime-options';
 import { RateMeter } from './rate-meter';
 
 /** What a runtime needs from the outside world: its ports (see libs/server/pipeline/src/lib/ports.ts). */
@@ -63,51 +59,6 @@ export interface CameraRuntimeDeps {
   now?: () => number;
 }
 
-export interface CameraRuntimeOptions {
-  cameraId: string;
-  frameQueueSize: number;
-  frameMaxAgeMs: number;
-  /**
-   * A live source (RTSP/HTTP/device, not a file): inference takes the NEWEST queued frame and drops the older ones
-   * (counted in droppedFrames), so that counts, tracks and alerts are about now, not about a backlog. Files keep the
-   * FIFO: every frame in order while the queue keeps up. Default false.
-   */
-  sourceIsLive?: boolean;
-  /** Live-view frame rate cap (frames encoded per second while watched). Default: the counting fps. */
-  liveFps?: number;
-  detect: DetectOptions;
-  /** Seconds are closed (aggregated and published) this long after they end, to let in-flight frames land. */
-  metricsLatenessMs?: number;
-  /** Tracking-based counting (see PeopleCounter). Default: 5 fps, whole frame, default tracker parameters. */
-  counting?: CameraCountingOptions;
-  /** Density-model cadence (used when deps.countDensity is given). */
-  density?: CameraDensityOptions;
-  /** Crowd analytics in real units (see analytics-setup.ts in libs/server/pipeline). */
-  analytics?: CameraAnalyticsInput;
-  /** Without a calibration, estimate an approximate one from people's heights. Default true. */
-  autoCalibration?: boolean;
-  /** The camera's risk settings (settings.risk). Omitted = DEFAULT_RISK_CONFIG; invalid = the defaults, warned. */
-  risk?: unknown;
-  /** True when `risk` is the camera record's own settings.risk (the settings API's changes then leave it alone). */
-  ownRisk?: boolean;
-  /** Alert engine options (cooldown, all-clear delay, thresholds, id factory) and the snapshot JPEG size. */
-  alerting?: CameraAlertingOptions;
-  /** Spec 6.4 annotation of the MJPEG overlay and alert snapshots (settings.annotation; default DEFAULT_ANNOTATION). */
-  annotation?: AnnotationSettings;
-  /** Scheduled detection (detect.tiling 'scheduled' or unset). Omitted = refresh 1 s, a private budget. */
-  scheduling?: CameraSchedulingOptions;
-}
-
-export interface CameraSnapshot {
-  count: number | null;
-  countAt: number | null;
-  detections: Detection[];
-  /** The last frame's count with its method and range (null before the first processed frame). */
-  estimate?: CountEstimate | null;
-  /** Confirmed tracks of the last processed frame, source-frame pixels. */
-  tracks?: TrackedPerson[];
-}
-
 /**
  * The single owner of one camera's live I/O: frame source, bounded frame buffer, in-flight inference, density runs,
  * live frames and the ports its results go to. The computation is the pure CameraPipeline (libs/server/pipeline).
@@ -126,14 +77,10 @@ export class CameraRuntime {
   private source?: FrameSourceHandle;
   private status: CameraStatus = 'offline';
   private statusReason?: string;
+  private readonly liveView: LiveView;
   private pumping = false;
-  private encoding = false;
   private stopped = true;
   private ticker?: NodeJS.Timeout;
-  /** Live-view rate limiter: the next frame may be encoded at or after this time. */
-  private liveNextAt = Number.NEGATIVE_INFINITY;
-  /** Overlay of the latest processed frame (one per camera), drawn on the newer live frames. */
-  private overlay: ProcessedOverlay | null = null;
   /** Live source: queued frames skipped because a newer one was waiting when inference became free. */
   private supersededFrames = 0;
   private staleFrames = 0;
@@ -145,8 +92,6 @@ export class CameraRuntime {
   private lastFrame: RawFrame | null = null;
   private lastError?: string;
   private last: CameraSnapshot = { count: null, countAt: null, detections: [], estimate: null, tracks: [] };
-  /** Zone outlines for the annotated live frame, built once from the (fixed) initial setup. */
-  private readonly zones: Pick<LiveOverlay, 'zones'>;
 
   constructor(
     readonly options: CameraRuntimeOptions,
@@ -170,7 +115,8 @@ export class CameraRuntime {
       nowMs: this.now(),
       warn: this.warn,
     });
-    this.zones = zoneOutlinesOf(this.pipeline.analytics.current);
+    const live = { fps: options.liveFps ?? this.pipeline.countingFps, maxAgeMs: options.frameMaxAgeMs, trackerFps: this.pipeline.countingFps };
+    this.liveView = new LiveView(options.cameraId, deps, live, this.pipeline.analytics.current, (m) => (this.lastError = m));
   }
 
   get cameraId(): string {
@@ -328,7 +274,7 @@ export class CameraRuntime {
     if (this.stopped) return;
     this.latestRaw = frame;
     this.inRate.mark(this.now());
-    this.encodeLive(frame); // before detection: the live view never waits for inference
+    this.liveView.frame(frame, this.now(), this.last.count ?? 0, () => this.annotationOverlay()); // before detection: the live view never waits for inference
     this.buffer.push(frame); // when full the oldest frame is dropped and counted by the buffer
     void this.pump();
   }
@@ -380,7 +326,7 @@ export class CameraRuntime {
     this.lastFrame = frame;
     if (r.crossings.length && this.deps.crossings) this.deps.crossings.record(r.crossings.map((c) => ({ cameraId: this.cameraId, ...c })));
     this.maybeRunDensity(frame, now);
-    this.overlay = { seq: frame.seq, capturedAt: frame.capturedAt, width: frame.width, height: frame.height, detections, tracks: r.tracks, count };
+    this.liveView.processed({ seq: frame.seq, capturedAt: frame.capturedAt, width: frame.width, height: frame.height, detections, tracks: r.tracks, count });
   }
 
   /** Starts a density-model run when one is due (never awaited: detection never waits for it). */
@@ -401,46 +347,6 @@ export class CameraRuntime {
         if (failures !== null) this.warn(`camera ${this.cameraId}: density model failed (${failures} failures so far): ${redactUrl(err instanceof Error ? err.message : String(err))}`);
       })
       .finally(() => density.settled());
-  }
-
-  /**
-   * Live view: the newest decoded frame is encoded as it arrives, independently of detection, while someone
-   * watches (socket or MJPEG), at most `liveFps` a second and never while the previous encode runs (no backlog). One
-   * encode serves both transports. The overlay is the latest processed frame's, with its capture time.
-   */
-  private encodeLive(frame: RawFrame): void {
-    if (this.encoding) return;
-    const sockets = this.deps.live.wantsFrames(this.cameraId);
-    const mjpeg = this.deps.frameSink?.wantsFrames(this.cameraId) ?? false;
-    if (!sockets && !mjpeg) return;
-    const now = this.now();
-    if (now < this.liveNextAt) return;
-    // Token bucket of one frame: the average rate stays <= liveFps while the source's jitter costs no frames.
-    const period = 1000 / (this.options.liveFps ?? this.pipeline.countingFps);
-    this.liveNextAt = Math.max(this.liveNextAt, now - period) + period;
-    const o = liveOverlayOf(this.overlay, frame, this.options.frameMaxAgeMs, this.last.count ?? 0, this.pipeline.countingFps);
-    this.encoding = true;
-    const overlay = mjpeg ? { detections: o.detections, tracks: o.tracks, count: o.count, ...this.zones, annotation: this.annotationOverlay() } : undefined;
-    this.deps.encoder
-      .encodeVariants(frame, o.detections, { clean: sockets, ...(overlay ? { overlay } : {}) })
-      .then((enc) => {
-        if (enc.jpeg)
-          this.deps.live.publishFrame({
-            cameraId: this.cameraId,
-            seq: frame.seq,
-            capturedAt: frame.capturedAt,
-            width: enc.width,
-            height: enc.height,
-            jpeg: enc.jpeg,
-            detections: enc.detections,
-            tracks: rescaleTracks(o.tracks, enc.width / frame.width),
-            count: o.count,
-            ...(o.capturedAt === undefined ? {} : { overlayCapturedAt: o.capturedAt, overlayAgeMs: frame.capturedAt - o.capturedAt }),
-          });
-        if (enc.annotatedJpeg) this.deps.frameSink?.publish(this.cameraId, { seq: frame.seq, capturedAt: frame.capturedAt, jpeg: enc.annotatedJpeg });
-      })
-      .catch((err: unknown) => (this.lastError = `live frame encoding failed: ${String(err)}`))
-      .finally(() => (this.encoding = false));
   }
 
   // ---- seconds out ----
@@ -496,7 +402,7 @@ export class CameraRuntime {
     // Anything but 'online' means the stream broke (restart, reconnect, end): the next frame starts a new track set.
     if (status !== 'online') {
       this.pipeline.streamBroke();
-      this.overlay = null; // its boxes belong to the old stream
+      this.liveView.processed(null); // its boxes belong to the old stream
     }
     const clean = reason ? redactUrl(reason) : undefined;
     if (status === this.status && clean === this.statusReason) return; // write only on meaningful change
@@ -506,15 +412,4 @@ export class CameraRuntime {
     const event: CameraStatusEvent = { cameraId: this.cameraId, status, reason: clean, at: new Date(this.now()).toISOString() };
     this.deps.live.publishCameraStatus(event);
   }
-}
-
-/** Zone outlines for the annotated live frame (calibrated cameras only: zones are in the calibration frame). */
-function zoneOutlinesOf(setup: CameraAnalyticsSetup): Pick<LiveOverlay, 'zones'> {
-  if (setup.state !== 'on' || !setup.zones.length) return {};
-  return { zones: { frame: setup.calibration.frame, polygons: setup.zones.map((z) => ({ name: z.name, polygon: z.polygon })) } };
-}
-
-/** Tracks rescaled to the encoded live frame, rounded like the encoder's detections. */
-function rescaleTracks(tracks: readonly TrackedPerson[], scale: number): TrackedPerson[] {
-  return tracks.map((t) => ({ ...t, box: scaleBox(t.box, scale), velocity: { vx: scalePx(t.velocity.vx, scale), vy: scalePx(t.velocity.vy, scale) } }));
 }
