@@ -50,13 +50,15 @@ export interface CrossingSinkPort {
 
 /**
  * The narrow read side of the cameras running in this process: what the system, heatmap, recordings and camera APIs
- * ask about a live camera, without reaching into its runtime. undefined = not running here.
+ * ask about a live camera, without reaching into its runtime. undefined = not running here. An abstract class so
+ * that it is also the DI token (implemented by CameraSupervisor).
  */
-export interface CameraLiveState {
+export abstract class CameraLiveState {
   /** The latest decoded frame (null before the first one); undefined when the camera is not running here. */
-  latestFrame(cameraId: string): RawFrame | null | undefined;
-  health(cameraId: string): CameraHealth | undefined;
-  /** The live crowd analyzer (occupancy heatmap) or null when analytics is off/uncalibrated. */
-  crowdAnalyzer(cameraId: string): CrowdAnalyzer | null | undefined;
+  abstract latestFrame(cameraId: string): RawFrame | null | undefined;
+  abstract health(cameraId: string): CameraHealth | undefined;
+  /** The live crowd analyzer (occupancy heatmap); null when analytics is not on (see analyticsStatus). */
+  abstract crowdAnalyzer(cameraId: string): CrowdAnalyzer | null | undefined;
+  abstract analyticsStatus(cameraId: string): { state: 'on' | 'uncalibrated' | 'off'; reason?: string } | undefined;
 }
 

@@ -329,7 +329,7 @@ export class CamerasService implements OnModuleInit {
   /** The camera's latest decoded frame (409 when it does not run in this process or has no frame yet). */
   async currentFrame(id: string): Promise<RawFrame> {
     await this.find(id);
-    const frame = this.supervisor.runtime(id)?.latestFrame() ?? null;
+    const frame = this.supervisor.latestFrame(id) ?? null;
     if (!frame) throw new ConflictException(`Camera ${id} has no current frame (not running in this process or not connected yet)`);
     return frame;
   }
