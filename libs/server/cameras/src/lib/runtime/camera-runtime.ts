@@ -9,7 +9,6 @@ import {
   type CrossingSinkPort,
   type DensityPort,
   type DensitySample,
-  frameScale,
   type FrameSourceHandle,
   type FrameSourcePort,
   type InferencePort,
@@ -17,7 +16,6 @@ import {
   metricsRowOf,
   type MetricsSink,
   metricsUpdateEventOf,
-  rescalePolygon,
   type SecondResult,
   type StatusStore,
   type TrackerStats,
@@ -25,7 +23,7 @@ import {
 import type { RiskConfig } from '@crowdsafe/risk';
 import { redactUrl } from '@crowdsafe/server-core';
 import { FrameBuffer } from '../ingest';
-import { renderAlertSnapshot } from './alert-snapshot';
+import { lazyAlertSnapshot } from './alert-snapshot';
 import { type AnnotationSettings, DEFAULT_ANNOTATION } from './annotation';
 import type { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { LiveView } from './live-view';
@@ -381,21 +379,9 @@ export class CameraRuntime {
 
   /** Lazily renders the current frame with its overlay (captured now, rendered only if a snapshot is saved). */
   private snapshotSource(): () => Promise<Buffer | null> {
-    const frame = this.lastFrame;
     const { detections, tracks } = this.last;
-    const roi = this.pipeline.roi;
-    const setup = this.pipeline.analytics.current;
-    const opts = this.options.alerting?.snapshot ?? { maxWidth: 1280, quality: 80 };
-    const annotation = this.annotationOverlay();
-    let rendered: Promise<Buffer | null> | null = null;
-    return () => {
-      if (!frame) return Promise.resolve(null);
-      rendered ??= (async () => {
-        const zones = setup.state === 'on' ? setup.zones.map((z) => ({ name: z.name, polygon: rescalePolygon(z.polygon, frameScale(setup.calibration.frame, frame)) })) : [];
-        return renderAlertSnapshot(frame, { detections, tracks: tracks ?? [], roi, zones, annotation }, opts);
-      })();
-      return rendered;
-    };
+    const overlay = { detections, tracks: tracks ?? [], roi: this.pipeline.roi, annotation: this.annotationOverlay() };
+    return lazyAlertSnapshot(this.lastFrame, overlay, this.pipeline.analytics.current, this.options.alerting?.snapshot ?? { maxWidth: 1280, quality: 80 });
   }
 
   private setStatus(status: CameraStatus, reason?: string): void {
