@@ -64,7 +64,7 @@ export async function alertsBench(triggers = 250): Promise<{ ws: Latency; smtp: 
       {
         createSource: (h) => ({ start: () => (h.onStatus('online'), h.onFrame(frame)), stop: async () => undefined, stats: () => ({ framesDecoded: 1, restarts: 0, lastFrameAt: clock }) }),
         detect: async () => ({ detections: Array.from({ length: 30 }, (_, i) => ({ box: { x1: 20 + i * 40, y1: 200, x2: 50 + i * 40, y2: 400 }, score: 0.9, classId: 0 })) }) as never,
-        writeMetrics: () => undefined,
+        metrics: { write: () => undefined },
         saveStatus: () => undefined,
         live: app.get(LiveEventsPublisher),
         encoder: new LiveFrameEncoder(960, 70),

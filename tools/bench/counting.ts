@@ -22,7 +22,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BBox, DetectOptions, Detection, RawFrame } from '@crowdsafe/contracts';
 import { OnnxYoloDetector } from '@crowdsafe/server-ai';
-import { CameraScheduling } from '@crowdsafe/server-cameras';
+import { CameraScheduling } from '@crowdsafe/pipeline';
 import { loadConfig } from '@crowdsafe/server-config';
 import { PeopleCounter, PassBudgetAllocator } from '@crowdsafe/vision';
 

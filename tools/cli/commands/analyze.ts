@@ -5,7 +5,7 @@ import { loadConfig } from '@crowdsafe/server-config';
 import type { DetectOptions } from '@crowdsafe/contracts';
 import { PassBudgetAllocator, resolveDetectOptions } from '@crowdsafe/vision';
 import { openFrames } from './analyze/frame-reader';
-import { resolveCameraAnalytics } from '@crowdsafe/server-cameras';
+import { resolveCameraAnalytics } from '@crowdsafe/pipeline';
 import { type AnalyzeArgs, parseAnalyzeArgs, parseCameraConfigFile, USAGE } from './analyze/options';
 import { type AnalysisResult, type AnalyticsSummary, runAnalysis, toMotLines, writeOutput } from './analyze/run-analysis';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveCameraAnalytics } from '@crowdsafe/server-cameras';
+import { resolveCameraAnalytics } from '@crowdsafe/pipeline';
 import { frameSlot, parseAnalyzeArgs, parseCameraConfig, parseCameraConfigFile } from './options';
 
 describe('parseAnalyzeArgs', () => {

@@ -1,6 +1,6 @@
 // Argument and --config parsing for `crowdsafe analyze` (pure: unit-tested without a model).
 import { parseDetectionSettings, type CameraDetectionSettings } from '@crowdsafe/vision';
-import type { CameraAnalyticsInput } from '@crowdsafe/server-cameras';
+import type { CameraAnalyticsInput } from '@crowdsafe/pipeline';
 
 export const USAGE = `usage: crowdsafe analyze <video | image-dir> [--model M.onnx] [--config camera.json] [--fps N] [--max-frames N] [--mot out.txt] [--json out.json] [--no-auto-calibration]
   Runs the product's detector + counting pipeline offline over every decoded frame (no real-time pacing).

@@ -7,7 +7,7 @@ import { CrowdAnalyzer, type FrameAnalytics } from '@crowdsafe/analytics';
 import type { BBox, CameraSchedulerHealth, CountMethod, DetectOptions, Detection, LiveMovement, RawFrame } from '@crowdsafe/contracts';
 import type { PersonDetector } from '@crowdsafe/server-ai';
 import { PeopleCounter, type CameraDetectionSettings } from '@crowdsafe/vision';
-import { AutoCalibrationSetup, type CameraAnalyticsSetup, CameraScheduling, type CameraSchedulingOptions, lineTotals, LIVE_ANALYZER_OPTIONS, SecondMovements } from '@crowdsafe/server-cameras';
+import { AutoCalibrationSetup, type CameraAnalyticsSetup, CameraScheduling, type CameraSchedulingOptions, lineTotals, LIVE_ANALYZER_OPTIONS, SecondMovements } from '@crowdsafe/pipeline';
 import { motRowsOf, PendingMotRows, type MotRow } from './mot-rows';
 import { frameSlot } from './options';
 import type { FrameReader, SourceInfo } from './frame-reader';

@@ -119,7 +119,7 @@ describe('alerts on PostgreSQL + socket.io + CameraRuntime', () => {
           stats: () => ({ framesDecoded: 1, restarts: 0, lastFrameAt: T0 }),
         }),
         detect: async () => ({ detections: people, missing: false }) as never,
-        writeMetrics: () => undefined,
+        metrics: { write: () => undefined },
         saveStatus: () => undefined,
         live: app.get(LiveEventsPublisher),
         encoder: new LiveFrameEncoder(640, 70),

@@ -6,6 +6,7 @@ import { LiveController } from './api/live.controller';
 import { LiveMjpegService } from './api/live-mjpeg.service';
 import { LiveTicketService } from './api/live-ticket.service';
 import { LiveFrameSink } from './runtime/live-frame-encoder';
+import { CameraLiveState } from '@crowdsafe/pipeline';
 import { CameraSupervisor } from './runtime/camera-supervisor';
 
 /**
@@ -15,7 +16,7 @@ import { CameraSupervisor } from './runtime/camera-supervisor';
 @Module({
   imports: [MetricsModule],
   controllers: [CamerasController, LiveController],
-  providers: [CameraSupervisor, CamerasService, LiveMjpegService, LiveTicketService, { provide: LiveFrameSink, useExisting: LiveMjpegService }],
-  exports: [CameraSupervisor, CamerasService, LiveMjpegService],
+  providers: [CameraSupervisor, CamerasService, LiveMjpegService, LiveTicketService, { provide: LiveFrameSink, useExisting: LiveMjpegService }, { provide: CameraLiveState, useExisting: CameraSupervisor }],
+  exports: [CameraSupervisor, CameraLiveState, CamerasService, LiveMjpegService],
 })
 export class CamerasModule {}

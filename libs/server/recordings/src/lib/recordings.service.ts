@@ -8,7 +8,7 @@ import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { LiveEventsPublisher, type EngineAlertEvent } from '@crowdsafe/server-core';
 import { CameraRepository, type RecordingRecord, type RecordingTrigger } from '@crowdsafe/server-database';
 import { AlertsService } from '@crowdsafe/server-alerts';
-import { CameraSupervisor } from '@crowdsafe/server-cameras';
+import { CameraLiveState } from '@crowdsafe/pipeline';
 import { assembleClip } from './clip-assembler';
 import { clipPaths, insideRoot } from './recording-paths';
 import { RecordingRequestError } from './recording-errors';
@@ -164,15 +164,15 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
   // ---- lifecycle -----------------------------------------------------------------------------------------------
 
   private assertRecordable(cameraId: string): void {
-    let supervisor: CameraSupervisor | null = null;
+    let cameras: CameraLiveState | null = null;
     try {
-      supervisor = this.moduleRef.get(CameraSupervisor, { strict: false });
+      cameras = this.moduleRef.get(CameraLiveState, { strict: false });
     } catch {
-      supervisor = null;
+      cameras = null;
     }
-    const runtime = supervisor?.runtime(cameraId);
-    if (!runtime) throw new RecordingRequestError(409, `camera ${cameraId} is not running in this process (inactive, or CAMERAS_ENABLED=false)`);
-    const status = runtime.health().status;
+    const health = cameras?.health(cameraId);
+    if (!health) throw new RecordingRequestError(409, `camera ${cameraId} is not running in this process (inactive, or CAMERAS_ENABLED=false)`);
+    const status = health.status;
     if (status !== 'online') throw new RecordingRequestError(409, `camera ${cameraId} is ${status}: there is no video to record`);
     if (!this.recorder.store.isRecording(cameraId)) throw new RecordingRequestError(409, `camera ${cameraId} has no segment output (restart the camera)`);
   }

@@ -10,6 +10,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
 import { FrameStore, InferenceClient, InMemoryFrameStore, JobDispatcher } from '@crowdsafe/server-ai';
+import { CameraLiveState } from '@crowdsafe/pipeline';
 import { CameraSupervisor } from '@crowdsafe/server-cameras';
 import { AppConfigModule, loadConfig } from '@crowdsafe/server-config';
 import { LiveEventsPublisher } from '@crowdsafe/server-core';
@@ -83,7 +84,8 @@ describe('risk settings reach running cameras live (sqlite, real supervisor + ff
     const cfg = loadConfig({ SQLITE_PATH: join(dir, `live-${Date.now()}.sqlite`), DATA_DIR: dir, MEDIA_DIR: media, SAMPLE_CAMERA: 'false', CAMERAS_ENABLED: 'true' }, dir);
     const moduleRef = await Test.createTestingModule({
       imports: [AppConfigModule.forRoot(cfg), DatabaseModule.forRoot(cfg), SettingsModule, MetricsModule, SystemModule, PipelineEdgesModule],
-      providers: [CameraSupervisor],
+      // CamerasModule provides the read port the system API asks (CameraLiveState) the same way.
+      providers: [CameraSupervisor, { provide: CameraLiveState, useExisting: CameraSupervisor }],
     }).compile();
     app = moduleRef.createNestApplication({ logger: ['error'] });
     app.setGlobalPrefix('api');

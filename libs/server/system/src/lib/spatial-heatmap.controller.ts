@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Response } from 'express';
-import { CameraSupervisor } from '@crowdsafe/server-cameras';
+import { CameraLiveState } from '@crowdsafe/pipeline';
 import { ViewerAccess } from '@crowdsafe/server-core';
 import { CameraRepository } from '@crowdsafe/server-database';
 
@@ -62,17 +62,16 @@ export class SpatialHeatmapController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<SpatialHeatmapDto | Buffer> {
     if (!(await this.cameras.findById(cameraId))) throw new NotFoundException(`Camera ${cameraId} not found`);
-    let supervisor: CameraSupervisor | null = null;
+    let cameras: CameraLiveState | null = null;
     try {
-      supervisor = this.moduleRef.get(CameraSupervisor, { strict: false });
+      cameras = this.moduleRef.get(CameraLiveState, { strict: false });
     } catch {
-      supervisor = null;
+      cameras = null;
     }
-    const runtime = supervisor?.runtime(cameraId);
-    if (!runtime) throw new NotFoundException(`Camera ${cameraId} is not running in this process: no live heatmap`);
-    const analyzer = runtime.crowdAnalyzer();
+    const analyzer = cameras?.crowdAnalyzer(cameraId);
+    const st = cameras?.analyticsStatus(cameraId);
+    if (analyzer === undefined || !st) throw new NotFoundException(`Camera ${cameraId} is not running in this process: no live heatmap`);
     if (!analyzer) {
-      const st = runtime.analyticsStatus();
       throw new NotFoundException(`Camera ${cameraId} has no crowd analytics (${st.state}${st.reason ? `: ${st.reason}` : ''})`);
     }
     const layer = q.layer ?? 'live';

@@ -5,7 +5,7 @@ import { ModuleRef } from '@nestjs/core';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { BullMqJobDispatcher, InferenceClient, JobDispatcher } from '@crowdsafe/server-ai';
-import { CameraSupervisor } from '@crowdsafe/server-cameras';
+import { CameraLiveState } from '@crowdsafe/pipeline';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { CameraRepository, EntityName } from '@crowdsafe/server-database';
 import { cpuPercent, diskOf, type DiskInfo, type GpuInfo, loadAverage, memoryInfo, queryGpus, sampleCpu, withTimeout } from './host-stats';
@@ -88,10 +88,10 @@ export class SystemService implements OnModuleDestroy {
     if (r) await r.quit().catch(() => r.disconnect());
   }
 
-  /** The camera supervisor when this process runs one (CAMERAS_ENABLED, CamerasModule loaded). */
-  private supervisor(): CameraSupervisor | null {
+  /** The live cameras' read port when this process runs cameras (CAMERAS_ENABLED, CamerasModule loaded). */
+  private supervisor(): CameraLiveState | null {
     try {
-      return this.moduleRef.get(CameraSupervisor, { strict: false });
+      return this.moduleRef.get(CameraLiveState, { strict: false });
     } catch {
       return null;
     }
@@ -136,7 +136,7 @@ export class SystemService implements OnModuleDestroy {
     const sup = this.supervisor();
     const list = await this.cameras.list();
     const cameras: CameraFrameStats[] = list.map((c) => {
-      const h = sup?.runtime(c.id)?.health();
+      const h = sup?.health(c.id);
       return {
         cameraId: c.id,
         name: c.name,
@@ -187,7 +187,7 @@ export class SystemService implements OnModuleDestroy {
     let running = 0;
     let online = 0;
     for (const c of list) {
-      const h = sup?.runtime(c.id)?.health();
+      const h = sup?.health(c.id);
       if (h) running++;
       if ((h?.status ?? c.status) === 'online') online++;
     }

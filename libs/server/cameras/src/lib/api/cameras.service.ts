@@ -36,7 +36,7 @@ import {
 import { renderAlertSnapshot } from '../runtime/alert-snapshot';
 import { annotationProblem } from '../runtime/annotation';
 import { analyticsInputOf, CameraSupervisor } from '../runtime/camera-supervisor';
-import { calibrationOf, resolveCameraAnalytics } from '../runtime/camera-analytics';
+import { calibrationOf, resolveCameraAnalytics } from '@crowdsafe/pipeline';
 import {
   type BulkResultDto,
   type CalibrateCameraDto,
@@ -329,7 +329,7 @@ export class CamerasService implements OnModuleInit {
   /** The camera's latest decoded frame (409 when it does not run in this process or has no frame yet). */
   async currentFrame(id: string): Promise<RawFrame> {
     await this.find(id);
-    const frame = this.supervisor.runtime(id)?.latestFrame() ?? null;
+    const frame = this.supervisor.latestFrame(id) ?? null;
     if (!frame) throw new ConflictException(`Camera ${id} has no current frame (not running in this process or not connected yet)`);
     return frame;
   }

@@ -2,6 +2,7 @@
 // confirmed track ids, the counting ROI and the analytics zones drawn on it (an SVG overlay composited by sharp).
 import sharp from 'sharp';
 import type { Detection, RawFrame, RiskLevel, TrackedPerson } from '@crowdsafe/contracts';
+import { type CameraAnalyticsSetup, frameScale, rescalePolygon } from '@crowdsafe/pipeline';
 import { type AnnotationSettings, boxColor, boxesSvg, DEFAULT_ANNOTATION } from './annotation';
 import { annotatedBoxes, xmlEscape } from './live-frame-encoder';
 
@@ -52,4 +53,25 @@ export async function renderAlertSnapshot(frame: RawFrame, overlay: AlertSnapsho
     .composite([{ input: svg, top: 0, left: 0 }])
     .jpeg({ quality: opts.quality, mozjpeg: false })
     .toBuffer();
+}
+
+/**
+ * The snapshot of an alert event, rendered at most once and only when asked (null without a frame). The analytics
+ * zones (calibration-frame pixels) are rescaled to the frame.
+ */
+export function lazyAlertSnapshot(
+  frame: RawFrame | null,
+  overlay: Omit<AlertSnapshotOverlay, 'zones'>,
+  setup: CameraAnalyticsSetup,
+  opts: { maxWidth: number; quality: number },
+): () => Promise<Buffer | null> {
+  let rendered: Promise<Buffer | null> | null = null;
+  return () => {
+    if (!frame) return Promise.resolve(null);
+    rendered ??= (async () => {
+      const zones = setup.state === 'on' ? setup.zones.map((z) => ({ name: z.name, polygon: rescalePolygon(z.polygon, frameScale(setup.calibration.frame, frame)) })) : [];
+      return renderAlertSnapshot(frame, { ...overlay, zones }, opts);
+    })();
+    return rendered;
+  };
 }

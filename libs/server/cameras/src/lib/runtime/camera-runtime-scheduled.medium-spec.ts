@@ -67,7 +67,7 @@ describe('CameraRuntime with the detection scheduler (real YOLO11n, hall video a
           setImmediate(emit); // the next frame once this one is counted
           return { key: `${frame.seq}`, cameraId: frame.cameraId, seq: frame.seq, capturedAt: frame.capturedAt, detections: r.detections[0] };
         },
-        writeMetrics: () => undefined,
+        metrics: { write: () => undefined },
         saveStatus: () => undefined,
         live,
         encoder: {} as LiveFrameEncoder,

@@ -1,8 +1,9 @@
-import type { CameraStatus, CameraStatusEvent, CountEstimate, DetectOptions, Detection, FrameDetections, LiveFrameEvent, MetricsUpdateEvent, RawFrame, TrackedPerson } from '@crowdsafe/contracts';
+import type { CameraStatus, CameraStatusEvent, DetectOptions, Detection, FrameDetections, LiveFrameEvent, MetricsUpdateEvent, RawFrame } from '@crowdsafe/contracts';
 import { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { calibrateScale } from '@crowdsafe/analytics';
 import { densityModelEstimate } from '@crowdsafe/vision';
-import { CameraRuntime, type CameraMetricsRow, type CameraRuntimeDeps, type CameraRuntimeOptions, densityEstimateInRoi, densityFresh, densityRunDue, liveOverlayOf, type ProcessedOverlay, reportedEstimate } from './camera-runtime';
+import type { CameraMetricsRow } from '@crowdsafe/pipeline';
+import { CameraRuntime, type CameraRuntimeDeps, type CameraRuntimeOptions } from './camera-runtime';
 import { type LiveFrameEncoder, LiveFrameSink, type LiveOverlay } from './live-frame-encoder';
 
 class RecordingPublisher extends LiveEventsPublisher {
@@ -74,7 +75,7 @@ function harness(
     },
     detect: (frame: RawFrame, _o: DetectOptions) =>
       opts.manualDetect ? new Promise((resolve) => pending.push({ frame, resolve })) : Promise.resolve(result(frame)),
-    writeMetrics: (row) => rows.push(row),
+    metrics: { write: (row) => rows.push(row) },
     saveStatus: (s, r) => saved.push([s, r]),
     ...(density
       ? {
@@ -502,47 +503,6 @@ describe('CameraRuntime', () => {
   });
 });
 
-describe('density scheduling and fusion (pure)', () => {
-  it.each([
-    { name: 'never ran', now: 0, last: null, inFlight: false, due: true },
-    { name: 'in flight', now: 10_000, last: 0, inFlight: true, due: false },
-    { name: 'too soon', now: 1999, last: 0, inFlight: false, due: false },
-    { name: 'interval elapsed', now: 2000, last: 0, inFlight: false, due: true },
-  ])('densityRunDue: $name', ({ now, last, inFlight, due }) => {
-    expect(densityRunDue(now, last, inFlight, 2000)).toBe(due);
-  });
-
-  const sample = { estimate: densityModelEstimate(120), capturedAt: 10_000 };
-  it.each([
-    { name: 'none', s: null, at: 10_000, fresh: false },
-    { name: 'same frame', s: sample, at: 10_000, fresh: true },
-    { name: 'just fresh', s: sample, at: 15_999, fresh: true },
-    { name: 'stale', s: sample, at: 16_000, fresh: false },
-  ])('densityFresh: $name', ({ s, at, fresh }) => {
-    expect(densityFresh(s, at, 6000)).toBe(fresh);
-  });
-
-  const tracked: CountEstimate = { count: 30, method: 'tracking', low: 27, high: 39 };
-  it.each([
-    { name: 'no density sample -> tracked', s: null, want: tracked },
-    { name: 'stale sample -> tracked', s: { ...sample, capturedAt: 0 }, want: tracked },
-    // 120 heads -> x(1 + 0.5 x 70/150) = 148 (dense-scene correction, fusion.ts).
-    { name: 'fresh dense sample dominates', s: sample, want: { count: 148, method: 'fused', low: 27, high: Math.ceil(120 * (1.15 + 0.45 * (70 / 150))) } },
-    { name: 'agreeing sparse sample keeps the tracked count', s: { estimate: densityModelEstimate(32), capturedAt: 10_000 }, want: { count: 30, method: 'fused', low: 27, high: 39 } },
-  ])('reportedEstimate: $name', ({ s, want }) => {
-    expect(reportedEstimate(tracked, s, 12_000, 6000)).toEqual(want);
-  });
-
-  it.each([
-    { name: 'no ROI: the model estimate', roi: null, count: 3 },
-    { name: 'left half ROI: heads in it', roi: [[0, 0], [0.5, 0], [0.5, 1], [0, 1]] as Array<[number, number]>, count: 2 },
-  ])('densityEstimateInRoi: $name', ({ roi, count }) => {
-    const r = { estimate: densityModelEstimate(3), points: [{ x: 10, y: 10 }, { x: 300, y: 200 }, { x: 600, y: 100 }] };
-    expect(densityEstimateInRoi(r, { width: 640, height: 360 }, roi).count).toBe(count);
-  });
-});
-
-
 describe('CameraRuntime crowd analytics in real units', () => {
   // Synthetic scale calibration of the 640x360 test frames: 100 px = 1 m, the whole frame is the floor
   // (6.4 m x 3.6 m = 23.04 m²). A counting line down the middle (x = 320 px), 3.6 m wide; walking right = in.
@@ -777,42 +737,6 @@ describe('CameraRuntime risk per second', () => {
     expect(h.warnings.some((w) => w.includes('settings.risk'))).toBe(false);
     for (const r of h.rows) expect(r.riskLevel).toBe('SAFE');
     await h.runtime.stop();
-  });
-});
-
-describe('liveOverlayOf', () => {
-  const processed: ProcessedOverlay = { seq: 4, capturedAt: 10_000, width: 640, height: 360, detections: [box(0), box(1)], tracks: [], count: 2 };
-  const frame = (capturedAt: number, width = 640) => ({ capturedAt, width, height: 360 });
-  it.each([
-    { name: 'nothing processed yet: no boxes, the fallback count, no capture time', o: null, f: frame(10_100), boxes: 0, count: 7, capturedAt: undefined },
-    { name: 'fresh overlay: its boxes, count and capture time', o: processed, f: frame(10_400), boxes: 2, count: 2, capturedAt: 10_000 },
-    { name: 'exactly maxAgeMs old: still drawn', o: processed, f: frame(13_000), boxes: 2, count: 2, capturedAt: 10_000 },
-    { name: 'older than maxAgeMs (detection stalled): no boxes, count and its age kept', o: processed, f: frame(13_001), boxes: 0, count: 2, capturedAt: 10_000 },
-    { name: 'frame size changed (new stream): no boxes', o: processed, f: frame(10_100, 1280), boxes: 0, count: 2, capturedAt: 10_000 },
-  ])('$name', ({ o, f, boxes, count, capturedAt }) => {
-    const r = liveOverlayOf(o, f, 3000, 7);
-    expect(r.detections).toHaveLength(boxes);
-    expect(r.count).toBe(count);
-    expect(r.capturedAt).toBe(capturedAt);
-  });
-
-  const walker = (id: number, x: number, vx: number): TrackedPerson => ({
-    id, box: { x1: x, y1: 100, x2: x + 20, y2: 160 }, score: 0.8, timeSinceUpdate: 0, velocity: { vx, vy: 2 },
-  });
-  const tracked: ProcessedOverlay = { ...processed, tracks: [walker(1, 100, 10), walker(2, 610, 10)] };
-  it.each([
-    { name: 'no tracker rate: tracks and detections as processed', fps: 0, f: frame(10_400), x1: [100, 610], dets: 2 },
-    { name: 'same instant: nothing to move', fps: 5, f: frame(10_000), x1: [100, 610], dets: 2 },
-    { name: '400 ms newer at 5 fps: moved 2 tracker frames along the velocity, kept inside the frame', fps: 5, f: frame(10_400), x1: [120, 620], dets: 2 },
-  ])('extrapolates tracks to the picture: $name', ({ fps, f, x1, dets }) => {
-    const r = liveOverlayOf(tracked, f, 3000, 7, fps);
-    expect(r.tracks.map((t) => t.box.x1)).toEqual(x1);
-    expect(r.detections).toHaveLength(dets);
-    if (fps && f.capturedAt > tracked.capturedAt) {
-      expect(r.tracks[0]?.box.y1).toBe(104);
-      expect(r.detections.map((d) => d.box)).toEqual(r.tracks.map((t) => t.box));
-    }
-    expect(tracked.tracks[0]?.box.x1).toBe(100); // the processed overlay is not mutated
   });
 });
 

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AlertTiming, RoutingTable, TriggerThresholds } from '@crowdsafe/alerting';
-import type { CameraStatus, FrameRef, RawFrame } from '@crowdsafe/contracts';
+import type { CameraHealth, CameraStatus, FrameRef, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { AlertEventSink, CameraEventLog, CameraRecordingOutputs, ClusterBus, CrossingEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
@@ -14,13 +14,15 @@ import Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
 import { DetectionSettingsError, parseDetectionSettings, PassBudgetAllocator, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, prepareEgress, type PreparedSource, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
-import type { CameraAnalyticsInput } from './camera-analytics';
+import { type CameraAnalyticsInput, CameraLiveState } from '@crowdsafe/pipeline';
+import type { CrowdAnalyzer } from '@crowdsafe/analytics';
 import { CameraRuntime, type CameraRuntimeOptions } from './camera-runtime';
 import { densityCensusOf } from './density-census';
 import { annotationSettingsOf } from './annotation';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
+import { metricsServiceSink } from './metrics-service-sink';
 
 /**
  * Turns a stored camera into an ffmpeg input, checking scheme and shape per sourceType (throws SourceInputError).
@@ -72,7 +74,7 @@ export function analyticsInputOf(camera: Pick<CameraRecord, 'calibrationData' | 
  * CameraRuntime per active camera at boot and stops them all on shutdown.
  */
 @Injectable()
-export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationShutdown, CameraLiveState {
   private readonly logger = new Logger('Cameras');
   private readonly runtimes = new Map<string, CameraRuntime>();
   private readonly encoder: LiveFrameEncoder;
@@ -213,6 +215,23 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     return this.runtimes.get(cameraId);
   }
 
+  // ---- CameraLiveState: the read side other modules use (undefined = not running in this process) ----
+  latestFrame(cameraId: string): RawFrame | null | undefined {
+    return this.runtimes.get(cameraId)?.latestFrame();
+  }
+
+  health(cameraId: string): CameraHealth | undefined {
+    return this.runtimes.get(cameraId)?.health();
+  }
+
+  crowdAnalyzer(cameraId: string): CrowdAnalyzer | null | undefined {
+    return this.runtimes.get(cameraId)?.crowdAnalyzer();
+  }
+
+  analyticsStatus(cameraId: string): { state: 'on' | 'uncalibrated' | 'off'; reason?: string } | undefined {
+    return this.runtimes.get(cameraId)?.analyticsStatus();
+  }
+
   async startCamera(camera: CameraRecord): Promise<CameraRuntime> {
     const existing = this.runtimes.get(camera.id);
     if (existing) return existing;
@@ -285,7 +304,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
           return source;
         },
         detect: async (frame, options) => this.inference.detect((lastRef = await this.frameStore.put(frame)), options),
-        writeMetrics: (row) => this.metrics.enqueue(row),
+        metrics: metricsServiceSink(this.metrics),
         saveStatus: (status, reason) => {
           this.cameras.setStatus(camera.id, status, reason).catch((err: unknown) => this.logger.warn(`could not save status of camera ${camera.id}: ${String(err)}`));
           this.eventLog?.record({ cameraId: camera.id, cameraName: camera.name, status, reason, restarts: runtime.health().restarts, at: new Date() });

@@ -1,5 +1,7 @@
 import type { TrackedPerson } from '@crowdsafe/contracts';
-import { AutoCalibrationSetup, movementMetadataOf, SecondMovements } from './camera-auto-analytics';
+import { AutoCalibrationSetup } from './auto-analytics';
+import { SecondMovements } from './movement';
+import { movementMetadataOf } from './second-result';
 
 const person = (x: number, foot: number, vx: number, vy: number, timeSinceUpdate = 0): TrackedPerson => {
   const h = 0.4 * (foot + 100);

@@ -1,5 +1,5 @@
 import { DEFAULT_RISK_CONFIG } from '@crowdsafe/risk';
-import { CameraRisk } from './camera-risk';
+import { CameraRisk } from './risk-stage';
 
 // CameraRisk.setSettings: the settings API replaces a running camera's risk settings live.
 describe('CameraRisk.setSettings', () => {
