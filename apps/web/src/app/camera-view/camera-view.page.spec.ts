@@ -6,6 +6,9 @@ import { Subject, of, throwError } from 'rxjs';
 import { CameraDirectory } from '../live/camera-directory.service';
 import { CameraViewPage } from './camera-view.page';
 
+// The first render compiles the page's templates: slow on a loaded machine.
+jest.setTimeout(60_000);
+
 describe('CameraViewPage', () => {
   let live: { metrics: ReturnType<typeof signal<Record<string, unknown>>>; frames: ReturnType<typeof signal<Record<string, unknown>>>; statuses: ReturnType<typeof signal<Record<string, unknown>>>; subscribe: jest.Mock; watchFrames: jest.Mock; recordings$: Subject<Record<string, string>> };
   let cameras: { detail: jest.Mock };

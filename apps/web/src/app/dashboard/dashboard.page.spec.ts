@@ -7,6 +7,9 @@ import { CameraDirectory } from '../live/camera-directory.service';
 import { DashboardPage } from './dashboard.page';
 import { TrendChartComponent } from './trend-chart.component';
 
+// The first render compiles the page's templates: slow on a loaded machine.
+jest.setTimeout(60_000);
+
 const cam = (id: string, name: string): Camera => ({ id, name, location: null, sourceType: 'file', isActive: true, status: 'online', statusReason: null, targetFps: 5, health: null, currentCount: null });
 const alert = (id: string, level: string, status: string) => ({ id, cameraId: 'c1', condition: 'capacity', level, status, message: `${level} alert ${id}`, createdAt: '2026-01-01T10:00:00Z', metricsSnapshot: {} });
 

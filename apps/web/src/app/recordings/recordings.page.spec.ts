@@ -6,6 +6,9 @@ import { Subject, of, throwError } from 'rxjs';
 import { CameraDirectory } from '../live/camera-directory.service';
 import { RecordingsPage } from './recordings.page';
 
+// The first render compiles the page's templates: slow on a loaded machine.
+jest.setTimeout(60_000);
+
 const rec = (over: Partial<Recording>): Recording =>
   ({ id: 'r1', cameraId: 'c1', trigger: 'manual', status: 'completed', startTime: '2026-01-01T10:00:00Z', endTime: '2026-01-01T10:00:30Z', durationS: 30, isProtected: false, hasThumbnail: false, peakCount: 12, peakDensity: null, peakRiskScore: 40, error: null, ...over }) as Recording;
 

@@ -4,6 +4,9 @@ import { ApiError, AuthService, CamerasApi, LiveSocket, type Report, ReportsApi 
 import { Subject, of, throwError } from 'rxjs';
 import { ReportsPage } from './reports.page';
 
+// The first render compiles the page's templates: slow on a loaded machine.
+jest.setTimeout(60_000);
+
 const report = (over: Partial<Report>): Report => ({ id: 'r1', title: 'Daily report 2026-01-01', type: 'daily', format: 'pdf', status: 'done', progress: 100, error: null, sizeBytes: 2048, createdAt: '2026-01-01T10:00:00Z', ...over }) as Report;
 
 describe('ReportsPage', () => {

@@ -6,6 +6,9 @@ import { of, throwError } from 'rxjs';
 import { PushService } from '../push/push.service';
 import { SettingsPage } from './settings.page';
 
+// The first render compiles the page's templates: slow on a loaded machine.
+jest.setTimeout(60_000);
+
 const riskSettings = {
   defaults: {
     weights: { density: 0.4, surge: 0.2, velocity: 0.2, pressure: 0.1, counterFlow: 0.1 },

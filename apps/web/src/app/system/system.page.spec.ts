@@ -4,6 +4,9 @@ import { of, throwError } from 'rxjs';
 import { CameraDirectory } from '../live/camera-directory.service';
 import { SystemPage } from './system.page';
 
+// The first render compiles the page's templates: slow on a loaded machine.
+jest.setTimeout(60_000);
+
 const health: SystemHealth = {
   status: 'ok',
   uptimeS: 90_061,

@@ -5,6 +5,9 @@ import { ToastService } from '@crowdsafe/web-ui';
 import { of, throwError } from 'rxjs';
 import { UsersPage } from './users.page';
 
+// The first render compiles the page's templates: slow on a loaded machine.
+jest.setTimeout(60_000);
+
 const user = (over: Partial<User>): User => ({ id: 'u1', username: 'ana', fullName: 'Ana Lima', email: 'ana@example.org', role: 'operator', isActive: true, mustChangePassword: false, lastLoginAt: null, authProvider: null, ...over });
 
 describe('UsersPage', () => {
