@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type APIRequestContext, type Page, type TestInfo, expect } from '@playwright/test';
 
 /**
- * Shared helpers of the console specs (E1): sign-in through the login page, API tokens for test set-up,
+ * Shared helpers of the console specs: sign-in through the login page, API tokens for test set-up,
  * screenshots under e2e/artifacts/screenshots/, and axe-core checks.
  *
  * Credentials: E2E_ADMIN_USERNAME / E2E_ADMIN_PASSWORD (set by e2e/run.mjs together with the api's

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, screenshot, signIn } from '../support/console';
 
-/** Analytics (E2): the sample camera writes a metrics row per second while the test runs; the charts show them. */
+/** Analytics: the sample camera writes a metrics row per second while the test runs; the charts show them. */
 test('analytics charts render data from the sample camera', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, screenshot, signIn } from '../support/console';
 
 /**
- * Cameras (E2): the list, the five-step wizard adding a file camera from the media dir (the harness's sample video),
+ * Cameras: the list, the five-step wizard adding a file camera from the media dir (the harness's sample video),
  * an API validation message shown on the source field, a zone drawn in the editor, the live view and count of the new
  * camera, and the calibration page showing the stored zone.
  */

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, screenshot, signIn } from '../support/console';
 
-/** Settings (E2): a change survives a reload; risk weights get a hint before the server is asked. */
+/** Settings: a change survives a reload; risk weights get a hint before the server is asked. */
 test('settings change round-trips and risk hints show inline', async ({ page }, testInfo) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { apiHeaders, expectAccessible, screenshot, signIn } from '../support/console';
 
 /**
- * A viewer (contract: /work/notes/auth-api.md) does not see admin pages: no Users/System in the navigation, the
+ * A viewer does not see admin pages: no Users/System in the navigation, the
  * guard refuses /users and /system, settings are read-only, cameras have no add/delete. Needs the auth API.
  */
 test('a viewer does not see admin pages', async ({ page, request }, testInfo) => {

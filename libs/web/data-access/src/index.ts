@@ -7,7 +7,7 @@ export { CamerasApi } from './lib/api/cameras.api';
 export { MetricsApi } from './lib/api/metrics.api';
 export { HealthApi } from './lib/api/health.api';
 
-// Console management pages (E2): cameras admin, analytics, settings, users, system.
+// Console management pages: cameras admin, analytics, settings, users, system.
 export {
   type BulkResult,
   type CalibrateResult,
@@ -56,7 +56,7 @@ export {
   type LiveSocketOptions,
 } from './lib/live/live-socket.options';
 
-// Auth + alerts (E1): session, interceptor, guards, alerts REST + live store.
+// Auth + alerts: session, interceptor, guards, alerts REST + live store.
 export { AuthApi, SKIP_AUTH } from './lib/api/auth.api';
 export { AlertsApi, type AlertsQuery } from './lib/api/alerts.api';
 export { AuthService } from './lib/auth/auth.service';

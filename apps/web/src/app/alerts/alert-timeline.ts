@@ -13,7 +13,6 @@ export interface TimelineEntry {
   channels: readonly string[];
 }
 
-const RANK: Record<RiskLevel, number> = { SAFE: 0, CAUTION: 1, WARNING: 2, CRITICAL: 3 };
 const who = (id: string | null, me: string | null): string => (id === null || id === 'system' ? 'the system' : id === me ? 'you' : `user ${id.slice(0, 8)}`);
 
 /**
@@ -80,5 +79,3 @@ export function metricsWindow(a: AlertView, nowMs: number): { start: Date; end: 
   const end = Math.min(nowMs, endOf + 5 * 60_000, t + 25 * 60_000);
   return { start: new Date(t - 5 * 60_000), end: new Date(Math.max(end, t + 60_000)) };
 }
-
-export const levelAbove = (a: RiskLevel, b: RiskLevel): boolean => RANK[a] > RANK[b];

@@ -149,9 +149,3 @@ export function collinearity(points: readonly Vec2[]): number {
   const extent = maxAlong - minAlong;
   return extent > 0 ? maxOff / extent : 0;
 }
-
-/** Distance of c from the line through a and b, divided by |ab| (0 when a = b). */
-export function relativeOffset(a: Vec2, b: Vec2, c: Vec2): number {
-  const len2 = (b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2;
-  return len2 > 0 ? Math.abs(cross(a, b, c)) / len2 : 0;
-}

@@ -1,9 +1,8 @@
-import type { Alert, AlertEvent, AlertEventType } from '@crowdsafe/contracts';
+import type { Alert, AlertEvent } from '@crowdsafe/contracts';
 import type { AuthUser } from './access';
 
 /** The alert engine's model (@crowdsafe/alerting), defined once in the contracts. */
 export type EngineAlert = Alert;
-export type EngineAlertEventType = AlertEventType;
 export type EngineAlertEvent = AlertEvent;
 
 export interface AlertEventContext {

@@ -23,7 +23,7 @@ import {
 } from 'class-validator';
 import { CAMERA_SOURCE_TYPES, CAMERA_STATUSES, type CameraHealth, type CameraSchedulerHealth, type CameraSourceType, type CameraStatus } from '@crowdsafe/contracts';
 
-/** Bounds of the camera API (also in the OpenAPI spec and /work/notes/cameras-api.md). */
+/** Bounds of the camera API (also in the OpenAPI spec). */
 export const CAMERA_LIMITS = {
   nameMax: 128,
   locationMax: 255,

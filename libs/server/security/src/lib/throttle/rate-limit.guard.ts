@@ -1,4 +1,4 @@
-import { type ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { normalizeIp, ThrottlerException, ThrottlerGuard, type ThrottlerRequest } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { unmapIpv4 } from '../trusted-proxies';
@@ -9,10 +9,6 @@ export const LOGIN_THROTTLER = 'login';
 export const LOGIN_PATHS: readonly string[] = ['/api/auth/login'];
 /** Never rate-limited: load-balancer health probes. */
 export const RATE_LIMIT_EXEMPT_PATHS: readonly string[] = ['/api/health'];
-
-const LOGIN_LIMIT_KEY = 'crowdsafe:rate-limit:login';
-/** Puts a handler under the strict login limit (RATE_LIMIT_LOGIN_PER_MIN) in addition to the api limit. */
-export const LoginRateLimit = () => SetMetadata(LOGIN_LIMIT_KEY, true);
 
 /**
  * Per-client-IP limits: every /api request counts against `api` (RATE_LIMIT_API_PER_MIN, all routes together);
@@ -31,7 +27,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const { context, limit, ttl, throttler, blockDuration } = props;
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
-    if (throttler.name === LOGIN_THROTTLER && !this.isLogin(context, req)) return true;
+    if (throttler.name === LOGIN_THROTTLER && !this.isLogin(req)) return true;
     const tracker = await this.getTracker(req as unknown as Record<string, unknown>);
     const key = `${throttler.name}:${tracker}`;
     const r = await this.storageService.increment(key, ttl, limit, blockDuration, throttler.name ?? API_THROTTLER);
@@ -54,8 +50,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     return normalizeIp(unmapIpv4(ip), 64);
   }
 
-  private isLogin(context: ExecutionContext, req: Request): boolean {
-    const marked = this.reflector.getAllAndOverride<boolean>(LOGIN_LIMIT_KEY, [context.getHandler(), context.getClass()]);
-    return marked === true || (req.method === 'POST' && LOGIN_PATHS.includes(req.path.replace(/\/+$/, '')));
+  private isLogin(req: Request): boolean {
+    return req.method === 'POST' && LOGIN_PATHS.includes(req.path.replace(/\/+$/, ''));
   }
 }

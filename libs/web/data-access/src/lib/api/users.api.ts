@@ -78,7 +78,7 @@ export function toActivity(dto: ActivityEntryDto): UserActivity {
   };
 }
 
-/** Users REST facade over the generated client (admin only; see /work/notes/auth-api.md). */
+/** Users REST facade over the generated client (admin only). */
 @Injectable({ providedIn: 'root' })
 export class UsersApi {
   private readonly api = inject(Api);
