@@ -12,3 +12,4 @@ export * from './lib/api/live-ticket.service';
 export * from './lib/api/live.controller';
 export * from './lib/runtime/camera-auto-analytics';
 export * from './lib/runtime/camera-risk';
+export * from './lib/metrics-sink';

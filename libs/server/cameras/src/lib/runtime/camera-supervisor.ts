@@ -20,6 +20,7 @@ import { densityCensusOf } from './density-census';
 import { annotationSettingsOf } from './annotation';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
+import { metricsSinkFor } from '../metrics-sink';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
 
 /**
@@ -236,6 +237,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     let lastRef: FrameRef | undefined;
     const refOf = (f: RawFrame) => (lastRef && lastRef.seq === f.seq && lastRef.cameraId === f.cameraId ? Promise.resolve(lastRef) : this.frameStore.put(f));
     const policy = alertPolicyOf(this.settings);
+    // Distributed mode: rows are written only while this process holds the camera's lease (fencing token).
+    const ownership = this.ownership;
+    const metricsSink = metricsSinkFor(this.metrics, camera.id, ownership ? (id) => ownership.fenceOf(id) : null, (m) => this.logger.warn(m));
     const runtime = new CameraRuntime(
       {
         cameraId: camera.id,
@@ -285,7 +289,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
           return source;
         },
         detect: async (frame, options) => this.inference.detect((lastRef = await this.frameStore.put(frame)), options),
-        writeMetrics: (row) => this.metrics.enqueue(row),
+        writeMetrics: (row) => metricsSink.write(row),
         saveStatus: (status, reason) => {
           this.cameras.setStatus(camera.id, status, reason).catch((err: unknown) => this.logger.warn(`could not save status of camera ${camera.id}: ${String(err)}`));
           this.eventLog?.record({ cameraId: camera.id, cameraName: camera.name, status, reason, restarts: runtime.health().restarts, at: new Date() });
