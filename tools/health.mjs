@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const STALE_MS = 30_000;
 const args = process.argv.slice(2);
 const at = args.indexOf('--role');
-const role = at >= 0 ? args[at + 1] : (args.find((a) => a.startsWith('--role='))?.slice(7) ?? 'api');
+const role = at >= 0 ? args[at + 1] : (args.find((a) => a.startsWith('--role='))?.slice(7) ?? process.env.CROWDSAFE_ROLE ?? 'api');
 if (!['api', 'pipeline', 'worker'].includes(role)) {
   console.error(`error: --role must be api, pipeline or worker (got ${role})`);
   process.exit(2);
