@@ -139,7 +139,19 @@ describe('roles: api (stateless) + 2 pipelines + worker', () => {
       if (Date.now() > killedAt + 1000 && e.health.status === 'online' && !liveAfterKill.has(e.cameraId)) liveAfterKill.set(e.cameraId, Date.now());
     });
     for (const cameraId of cameraIds) await expect(socket.emitWithAck('subscribe', { cameraId })).resolves.toEqual({ ok: true });
-    await waitUntil(() => (cameraIds.every((id) => firstAt.has(id)) ? true : undefined), 90_000, 'metrics_update for every camera on the api');
+    try {
+      await waitUntil(() => (cameraIds.every((id) => firstAt.has(id)) ? true : undefined), 120_000, 'metrics_update for every camera on the api');
+    } catch (err) {
+      // Which side failed: no rows either (cameras not processing) or rows without events (delivery).
+      const pg = new Client({ ...PG, database: db });
+      await pg.connect();
+      const { rows } = await pg.query<{ camera_id: string; n: string }>('SELECT camera_id, COUNT(*) AS n FROM metrics GROUP BY camera_id');
+      await pg.end();
+      console.log(`events from ${[...firstAt.keys()].join(',') || 'no camera'}; rows: ${JSON.stringify(rows)}`);
+      for (const p of pipelines) console.log(`${p.name} output:\n${p.proc.output().slice(-4000)}`);
+      console.log(`worker output:\n${worker.output().slice(-2000)}`);
+      throw err;
+    }
 
     const before = await Promise.all(cameraIds.map(holder));
     const count = (p: Pipeline) => before.filter((h) => h?.nodeId === p.nodeId).length;
