@@ -245,6 +245,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         cameraId: camera.id,
         frameQueueSize: cfg.frameQueueSize,
         frameMaxAgeMs: cfg.frameMaxAgeMs,
+        metricsLatenessMs: cfg.metricsLatenessMs,
         // Every camera infers its newest frame (no backlog): files are read at their native rate (-re) and behave like
         // a camera; every-frame offline analysis is `crowdsafe analyze`. Live view at camera fps.
         sourceIsLive: true,
