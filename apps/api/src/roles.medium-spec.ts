@@ -29,7 +29,8 @@ interface Pipeline {
   nodeId?: string;
 }
 
-const CAMERAS = 4;
+// Two cameras: this shared 2-core host is often at load average ~30, where one worker detects < 1 frame/s.
+const CAMERAS = 2;
 
 describe('roles: api (stateless) + 2 pipelines + worker', () => {
   const db = `cs_roles_${process.pid}_${Date.now()}`;
@@ -144,7 +145,7 @@ describe('roles: api (stateless) + 2 pipelines + worker', () => {
     });
     for (const cameraId of cameraIds) await expect(socket.emitWithAck('subscribe', { cameraId })).resolves.toEqual({ ok: true });
     try {
-      await waitUntil(() => (cameraIds.every((id) => firstAt.has(id)) ? true : undefined), 120_000, 'metrics_update for every camera on the api');
+      await waitUntil(() => (cameraIds.every((id) => firstAt.has(id)) ? true : undefined), 150_000, 'metrics_update for every camera on the api');
     } catch (err) {
       // Which side failed: no rows either (cameras not processing) or rows without events (delivery).
       const pg = new Client({ ...PG, database: db });
@@ -184,10 +185,17 @@ describe('roles: api (stateless) + 2 pipelines + worker', () => {
     await pg.connect();
     try {
       const since = new Date(killedAt + 2000);
-      await waitUntil(async () => {
-        const { rows } = await pg.query<{ n: string }>('SELECT COUNT(DISTINCT camera_id) AS n FROM metrics WHERE "time" > $1', [since]);
-        return Number(rows[0].n) === CAMERAS ? true : undefined;
-      }, 30_000, 'metric rows of every camera after the fail-over');
+      try {
+        await waitUntil(async () => {
+          const { rows } = await pg.query<{ n: string }>('SELECT COUNT(DISTINCT camera_id) AS n FROM metrics WHERE "time" > $1', [since]);
+          return Number(rows[0].n) === CAMERAS ? true : undefined;
+        }, 60_000, 'metric rows of every camera after the fail-over');
+      } catch (err) {
+        const { rows } = await pg.query('SELECT camera_id, COUNT(*) AS n, MIN("time") AS first, MAX("time") AS last FROM metrics GROUP BY camera_id');
+        console.log(`killed at ${new Date(killedAt).toISOString()}, now ${new Date().toISOString()}; moved ${moved.join(',')}; rows ${JSON.stringify(rows)}`);
+        console.log(`${survivor.name} output:\n${survivor.proc.output().replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /Cameras|WARN|ERROR|Metrics/.test(l)).slice(-40).join('\n')}`);
+        throw err;
+      }
       const { rows } = await pg.query<{ n: string; d: string }>('SELECT COUNT(*) AS n, COUNT(DISTINCT (camera_id, "time")) AS d FROM metrics');
       console.log(`roles: ${rows[0].n} metric rows stored, ${rows[0].d} distinct (camera, second)`);
       expect(Number(rows[0].n)).toBe(Number(rows[0].d));
