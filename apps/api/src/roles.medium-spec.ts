@@ -193,7 +193,7 @@ describe('roles: api (stateless) + 2 pipelines + worker', () => {
       } catch (err) {
         const { rows } = await pg.query('SELECT camera_id, COUNT(*) AS n, MIN("time") AS first, MAX("time") AS last FROM metrics GROUP BY camera_id');
         console.log(`killed at ${new Date(killedAt).toISOString()}, now ${new Date().toISOString()}; moved ${moved.join(',')}; rows ${JSON.stringify(rows)}`);
-        console.log(`${survivor.name} output:\n${survivor.proc.output().replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => /Cameras|WARN|ERROR|Metrics/.test(l)).slice(-40).join('\n')}`);
+        console.log(`${survivor.name} output:\n${survivor.proc.output().split('\n').filter((l) => /Cameras|WARN|ERROR|Metrics/.test(l)).slice(-40).join('\n')}`);
         throw err;
       }
       const { rows } = await pg.query<{ n: string; d: string }>('SELECT COUNT(*) AS n, COUNT(DISTINCT (camera_id, "time")) AS d FROM metrics');
