@@ -1,5 +1,7 @@
 import type { MetricRecord } from '@crowdsafe/server-database';
 import type { MetricsSink } from '@crowdsafe/server-metrics';
+import type { AlertEventSink } from '@crowdsafe/server-core';
+import { alertSinkFor, FencedAlertSink } from './fenced-alert-sink';
 import { FencedMetricsSink, metricsSinkFor } from './fenced-metrics-sink';
 
 const CAM = '11111111-1111-4111-8111-111111111111';
@@ -46,5 +48,21 @@ describe('FencedMetricsSink', () => {
     expect(unleased.write(row(1))).toBe(false);
     const leased = metricsSinkFor(inner, CAM, () => 3);
     expect(leased.write(row(1))).toBe(true);
+  });
+});
+
+describe('FencedAlertSink', () => {
+  const event = { type: 'opened' } as unknown as Parameters<AlertEventSink['handle']>[0];
+  it('passes alert events while the token is held, refuses them after', async () => {
+    const handled: unknown[] = [];
+    const inner = { handle: async (e: unknown) => void handled.push(e) } as AlertEventSink;
+    let held: number | undefined = 4;
+    const sink = new FencedAlertSink(inner, CAM, 4, () => held);
+    await sink.handle(event);
+    held = 5;
+    await sink.handle(event);
+    expect(handled).toHaveLength(1);
+    expect(sink.refused).toBe(1);
+    expect(alertSinkFor(inner, CAM, null)).toBe(inner);
   });
 });

@@ -1,1 +1,2 @@
 export * from './fenced-metrics-sink';
+export * from './fenced-alert-sink';

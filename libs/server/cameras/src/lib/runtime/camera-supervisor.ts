@@ -20,7 +20,7 @@ import { densityCensusOf } from './density-census';
 import { annotationSettingsOf } from './annotation';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
-import { metricsSinkFor } from '../metrics-sink';
+import { alertSinkFor, metricsSinkFor } from '../metrics-sink';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
 
 /**
@@ -237,9 +237,10 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     let lastRef: FrameRef | undefined;
     const refOf = (f: RawFrame) => (lastRef && lastRef.seq === f.seq && lastRef.cameraId === f.cameraId ? Promise.resolve(lastRef) : this.frameStore.put(f));
     const policy = alertPolicyOf(this.settings);
-    // Distributed mode: rows are written only while this process holds the camera's lease (fencing token).
+    // Distributed mode: rows and alert events are written only while this process holds the camera's lease (fencing token).
     const ownership = this.ownership;
-    const metricsSink = metricsSinkFor(this.metrics, camera.id, ownership ? (id) => ownership.fenceOf(id) : null, (m) => this.logger.warn(m));
+    const fenceOf = ownership ? (id: string) => ownership.fenceOf(id) : null;
+    const metricsSink = metricsSinkFor(this.metrics, camera.id, fenceOf, (m) => this.logger.warn(m));
     const runtime = new CameraRuntime(
       {
         cameraId: camera.id,
@@ -298,7 +299,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         live: this.live,
         encoder: this.encoder,
         ...(this.frameSink ? { frameSink: this.frameSink } : {}),
-        ...(this.alerts ? { alerts: this.alerts } : {}),
+        ...(this.alerts ? { alerts: alertSinkFor(this.alerts, camera.id, fenceOf, (m) => this.logger.warn(m)) } : {}),
         ...(this.crossings ? { crossings: this.crossings } : {}),
         ...(this.density ? { countDensity: densityCensusOf(this.density, refOf, detection.counting?.roi) } : {}),
         warn: (message) => this.logger.warn(message),
