@@ -21,6 +21,8 @@
 // load-time tuner's choice and cost (tools/bench/onnx.ts).
 // `./crowdsafe bench reports [--runs N] [--step S] [--cameras N]`: weekly report for 8 cameras x 7 days in PDF and xlsx,
 // wall time and peak memory (tools/bench/reports.ts).
+// `./crowdsafe bench scale [--rows N] [--clients N] [--cameras N] [--seconds S]`: metric ingest rows/s into PostgreSQL
+// through the metrics sink, and socket.io delivery p99 across 2 api replicas (tools/bench/scale.ts).
 // INFERENCE_THREADS=N (env) sets onnxruntime's intra-op threads for both measurements (0/unset = ORT default).
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -40,6 +42,7 @@ import { reportsBench } from './reports';
 import { liveBench } from './live';
 import { onnxBench } from './onnx';
 import { recordingsBench } from './recordings';
+import { scaleBench } from './scale';
 import { webBench } from './web';
 import { visionBench } from './vision';
 
@@ -115,6 +118,7 @@ async function endToEnd(seconds: number): Promise<{ fps: number; fpsIn: number; 
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'scale') return scaleBench();
   if (process.argv[2] === 'analytics') return analyticsBench();
   if (process.argv[2] === 'reports') return reportsBench();
   if (process.argv[2] === 'alerts') return printAlertsBench(arg('triggers', 250));

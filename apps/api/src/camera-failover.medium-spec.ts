@@ -46,6 +46,9 @@ describe('camera leases: one owner per camera, fail-over within 15 s', () => {
       REDIS_URL, QUEUE_PREFIX: prefix, MODEL_PATH: MODEL, LOG_LEVEL: 'info', DATABASE_URL: pgUrl(db), WEB_DIST: '',
       SECRETS_KEY: randomBytes(32).toString('base64'), SAMPLE_CAMERA: 'false', MEDIA_DIR: dirname(HALL_VIDEO),
       INFERENCE_MAX_IN_FLIGHT: '4', CAMERA_LEASE_TTL_MS: '6000',
+      // This shared test host is often heavily loaded: detection round trips of several seconds must still count
+      // (with the default 1.5 s a second without a frame detected in time publishes nothing).
+      CAMERA_METRICS_LATENESS_MS: '8000', FRAME_MAX_AGE_MS: '10000',
     };
     worker = runTs('apps/worker/src/main.ts', common);
     for (const name of ['n1', 'n2']) {

@@ -8,3 +8,4 @@ export * from './lib/ingest';
 export * from './lib/api/live-mjpeg.service';
 export * from './lib/api/live-ticket.service';
 export * from './lib/api/live.controller';
+export * from './lib/metrics-sink';

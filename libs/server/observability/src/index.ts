@@ -9,3 +9,4 @@ export * from './lib/observability.module';
 export * from './lib/json-logging';
 export * from './lib/camera-event-log';
 export * from './lib/ai-event-log';
+export * from './lib/process-heartbeat';

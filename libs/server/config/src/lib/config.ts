@@ -55,6 +55,8 @@ export interface AppConfig {
     leaseTtlMs: number;
     frameQueueSize: number;
     frameMaxAgeMs: number;
+    /** CAMERA_METRICS_LATENESS_MS: how long a second waits for frames still in detection. */
+    metricsLatenessMs: number;
     defaultFps: number;
     defaultWidth: number;
     mediaDir: string;
@@ -209,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseTtlMs: e.CAMERA_LEASE_TTL_MS,
       frameQueueSize: e.FRAME_QUEUE_SIZE,
       frameMaxAgeMs: e.FRAME_MAX_AGE_MS,
+      metricsLatenessMs: e.CAMERA_METRICS_LATENESS_MS,
       defaultFps: e.CAMERA_DEFAULT_FPS,
       defaultWidth: e.CAMERA_DEFAULT_WIDTH,
       mediaDir,

@@ -167,6 +167,13 @@ export class EnvSchema extends OpsEnvSchema {
   @Type(() => Number) @IsInt() @Min(100) @Max(60000)
   FRAME_MAX_AGE_MS = 3000;
 
+  /**
+   * How long a second stays open for frames still being detected before its metrics row is written and published
+   * (frames detected later are left out of it). Raise on a host where inference round trips take longer.
+   */
+  @Type(() => Number) @IsInt() @Min(250) @Max(30000)
+  CAMERA_METRICS_LATENESS_MS = 1500;
+
   @Type(() => Number) @IsNumber() @Min(0.1) @Max(60)
   CAMERA_DEFAULT_FPS = 5;
 

@@ -29,6 +29,8 @@ export interface MetricBucket {
 
 /** Rows per INSERT statement: 12 parameters a row stays under SQLite's 32766 and PostgreSQL's 65535 limits. */
 export const METRICS_INSERT_CHUNK = 2000;
+/** Rows per PostgreSQL unnest upsert (array parameters: no parameter limit; bounds the statement's size). */
+export const METRICS_UNNEST_CHUNK = 10_000;
 
 const MAX_INTERVAL_S = 86_400;
 
@@ -65,7 +67,8 @@ export class MetricsRepository {
 
   /**
    * Writes rows with one multi-row INSERT ... ON CONFLICT (camera_id, time) DO UPDATE per chunk of
-   * METRICS_INSERT_CHUNK rows (one statement for a usual batch). A later row for the same camera and second wins.
+   * METRICS_INSERT_CHUNK rows (one statement for a usual batch); on PostgreSQL from unnest() arrays, per chunk of
+   * METRICS_UNNEST_CHUNK rows. A later row for the same camera and second wins.
    * Returns the number of distinct rows written. Throws TypeError (writing nothing) when a row is malformed.
    */
   async insertMany(rows: readonly MetricRecord[]): Promise<number> {
@@ -81,6 +84,10 @@ export class MetricsRepository {
     // No wrapping transaction: each statement is atomic and the upsert idempotent, so a failure after some chunks
     // is repaired by retrying the whole batch. (On SQLite TypeORM shares one connection, and concurrent explicit
     // transactions would nest as savepoints.)
+    if (this.dataSource.options.type === 'postgres') {
+      for (let i = 0; i < values.length; i += METRICS_UNNEST_CHUNK) await this.upsertUnnest(values.slice(i, i + METRICS_UNNEST_CHUNK), overwrite);
+      return values.length;
+    }
     for (let i = 0; i < values.length; i += METRICS_INSERT_CHUNK) {
       await this.dataSource
         .createQueryBuilder()
@@ -92,6 +99,35 @@ export class MetricsRepository {
         .execute();
     }
     return values.length;
+  }
+
+  /**
+   * PostgreSQL: one INSERT ... SELECT FROM unnest(one array parameter per column) ... ON CONFLICT DO UPDATE for many
+   * rows: 13 parameters whatever the row count, no per-row SQL text to build or parse (several times the rows/s of a
+   * VALUES list; ./crowdsafe bench scale).
+   */
+  private async upsertUnnest(rows: ReturnType<typeof completeMetricRecord>[], overwrite: string[]): Promise<void> {
+    const col = <T>(f: (r: ReturnType<typeof completeMetricRecord>) => T) => rows.map(f);
+    await this.dataSource.query(
+      `INSERT INTO "metrics" ("camera_id", "time", "count", "count_max", "density", "velocity", "surge", "flow_in", "flow_out", "risk_score", "risk_level", "heading", "metadata")
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::real[], $6::real[], $7::real[], $8::int[], $9::int[], $10::real[], $11::varchar[], $12::real[], $13::jsonb[])
+       ON CONFLICT ("camera_id", "time") DO UPDATE SET ${overwrite.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')}`,
+      [
+        col((r) => r.cameraId),
+        col((r) => r.time),
+        col((r) => r.count),
+        col((r) => r.countMax),
+        col((r) => r.density),
+        col((r) => r.velocity),
+        col((r) => r.surge),
+        col((r) => r.flowIn),
+        col((r) => r.flowOut),
+        col((r) => r.riskScore),
+        col((r) => r.riskLevel),
+        col((r) => r.heading),
+        col((r) => JSON.stringify(r.metadata)),
+      ],
+    );
   }
 
   /**

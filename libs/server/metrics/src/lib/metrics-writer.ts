@@ -14,6 +14,7 @@ import {
   type MetricRecord,
 } from '@crowdsafe/server-database';
 import { MetricsRollup } from './metrics-rollup';
+import type { MetricsSink } from './metrics-sink';
 
 export interface MetricsWriterOptions {
   /** Rows held in memory at most (default 10,000); on overflow the oldest are dropped and counted. */
@@ -64,7 +65,7 @@ class WarnLimiter {
  * A failed flush keeps its rows for the next try, within the same bound.
  */
 @Injectable()
-export class MetricsWriter implements OnModuleInit, BeforeApplicationShutdown {
+export class MetricsWriter implements MetricsSink, OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(MetricsWriter.name);
   private readonly capacity: number;
   private readonly warnings: WarnLimiter;
@@ -108,6 +109,11 @@ export class MetricsWriter implements OnModuleInit, BeforeApplicationShutdown {
     this.buffer.push(row);
     this.trim();
     return true;
+  }
+
+  /** MetricsSink: the same as enqueue(). */
+  write(row: MetricRecord): boolean {
+    return this.enqueue(row);
   }
 
   /** Writes everything buffered in one insertMany. Concurrent calls share the flush in progress. Returns rows written. */

@@ -8,7 +8,18 @@ const root = join(__dirname, '../../../../..');
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
 
 describe('deployment configs', () => {
-  const compose = parse(read('docker-compose.yml')) as { services: Record<string, { image?: string; ports?: string[]; volumes?: string[]; environment?: Record<string, string> }> };
+  interface Service {
+    image?: string;
+    command?: string[];
+    ports?: string[];
+    volumes?: string[];
+    environment?: Record<string, string>;
+    healthcheck?: { test: string[] };
+    depends_on?: Record<string, { condition: string }>;
+    deploy?: { replicas?: number };
+  }
+  // merge: the roles share one environment through a YAML anchor and merge keys (`<<: *env`), as Compose reads them.
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
 
   it('docker-compose.yml: nginx on 80 + 443 with the certs, Prometheus and a provisioned Grafana', () => {
     const s = compose.services;
@@ -20,9 +31,38 @@ describe('deployment configs', () => {
     expect(s['api']?.ports).toBeUndefined(); // only nginx is published
   });
 
-  it('Prometheus scrapes the api /metrics; Grafana reads that Prometheus', () => {
-    const prom = parse(read('docker/prometheus/prometheus.yml')) as { scrape_configs: { metrics_path: string; static_configs: { targets: string[] }[] }[] };
-    expect(prom.scrape_configs[0]).toMatchObject({ metrics_path: '/metrics', static_configs: [{ targets: ['api:3000'] }] });
+  it('roles from one image: api x2 (stateless), pipeline x2 (cameras), worker x2, each with a health check it can answer', () => {
+    const s = compose.services;
+    const roles = { api: 'apps/api', pipeline: 'apps/pipeline', worker: 'apps/worker' } as const;
+    for (const [role, app] of Object.entries(roles)) {
+      const svc = s[role] as Service;
+      expect(svc.image).toBe('crowdsafe:latest');
+      expect(svc.command).toEqual(['node', `dist/server/${app}/src/main.js`]);
+      expect(svc.deploy?.replicas).toBe(2);
+      // Each role's own check: a worker has no HTTP port, so it must not inherit the api's HTTP check.
+      expect(svc.healthcheck?.test).toEqual(['CMD', './crowdsafe', 'health', '--role', role]);
+      expect(svc.environment).toMatchObject({ DATABASE_URL: expect.stringMatching(/^postgres:\/\//), REDIS_URL: 'redis://redis:6379', DB_MIGRATIONS_RUN: 'false' });
+    }
+    expect(s['api']?.environment?.['CAMERAS_ENABLED']).toBe('false');
+    expect(s['pipeline']?.environment?.['CAMERAS_ENABLED']).toBe('true');
+    expect(s['pipeline']?.ports).toBeUndefined();
+    // The database is migrated once, before any api or pipeline starts; nginx waits for a healthy api.
+    expect(s['migrate']?.command).toEqual(['./crowdsafe', 'migrate']);
+    for (const role of ['api', 'pipeline']) expect(s[role]?.depends_on?.['migrate']).toEqual({ condition: 'service_completed_successfully' });
+    expect(s['nginx']?.depends_on?.['api']).toEqual({ condition: 'service_healthy' });
+    // The health command exists in the CLI and ships in the image.
+    expect(read('crowdsafe')).toMatch(/^\s*health\) exec node tools\/health\.mjs "\$@" ;;$/m);
+    expect(read('crowdsafe')).toMatch(/^\s*pipeline\) exec node dist\/server\/apps\/pipeline\/src\/main\.js "\$@" ;;$/m);
+    expect(read('docker/Dockerfile')).toMatch(/^COPY --from=build \/app\/tools\/health\.mjs \.\/tools\/health\.mjs$/m);
+    expect(read('docker/SCALING.md')).toMatch(/--scale pipeline=/);
+  });
+
+  it('Prometheus scrapes /metrics of every api replica and pipeline; Grafana reads that Prometheus', () => {
+    const prom = parse(read('docker/prometheus/prometheus.yml')) as { scrape_configs: { job_name: string; metrics_path: string; dns_sd_configs: { names: string[]; port: number }[] }[] };
+    expect(prom.scrape_configs).toMatchObject([
+      { job_name: 'crowdsafe-api', metrics_path: '/metrics', dns_sd_configs: [{ names: ['api'], port: 3000 }] },
+      { job_name: 'crowdsafe-pipeline', metrics_path: '/metrics', dns_sd_configs: [{ names: ['pipeline'], port: 3000 }] },
+    ]);
     const ds = parse(read('docker/grafana/provisioning/datasources/prometheus.yml')) as { datasources: { uid: string; url: string }[] };
     expect(ds.datasources[0]).toMatchObject({ uid: 'crowdsafe-prometheus', url: 'http://prometheus:9090' });
     const prov = parse(read('docker/grafana/provisioning/dashboards/crowdsafe.yml')) as { providers: { options: { path: string } }[] };
@@ -58,6 +98,12 @@ describe('deployment configs', () => {
     expect(https.match(/proxy_set_header X-Forwarded-Proto https;/g)).toHaveLength(2);
     expect(https.match(/proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/g)).toHaveLength(2);
     expect(https).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
+    // Every api replica, re-resolved; sticky per client for socket.io's long-polling fallback.
+    const upstream = /upstream crowdsafe_api \{([^}]*)\}/.exec(conf)?.[1] ?? '';
+    expect(upstream).toMatch(/server api:3000 resolve;/);
+    expect(upstream).toMatch(/zone crowdsafe_api \d+k;/);
+    expect(upstream).toMatch(/hash \$remote_addr consistent;/);
+    expect(conf).toMatch(/resolver 127\.0\.0\.11 valid=10s/);
     for (const line of conf.split('\n').map((l) => l.trim()).filter((l) => l && !l.endsWith('{') && !l.endsWith('}') && l !== '}')) expect(line).toMatch(/;$/);
   });
 });

@@ -21,8 +21,8 @@ import { densityCensusOf } from './density-census';
 import { annotationSettingsOf } from './annotation';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
+import { alertSinkFor, metricsSinkFor } from '../metrics-sink';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
-import { metricsServiceSink } from './metrics-service-sink';
 
 /**
  * Turns a stored camera into an ffmpeg input, checking scheme and shape per sourceType (throws SourceInputError).
@@ -255,11 +255,16 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     let lastRef: FrameRef | undefined;
     const refOf = (f: RawFrame) => (lastRef && lastRef.seq === f.seq && lastRef.cameraId === f.cameraId ? Promise.resolve(lastRef) : this.frameStore.put(f));
     const policy = alertPolicyOf(this.settings);
+    // Distributed mode: rows and alert events are written only while this process holds the camera's lease (fencing token).
+    const ownership = this.ownership;
+    const fenceOf = ownership ? (id: string) => ownership.fenceOf(id) : null;
+    const metricsSink = metricsSinkFor(this.metrics, camera.id, fenceOf, (m) => this.logger.warn(m));
     const runtime = new CameraRuntime(
       {
         cameraId: camera.id,
         frameQueueSize: cfg.frameQueueSize,
         frameMaxAgeMs: cfg.frameMaxAgeMs,
+        metricsLatenessMs: cfg.metricsLatenessMs,
         // Every camera infers its newest frame (no backlog): files are read at their native rate (-re) and behave like
         // a camera; every-frame offline analysis is `crowdsafe analyze`. Live view at camera fps.
         sourceIsLive: true,
@@ -304,7 +309,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
           return source;
         },
         detect: async (frame, options) => this.inference.detect((lastRef = await this.frameStore.put(frame)), options),
-        metrics: metricsServiceSink(this.metrics),
+        metrics: metricsSink,
         saveStatus: (status, reason) => {
           this.cameras.setStatus(camera.id, status, reason).catch((err: unknown) => this.logger.warn(`could not save status of camera ${camera.id}: ${String(err)}`));
           this.eventLog?.record({ cameraId: camera.id, cameraName: camera.name, status, reason, restarts: runtime.health().restarts, at: new Date() });
@@ -312,7 +317,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         live: this.live,
         encoder: this.encoder,
         ...(this.frameSink ? { frameSink: this.frameSink } : {}),
-        ...(this.alerts ? { alerts: this.alerts } : {}),
+        ...(this.alerts ? { alerts: alertSinkFor(this.alerts, camera.id, fenceOf, (m) => this.logger.warn(m)) } : {}),
         ...(this.crossings ? { crossings: this.crossings } : {}),
         ...(this.density ? { countDensity: densityCensusOf(this.density, refOf, detection.counting?.roi) } : {}),
         warn: (message) => this.logger.warn(message),

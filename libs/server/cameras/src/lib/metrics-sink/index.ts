@@ -1,0 +1,2 @@
+export * from './fenced-metrics-sink';
+export * from './fenced-alert-sink';
