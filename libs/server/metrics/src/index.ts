@@ -1,4 +1,3 @@
-export * from './lib/per-second-aggregator';
 export * from './lib/metrics-writer';
 export * from './lib/metrics-sink';
 export * from './lib/metrics.dto';

@@ -11,7 +11,7 @@ import { MetricsWriter } from './metrics-writer';
 
 /**
  * GET /api/metrics/... and the batched MetricsWriter. Needs DatabaseModule.forRoot (global repositories) and
- * APP_CONFIG (AppConfigModule) in the application. PerSecondAggregator is a plain class: `new` one per camera.
+ * APP_CONFIG (AppConfigModule) in the application.
  */
 @Module({
   controllers: [MetricsController, AnalyticsController, CrossingsController],
