@@ -38,8 +38,10 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { SessionService } from '@crowdsafe/server-auth';
+import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { AdminAccess, ANY_ROLE, type AuthUser, CurrentUser, OperatorAccess, TicketAccess, ViewerAccess } from '@crowdsafe/server-core';
 import { RecordingRequestError } from './recording-errors';
+import { RecordingHlsIndex, vodPlaylist } from './recording-hls';
 import { insideRoot } from './recording-paths';
 import { RecordingTicketService } from './recording-ticket.service';
 import { viewOfRecording } from './recording-view';
@@ -65,13 +67,18 @@ function httpError(err: unknown): never {
 @ApiTags('recordings')
 @Controller('recordings')
 export class RecordingsController {
+  private readonly hls: RecordingHlsIndex;
+
   constructor(
     private readonly recordings: RecordingRepository,
     private readonly service: RecordingsService,
     private readonly retention: RecordingsRetentionService,
     private readonly tickets: RecordingTicketService,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Optional() @Inject(SessionService) private readonly sessions?: SessionService,
-  ) {}
+  ) {
+    this.hls = new RecordingHlsIndex({ ffmpeg: config.cameras.ffmpegPath, ffprobe: config.cameras.ffprobePath });
+  }
 
   @Get()
   @ViewerAccess()
@@ -171,7 +178,69 @@ export class RecordingsController {
     if (!(await this.recordings.findById(id))) throw new NotFoundException(`recording ${id} not found`);
     const t = await this.tickets.issue(id, user);
     const q = `ticket=${encodeURIComponent(t.ticket)}`;
-    return { ...t, videoUrl: `/api/recordings/${id}/video?${q}`, downloadUrl: `/api/recordings/${id}/download?${q}`, thumbnailUrl: `/api/recordings/${id}/thumbnail?${q}` };
+    return {
+      ...t,
+      videoUrl: `/api/recordings/${id}/video?${q}`,
+      downloadUrl: `/api/recordings/${id}/download?${q}`,
+      thumbnailUrl: `/api/recordings/${id}/thumbnail?${q}`,
+      playlistUrl: `/api/recordings/${id}/index.m3u8?${q}`,
+    };
+  }
+
+  @Get(':id/index.m3u8')
+  @TicketAccess('media-ticket', ANY_ROLE)
+  @ApiOperation({ operationId: 'recordingPlaylist', summary: 'HLS VOD playlist of the clip for seeking players (segments cut at its keyframes, stream copy); needs ?ticket= or a Bearer token' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiQuery({ name: 'ticket', required: false })
+  @ApiProduces('application/vnd.apple.mpegurl')
+  @ApiOkResponse({ description: 'application/vnd.apple.mpegurl (segment URIs carry the ticket)', schema: { type: 'string' } })
+  @ApiNotFoundResponse({ description: 'No such recording, or not completed' })
+  async playlist(@Param('id', uuid) id: string, @Query('ticket') ticket: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const abs = await this.clipFile(id, ticket, req);
+    const segments = await this.hls.segments(abs).catch(() => {
+      throw new NotFoundException(`recording ${id}: the clip cannot be indexed`);
+    });
+    const q = typeof ticket === 'string' ? `?ticket=${encodeURIComponent(ticket)}` : '';
+    res.setHeader('Cache-Control', 'private, max-age=60');
+    res.type('application/vnd.apple.mpegurl').send(vodPlaylist(segments, q));
+  }
+
+  @Get(':id/segments/:file')
+  @TicketAccess('media-ticket', ANY_ROLE)
+  @ApiOperation({ operationId: 'recordingSegment', summary: 'One MPEG-TS segment of the clip\'s HLS VOD playlist (<n>.ts); needs ?ticket= or a Bearer token' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'file', description: '<n>.ts, n from the playlist' })
+  @ApiQuery({ name: 'ticket', required: false })
+  @ApiProduces('video/mp2t')
+  @ApiOkResponse({ description: 'video/mp2t', schema: { type: 'string', format: 'binary' } })
+  @ApiBadRequestResponse({ description: 'Malformed id or segment name' })
+  @ApiNotFoundResponse({ description: 'No such recording or segment' })
+  async segment(@Param('id', uuid) id: string, @Param('file') file: string, @Query('ticket') ticket: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const n = /^(\d{1,6})\.ts$/.exec(file)?.[1];
+    if (n === undefined) throw new BadRequestException('segment must be <n>.ts');
+    const abs = await this.clipFile(id, ticket, req);
+    const seg = (await this.hls.segments(abs).catch(() => []))[Number(n)];
+    if (!seg) throw new NotFoundException(`recording ${id} has no segment ${n}`);
+    const out = this.hls.stream(abs, seg);
+    res.on('close', () => out.kill());
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    res.type('video/mp2t');
+    out.stdout.pipe(res);
+    await out.done.catch(() => {
+      if (!res.headersSent) res.status(500);
+      res.end();
+    });
+  }
+
+  /** The completed clip's absolute path, after the ticket / Bearer check. */
+  private async clipFile(id: string, ticket: unknown, req: Request): Promise<string> {
+    await this.authorize(id, ticket, req.headers.authorization);
+    const row = await this.recordings.findById(id);
+    if (!row) throw new NotFoundException(`recording ${id} not found`);
+    if (row.status !== 'completed') throw new NotFoundException(`recording ${id} is ${row.status}: no clip yet`);
+    const abs = insideRoot(this.service.root, row.filePath);
+    if (!abs || !(await stat(abs).catch(() => null))?.isFile()) throw new NotFoundException(`recording ${id} has no clip file`);
+    return abs;
   }
 
   @Get(':id/download')

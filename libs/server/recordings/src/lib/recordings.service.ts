@@ -205,6 +205,7 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     this.ticking = true;
     try {
       await this.recorder.store.refresh();
+      void this.recorder.learnGops();
       const now = Date.now();
       const segS = this.config.recordings.segmentS;
       for (const a of [...this.active.values()]) {

@@ -1,4 +1,4 @@
-import { bandwidthOf, canCopy, expiredSegments, parseSegmentList, planClip, segmentOutputArgs, type Segment } from './segment-plan';
+import { bandwidthOf, canCopy, chooseHlsRendition, expiredSegments, gopOf, hlsOutputArgs, parseSegmentList, planClip, segmentOutputArgs, type Segment } from './segment-plan';
 
 const seg = (i: number, len = 10_000, bytes = 1000): Segment => ({ cameraId: 'c', path: `/r/s-${i}.ts`, startMs: i * len, endMs: (i + 1) * len, streamStart: i * (len / 1000), bytes });
 
@@ -64,5 +64,40 @@ describe('expiredSegments / bandwidthOf', () => {
   it('bandwidth = bytes / seconds', () => {
     expect(bandwidthOf([])).toBe(0);
     expect(bandwidthOf([seg(0, 10_000, 5000), seg(1, 10_000, 15000)])).toBe(1000);
+  });
+});
+
+describe('live HLS rendition', () => {
+  const base = { segmentS: 1, maxWidth: 960, fps: 15 };
+  it.each([
+    ['copy', 'h264', 10, 'copy'],
+    ['copy', 'mjpeg', undefined, null],
+    ['transcode', 'h264', 1, 'transcode'],
+    ['auto', 'h264', 1, 'copy'],
+    ['auto', 'h264', 1.2, 'copy'],
+    ['auto', 'h264', 10, 'transcode'],
+    ['auto', 'h264', undefined, 'transcode'],
+    ['auto', 'mjpeg', 1, 'transcode'],
+  ] as const)('mode %s, codec %s, GOP %s s -> %s', (mode, codec, gopS, kind) => {
+    expect(chooseHlsRendition({ ...base, mode, codec, gopS })?.kind ?? null).toBe(kind);
+  });
+
+  it('measures the GOP from keyframe times', () => {
+    expect(gopOf([], 10)).toBeUndefined();
+    expect(gopOf([3.2], 10)).toBe(10);
+    expect(gopOf([0, 1, 2, 4], 5)).toBe(2);
+  });
+
+  it('copies, or transcodes with a keyframe per segment at a bounded size', () => {
+    const copy = hlsOutputArgs({ segmentS: 1, dir: '/l', runId: 'r' }).options.join(' ');
+    expect(copy).toContain('-c:v copy');
+    expect(copy).toContain('-hls_list_size 4');
+    expect(copy).toContain('independent_segments');
+    expect(copy).toContain('delete_segments');
+    const t = hlsOutputArgs({ segmentS: 1, dir: '/l', runId: 'r', rendition: { kind: 'transcode', maxWidth: 960, fps: 15 } }).options;
+    expect(t).toEqual(expect.arrayContaining(['libx264', 'veryfast', 'zerolatency']));
+    expect(t[t.indexOf('-g') + 1]).toBe('15');
+    expect(t[t.indexOf('-vf') + 1]).toBe("fps=15,scale='min(960,iw)':-2");
+    expect(t[t.indexOf('-force_key_frames') + 1]).toBe('expr:gte(t,n_forced*1)');
   });
 });
