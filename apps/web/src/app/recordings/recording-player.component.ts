@@ -110,7 +110,7 @@ export class RecordingPlayerComponent {
       ...(live ? { liveui: true, liveTracker: { trackingThreshold: 0, liveTolerance: 2 }, html5: { vhs: { overrideNative: true, limitRenditionByPlayerDimensions: false } } } : {}),
     });
     if (live) {
-      player.one('playing', () => player.liveTracker?.seekToLiveEdge());
+      player.one('playing', () => (player as Player & { liveTracker?: { seekToLiveEdge(): void } }).liveTracker?.seekToLiveEdge());
       this.catchUp = setInterval(() => holdNearLiveEdge(player), 500);
     }
     player.on('timeupdate', () => this.currentS.set(Number(player.currentTime() ?? 0)));
@@ -122,8 +122,8 @@ export class RecordingPlayerComponent {
 }
 
 /** Seconds buffered ahead of the play position above which a live player speeds up, and under which it plays at 1x. */
-const CATCH_UP_S = 2;
-const SETTLE_S = 1.2;
+const CATCH_UP_S = 1.8;
+const SETTLE_S = 1;
 /** Further behind than this: jump (to SETTLE_S before the newest buffered frame). */
 const JUMP_S = 6;
 

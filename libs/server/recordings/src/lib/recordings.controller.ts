@@ -38,10 +38,9 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { SessionService } from '@crowdsafe/server-auth';
-import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { AdminAccess, ANY_ROLE, type AuthUser, CurrentUser, OperatorAccess, TicketAccess, ViewerAccess } from '@crowdsafe/server-core';
 import { RecordingRequestError } from './recording-errors';
-import { RecordingHlsIndex, vodPlaylist } from './recording-hls';
+import { isVodSegmentName, rewriteVodPlaylist } from './recording-hls';
 import { insideRoot } from './recording-paths';
 import { RecordingTicketService } from './recording-ticket.service';
 import { viewOfRecording } from './recording-view';
@@ -67,18 +66,13 @@ function httpError(err: unknown): never {
 @ApiTags('recordings')
 @Controller('recordings')
 export class RecordingsController {
-  private readonly hls: RecordingHlsIndex;
-
   constructor(
     private readonly recordings: RecordingRepository,
     private readonly service: RecordingsService,
     private readonly retention: RecordingsRetentionService,
     private readonly tickets: RecordingTicketService,
-    @Inject(APP_CONFIG) config: AppConfig,
     @Optional() @Inject(SessionService) private readonly sessions?: SessionService,
-  ) {
-    this.hls = new RecordingHlsIndex({ ffmpeg: config.cameras.ffmpegPath, ffprobe: config.cameras.ffprobePath });
-  }
+  ) {}
 
   @Get()
   @ViewerAccess()
@@ -196,13 +190,11 @@ export class RecordingsController {
   @ApiOkResponse({ description: 'application/vnd.apple.mpegurl (segment URIs carry the ticket)', schema: { type: 'string' } })
   @ApiNotFoundResponse({ description: 'No such recording, or not completed' })
   async playlist(@Param('id', uuid) id: string, @Query('ticket') ticket: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const abs = await this.clipFile(id, ticket, req);
-    const segments = await this.hls.segments(abs).catch(() => {
-      throw new NotFoundException(`recording ${id}: the clip cannot be indexed`);
-    });
+    const dir = await this.vodDir(id, ticket, req);
+    const text = await this.service.hls.playlist(dir);
     const q = typeof ticket === 'string' ? `?ticket=${encodeURIComponent(ticket)}` : '';
     res.setHeader('Cache-Control', 'private, max-age=60');
-    res.type('application/vnd.apple.mpegurl').send(vodPlaylist(segments, q));
+    res.type('application/vnd.apple.mpegurl').send(rewriteVodPlaylist(text, q));
   }
 
   @Get(':id/segments/:file')
@@ -216,19 +208,22 @@ export class RecordingsController {
   @ApiBadRequestResponse({ description: 'Malformed id or segment name' })
   @ApiNotFoundResponse({ description: 'No such recording or segment' })
   async segment(@Param('id', uuid) id: string, @Param('file') file: string, @Query('ticket') ticket: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const n = /^(\d{1,6})\.ts$/.exec(file)?.[1];
-    if (n === undefined) throw new BadRequestException('segment must be <n>.ts');
-    const abs = await this.clipFile(id, ticket, req);
-    const seg = (await this.hls.segments(abs).catch(() => []))[Number(n)];
-    if (!seg) throw new NotFoundException(`recording ${id} has no segment ${n}`);
-    const out = this.hls.stream(abs, seg);
-    res.on('close', () => out.kill());
+    if (!isVodSegmentName(file)) throw new BadRequestException('segment must be <n>.ts');
+    const dir = await this.vodDir(id, ticket, req);
     res.setHeader('Cache-Control', 'private, max-age=3600');
-    res.type('video/mp2t');
-    out.stdout.pipe(res);
-    await out.done.catch(() => {
-      if (!res.headersSent) res.status(500);
-      res.end();
+    await new Promise<void>((resolve, reject) => {
+      res.sendFile(file, { root: dir, dotfiles: 'deny', headers: { 'Content-Type': 'video/mp2t' } }, (err) => {
+        if (err && !res.headersSent) reject(new NotFoundException(`recording ${id} has no segment ${file}`));
+        else resolve();
+      });
+    });
+  }
+
+  /** The HLS VOD folder of a completed clip, after the ticket / Bearer check. */
+  private async vodDir(id: string, ticket: unknown, req: Request): Promise<string> {
+    const abs = await this.clipFile(id, ticket, req);
+    return this.service.hls.ensure(id, abs).catch(() => {
+      throw new NotFoundException(`recording ${id}: no HLS VOD could be made of its clip`);
     });
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { RecordingState, RecordingStatusEvent } from '@crowdsafe/contracts';
@@ -10,6 +10,7 @@ import { CameraRepository, type RecordingRecord, type RecordingTrigger } from '@
 import { AlertsService } from '@crowdsafe/server-alerts';
 import { CameraSupervisor } from '@crowdsafe/server-cameras';
 import { assembleClip } from './clip-assembler';
+import { RecordingHlsCache } from './recording-hls';
 import { clipPaths, insideRoot } from './recording-paths';
 import { RecordingRequestError } from './recording-errors';
 import { RecordingRepository } from './recording.repository';
@@ -51,6 +52,8 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
   private ticking = false;
   private unsubscribeAlerts?: () => void;
   readonly root: string;
+  /** HLS VOD playlists of clips (DATA_DIR/recordings/hls-cache/<id>/), made on demand. */
+  readonly hls: RecordingHlsCache;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -62,6 +65,7 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     @Optional() @Inject(AlertsService) private readonly alerts: AlertsService | null = null,
   ) {
     this.root = config.recordings.dir;
+    this.hls = new RecordingHlsCache(join(this.root, 'hls-cache'), config.cameras.ffmpegPath);
   }
 
   async onModuleInit(): Promise<void> {
@@ -133,6 +137,8 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async deleteFiles(row: Pick<RecordingRecord, 'filePath' | 'thumbnailPath'>): Promise<void> {
+    const id = row.filePath ? basename(row.filePath).replace(/\.mp4$/, '') : null;
+    if (id) await this.hls.remove(id).catch(() => undefined);
     for (const rel of [row.filePath, row.thumbnailPath]) {
       const abs = insideRoot(this.root, rel);
       if (abs) await unlink(abs).catch(() => undefined);

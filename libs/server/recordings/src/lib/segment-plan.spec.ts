@@ -1,4 +1,4 @@
-import { bandwidthOf, canCopy, chooseHlsRendition, expiredSegments, gopOf, hlsOutputArgs, parseSegmentList, planClip, segmentOutputArgs, type Segment } from './segment-plan';
+import { bandwidthOf, canCopy, chooseHlsRendition, expiredSegments, placeSegment, gopOf, hlsOutputArgs, parseSegmentList, planClip, segmentOutputArgs, type Segment } from './segment-plan';
 
 const seg = (i: number, len = 10_000, bytes = 1000): Segment => ({ cameraId: 'c', path: `/r/s-${i}.ts`, startMs: i * len, endMs: (i + 1) * len, streamStart: i * (len / 1000), bytes });
 
@@ -99,5 +99,23 @@ describe('live HLS rendition', () => {
     expect(t[t.indexOf('-g') + 1]).toBe('15');
     expect(t[t.indexOf('-vf') + 1]).toBe("fps=15,scale='min(960,iw)':-2");
     expect(t[t.indexOf('-force_key_frames') + 1]).toBe('expr:gte(t,n_forced*1)');
+  });
+});
+
+describe('placeSegment', () => {
+  it('places segments with the least-delayed offset of the run: a late-written segment does not shrink a clip', () => {
+    const lags: number[] = [];
+    const wall0 = 1_000_000;
+    expect(placeSegment(lags, { file: 'a', start: 0, end: 9.96 }, wall0 + 10_000)).toEqual({ startMs: wall0 + 40, endMs: wall0 + 10_000 });
+    // Closed 700 ms late (the host was busy): still placed right after the first.
+    expect(placeSegment(lags, { file: 'b', start: 10, end: 19.96 }, wall0 + 20_700)).toEqual({ startMs: wall0 + 10_040, endMs: wall0 + 20_000 });
+    // A less-delayed one lowers the offset for the following segments.
+    expect(placeSegment(lags, { file: 'c', start: 20, end: 29.96 }, wall0 + 29_900).endMs).toBe(wall0 + 29_900);
+  });
+
+  it('a jump back of the stream timestamps starts a new offset', () => {
+    const lags: number[] = [];
+    placeSegment(lags, { file: 'a', start: 100, end: 110 }, 200_000);
+    expect(placeSegment(lags, { file: 'b', start: 0, end: 10 }, 210_000)).toEqual({ startMs: 200_000, endMs: 210_000 });
   });
 });

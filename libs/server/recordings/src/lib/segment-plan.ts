@@ -68,6 +68,26 @@ export function parseSegmentList(text: string): { entries: SegmentListEntry[]; c
   return { entries, consumed: last + 1 };
 }
 
+/** Recent lags kept per run, and a lag this far above the anchor is a timestamp discontinuity (new anchor). */
+const LAG_WINDOW = 30;
+const LAG_RESET_MS = 30_000;
+
+/**
+ * Places a finished segment on the wall clock from its stream times and its file's mtime. The mtime is when ffmpeg
+ * closed it (late by however long the process was held up: a loaded host, a slow reader of its frames), so
+ * `mtime - streamEnd` is the stream->wall offset plus a varying delay; the smallest offset of the run's recent
+ * segments is the best estimate, and every segment of the run is placed with it (contiguous, durations exact — a clip
+ * cut by wall-clock times is as long as asked even when one segment was written late). `lags` is the run's state.
+ */
+export function placeSegment(lags: number[], e: SegmentListEntry, mtimeMs: number): { startMs: number; endMs: number } {
+  const lag = mtimeMs - e.end * 1000;
+  if (lags.length && lag - Math.min(...lags) > LAG_RESET_MS) lags.length = 0; // the stream's timestamps jumped back
+  lags.push(lag);
+  if (lags.length > LAG_WINDOW) lags.splice(0, lags.length - LAG_WINDOW);
+  const anchor = Math.min(...lags);
+  return { startMs: e.start * 1000 + anchor, endMs: e.end * 1000 + anchor };
+}
+
 /** A finished segment on disk, placed on the wall clock. */
 export interface Segment {
   cameraId: string;
