@@ -74,7 +74,7 @@ async function recorderBench(seconds: number): Promise<void> {
     const list = parseSegmentList(readFileSync(join(dir, 'copy', 'list.csv'), 'utf8')).entries;
     let t = 0;
     const segments: Segment[] = list.map((e) => {
-      const s = { cameraId: 'bench', path: join(dir, 'copy', e.file), startMs: t, endMs: t + (e.end - e.start) * 1000, streamStart: e.start, bytes: statSync(join(dir, 'copy', e.file)).size };
+      const s = { cameraId: 'bench', path: join(dir, 'copy', e.file), startMs: t, endMs: t + (e.end - e.start) * 1000, streamStart: e.start, streamEnd: e.end, bytes: statSync(join(dir, 'copy', e.file)).size };
       t = s.endMs;
       return s;
     });

@@ -21,6 +21,7 @@ const TICK_MS = 1000;
 const PRUNE_EVERY_MS = 10_000;
 /** Longest time a finished recording waits for the segment that covers its end. */
 const MAX_WAIT_FACTOR = 3;
+const MAX_WAIT_MS = 300_000;
 export const MIN_ON_DEMAND_S = 5;
 /** At most this many recordings in progress per camera (on-demand + alert clips). */
 const MAX_ACTIVE_PER_CAMERA = 16;
@@ -222,8 +223,10 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
         const covered = segs.some((s) => s.endMs >= a.endMs);
         // The camera's ffmpeg is gone (stopped, crashed and not back yet): finish with what was recorded.
         const stale = !this.recorder.store.isRecording(a.cameraId) && now - this.recorder.store.lastActivity(a.cameraId) > 3000;
-        // A loaded host writes segments late: wait up to 3 segments (>= 30 s) for the one covering the end.
-        const tooLong = now > a.endMs + Math.max(30_000, (MAX_WAIT_FACTOR * segS + 5) * 1000);
+        // A loaded host writes segments late: wait up to 3 segments (>= 30 s) for the one covering the end — 3 of the
+        // camera's recent segments in wall time when its ffmpeg runs slower than real time (at most MAX_WAIT_MS).
+        const waitMs = Math.min(MAX_WAIT_MS, Math.max(30_000, (MAX_WAIT_FACTOR * segS + 5) * 1000, MAX_WAIT_FACTOR * this.recorder.store.recentSegmentWallMs(a.cameraId) + 5000));
+        const tooLong = now > a.endMs + waitMs;
         if (covered || stale || tooLong || final) {
           a.finishing = true;
           const job = this.finish(a);

@@ -1,6 +1,6 @@
 import { bandwidthOf, canCopy, chooseHlsRendition, expiredSegments, placeSegment, gopOf, hlsOutputArgs, parseSegmentList, planClip, segmentOutputArgs, type Segment } from './segment-plan';
 
-const seg = (i: number, len = 10_000, bytes = 1000): Segment => ({ cameraId: 'c', path: `/r/s-${i}.ts`, startMs: i * len, endMs: (i + 1) * len, streamStart: i * (len / 1000), bytes });
+const seg = (i: number, len = 10_000, bytes = 1000): Segment => ({ cameraId: 'c', path: `/r/s-${i}.ts`, startMs: i * len, endMs: (i + 1) * len, streamStart: i * (len / 1000), streamEnd: (i + 1) * (len / 1000) - 0.04, bytes });
 
 describe('canCopy / segmentOutputArgs', () => {
   it.each([
@@ -103,19 +103,20 @@ describe('live HLS rendition', () => {
 });
 
 describe('placeSegment', () => {
-  it('places segments with the least-delayed offset of the run: a late-written segment does not shrink a clip', () => {
-    const lags: number[] = [];
-    const wall0 = 1_000_000;
-    expect(placeSegment(lags, { file: 'a', start: 0, end: 9.96 }, wall0 + 10_000)).toEqual({ startMs: wall0 + 40, endMs: wall0 + 10_000 });
-    // Closed 700 ms late (the host was busy): still placed right after the first.
-    expect(placeSegment(lags, { file: 'b', start: 10, end: 19.96 }, wall0 + 20_700)).toEqual({ startMs: wall0 + 10_040, endMs: wall0 + 20_000 });
-    // A less-delayed one lowers the offset for the following segments.
-    expect(placeSegment(lags, { file: 'c', start: 20, end: 29.96 }, wall0 + 29_900).endMs).toBe(wall0 + 29_900);
+  it('places the segments of a run end to end, from the previous close to its own', () => {
+    const w = 1_000_000;
+    const a = placeSegment(null, w - 500, { file: 'a', start: 0, end: 9.96 }, w + 10_000);
+    expect(a).toEqual({ startMs: w + 40, endMs: w + 10_000 });
+    // A camera ffmpeg running at 0.4x real time: 10 s of video closed 25 s later spans those 25 s (no gap).
+    expect(placeSegment(a.endMs, w, { file: 'b', start: 10, end: 19.96 }, w + 35_000)).toEqual({ startMs: w + 10_000, endMs: w + 35_000 });
+    // The first segment does not start before its run.
+    expect(placeSegment(null, w, { file: 'c', start: 0, end: 9.96 }, w + 5000)).toEqual({ startMs: w, endMs: w + 5000 });
   });
 
-  it('a jump back of the stream timestamps starts a new offset', () => {
-    const lags: number[] = [];
-    placeSegment(lags, { file: 'a', start: 100, end: 110 }, 200_000);
-    expect(placeSegment(lags, { file: 'b', start: 0, end: 10 }, 210_000)).toEqual({ startMs: 200_000, endMs: 210_000 });
+  it('a clip inside a slow segment is cut by interpolation: its stream length is the share of the wall span', () => {
+    const slow: Segment = { cameraId: 'c', path: '/r/x.ts', startMs: 10_000, endMs: 35_000, streamStart: 10, streamEnd: 20, bytes: 1 };
+    const plan = planClip([slow], 15_000, 20_000);
+    expect(plan?.inpointS).toBeCloseTo(2, 6);
+    expect(plan?.outpointS).toBeCloseTo(4, 6);
   });
 });

@@ -68,24 +68,18 @@ export function parseSegmentList(text: string): { entries: SegmentListEntry[]; c
   return { entries, consumed: last + 1 };
 }
 
-/** Recent lags kept per run, and a lag this far above the anchor is a timestamp discontinuity (new anchor). */
-const LAG_WINDOW = 30;
-const LAG_RESET_MS = 30_000;
-
 /**
- * Places a finished segment on the wall clock from its stream times and its file's mtime. The mtime is when ffmpeg
- * closed it (late by however long the process was held up: a loaded host, a slow reader of its frames), so
- * `mtime - streamEnd` is the stream->wall offset plus a varying delay; the smallest offset of the run's recent
- * segments is the best estimate, and every segment of the run is placed with it (contiguous, durations exact — a clip
- * cut by wall-clock times is as long as asked even when one segment was written late). `lags` is the run's state.
+ * Places a finished segment on the wall clock: from the previous segment's close to its own (its file's mtime, when
+ * ffmpeg closed it). The segments of a run are contiguous in wall time, and a segment's wall span is when its frames
+ * went through the camera's ffmpeg — the frames the live view showed then. A pipeline that runs slower than real time
+ * (a starved host: the reader of the decoded frames holds ffmpeg up) gives wall spans longer than the stream span;
+ * clips are cut by interpolating inside them (planClip), so a recording never falls into a gap between segments.
+ * The first segment of a run: its stream duration before its close, not before the run's start.
  */
-export function placeSegment(lags: number[], e: SegmentListEntry, mtimeMs: number): { startMs: number; endMs: number } {
-  const lag = mtimeMs - e.end * 1000;
-  if (lags.length && lag - Math.min(...lags) > LAG_RESET_MS) lags.length = 0; // the stream's timestamps jumped back
-  lags.push(lag);
-  if (lags.length > LAG_WINDOW) lags.splice(0, lags.length - LAG_WINDOW);
-  const anchor = Math.min(...lags);
-  return { startMs: e.start * 1000 + anchor, endMs: e.end * 1000 + anchor };
+export function placeSegment(prevEndMs: number | null, runStartMs: number, e: SegmentListEntry, mtimeMs: number): { startMs: number; endMs: number } {
+  const endMs = prevEndMs !== null ? Math.max(mtimeMs, prevEndMs) : mtimeMs;
+  const startMs = prevEndMs !== null ? prevEndMs : Math.min(endMs, Math.max(runStartMs, mtimeMs - (e.end - e.start) * 1000));
+  return { startMs, endMs };
 }
 
 /** A finished segment on disk, placed on the wall clock. */
@@ -96,8 +90,9 @@ export interface Segment {
   /** Wall-clock ms of its first and last frame. */
   startMs: number;
   endMs: number;
-  /** Stream time (s) of its first packet (ffmpeg's list). */
+  /** Stream times (s) of its first and last packet (ffmpeg's list). */
   streamStart: number;
+  streamEnd: number;
   bytes: number;
 }
 
@@ -111,6 +106,15 @@ export interface ClipPlan {
   endMs: number;
 }
 
+/** Stream seconds per wall second inside a segment (1 when the camera's ffmpeg kept real time). */
+function streamPerWall(s: Segment): number {
+  const wall = s.endMs - s.startMs;
+  const stream = (s.streamEnd - s.streamStart) * 1000;
+  // The stream span ends at the last packet (one frame short) and closes jitter: only a clear slowdown scales.
+  const r = wall > 0 && stream > 0 ? stream / wall : 1;
+  return r < 0.9 ? r : 1;
+}
+
 /**
  * The segments covering [startMs, endMs] (sorted by start) and the trim points inside the first and last ones.
  * null when no segment overlaps.
@@ -120,8 +124,8 @@ export function planClip(all: readonly Segment[], startMs: number, endMs: number
   if (!segments.length) return null;
   const first = segments[0];
   const last = segments[segments.length - 1];
-  const inpointS = Math.max(0, (startMs - first.startMs) / 1000);
-  const outpointS = endMs < last.endMs ? Math.max(0, (endMs - last.startMs) / 1000) : null;
+  const inpointS = Math.max(0, ((startMs - first.startMs) / 1000) * streamPerWall(first));
+  const outpointS = endMs < last.endMs ? Math.max(0, ((endMs - last.startMs) / 1000) * streamPerWall(last)) : null;
   return { segments, inpointS, outpointS, startMs: Math.max(startMs, first.startMs), endMs: Math.min(endMs, last.endMs) };
 }
 

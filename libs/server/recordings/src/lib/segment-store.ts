@@ -13,8 +13,9 @@ interface Run {
   offset: number;
   partial: string;
   ended: boolean;
-  /** Recent (mtime - stream end) of its segments: placeSegment's state. */
-  lags: number[];
+  startedMs: number;
+  /** Wall-clock end of its last placed segment (the next one starts there). */
+  lastEndMs: number | null;
 }
 
 interface CameraSegments {
@@ -46,7 +47,7 @@ export class SegmentStore {
     cam.continuous = continuous;
     for (const r of cam.runs) r.ended = true;
     const id = `${Date.now()}-${randomBytes(3).toString('hex')}`;
-    const run: Run = { id, listPath: join(dir, `${id}.csv`), offset: 0, partial: '', ended: false, lags: [] };
+    const run: Run = { id, listPath: join(dir, `${id}.csv`), offset: 0, partial: '', ended: false, startedMs: Date.now(), lastEndMs: null };
     cam.runs.push(run);
     cam.lastActivityMs = Date.now();
     return segmentOutputArgs({ codec, segmentS: this.segmentS, pattern: join(dir, `${id}-%06d.ts`), listPath: run.listPath });
@@ -60,6 +61,11 @@ export class SegmentStore {
   /** True when the camera has an ffmpeg run writing segments right now. */
   isRecording(cameraId: string): boolean {
     return this.cameras.get(cameraId)?.runs.some((r) => !r.ended) ?? false;
+  }
+
+  /** The longest wall-clock span of a camera's last few segments (ms; 0 when none): how long a segment takes to finish. */
+  recentSegmentWallMs(cameraId: string): number {
+    return Math.max(0, ...this.segments(cameraId).slice(-3).map((s) => s.endMs - s.startMs));
   }
 
   lastActivity(cameraId: string): number {
@@ -115,9 +121,10 @@ export class SegmentStore {
         const path = join(cam.dir, basename(e.file));
         const st = await stat(path).catch(() => null);
         if (!st) continue;
-        // Its mtime is when ffmpeg closed it: stream times placed on the wall clock with the run's least-delayed offset.
-        const { startMs, endMs } = placeSegment(run.lags, e, st.mtimeMs);
-        cam.segments.push({ cameraId, path, startMs, endMs, streamStart: e.start, bytes: st.size });
+        // Its mtime is when ffmpeg closed it; it started where the run's previous segment ended (placeSegment).
+        const { startMs, endMs } = placeSegment(run.lastEndMs, run.startedMs, e, st.mtimeMs);
+        run.lastEndMs = endMs;
+        cam.segments.push({ cameraId, path, startMs, endMs, streamStart: e.start, streamEnd: e.end, bytes: st.size });
         cam.lastActivityMs = Date.now();
       }
       if (cam.segments.length > MAX_SEGMENTS_PER_CAMERA) {
