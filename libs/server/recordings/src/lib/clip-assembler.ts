@@ -30,6 +30,18 @@ export async function probeMedia(ffprobe: string, path: string): Promise<{ codec
   return { codec: s.codec_name, width: s.width ?? 0, height: s.height ?? 0, durationS: Number(j.format?.duration ?? 0), startS: Number(j.format?.start_time ?? 0) };
 }
 
+/** The time of the last keyframe at or before `t` in a file (-Infinity when none). */
+export async function keyframeBefore(ffprobe: string, path: string, t: number): Promise<number> {
+  const out = await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', `file:${path}`], 20_000);
+  let best = -Infinity;
+  for (const line of out.split('\n')) {
+    const [pts, flags] = line.trim().split(',');
+    const v = Number(pts);
+    if (flags?.includes('K') && Number.isFinite(v) && v <= t + 1e-6 && v > best) best = v;
+  }
+  return best;
+}
+
 /**
  * Assembles a clip from MPEG-TS segments without re-encoding: ffmpeg's concat demuxer (in/out points inside the
  * first/last segment, so the cut is at the keyframe before the requested start) → stream copy → MP4 with the index
@@ -45,11 +57,15 @@ export async function assembleClip(
   const last = plan.segments[plan.segments.length - 1];
   // inpoint/outpoint are in each file's own timestamps: offset by the file's start time.
   const firstStart = plan.inpointS > 0 ? (await probeMedia(bins.ffprobe, first.path)).startS : 0;
+  // ffmpeg's concat demuxer seeks an MPEG-TS file to the inpoint; when the segment's only keyframe before it is its
+  // first packet (long-GOP cameras: the sample video's 3.6-13.6 s GOPs), that seek runs to the end of the file and
+  // the clip comes out EMPTY ("no video stream"). The cut is at that keyframe anyway: start the file there.
+  const useInpoint = plan.inpointS > 0 && (await keyframeBefore(bins.ffprobe, first.path, firstStart + plan.inpointS)) > firstStart + 0.001;
   const lastStart = plan.outpointS !== null ? (last === first ? firstStart || (await probeMedia(bins.ffprobe, last.path)).startS : (await probeMedia(bins.ffprobe, last.path)).startS) : 0;
   const lines = ['ffconcat version 1.0'];
   for (const seg of plan.segments) {
     lines.push(`file '${seg.path.replace(/'/g, "'\\''")}'`);
-    if (seg === first && plan.inpointS > 0) lines.push(`inpoint ${(firstStart + plan.inpointS).toFixed(3)}`);
+    if (seg === first && useInpoint) lines.push(`inpoint ${(firstStart + plan.inpointS).toFixed(3)}`);
     if (seg === last && plan.outpointS !== null) lines.push(`outpoint ${(lastStart + plan.outpointS).toFixed(3)}`);
   }
   await writeFile(out.list, lines.join('\n') + '\n');

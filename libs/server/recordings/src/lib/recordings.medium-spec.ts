@@ -307,7 +307,7 @@ describe('recordings on real ffmpeg', () => {
     for (const u of uris) expect(u).toMatch(/^segments\/\d+\.ts\?ticket=/);
     for (const d of extinf.slice(0, -1)) expect(d).toBeGreaterThanOrEqual(3.9);
     expect(Math.abs(extinf.reduce((a, b) => a + b, 0) - done.durationS)).toBeLessThan(1);
-    const bin = (res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
+    const bin = (res: import("node:http").IncomingMessage, cb: (err: Error | null, body: Buffer) => void) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => cb(null, Buffer.concat(chunks)));
