@@ -307,14 +307,13 @@ describe('recordings on real ffmpeg', () => {
     for (const u of uris) expect(u).toMatch(/^segments\/\d+\.ts\?ticket=/);
     for (const d of extinf.slice(0, -1)) expect(d).toBeGreaterThanOrEqual(3.9);
     expect(Math.abs(extinf.reduce((a, b) => a + b, 0) - done.durationS)).toBeLessThan(1);
-    const bin = (res: import("node:http").IncomingMessage, cb: (err: Error | null, body: Buffer) => void) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    };
     const parts: Buffer[] = [];
     for (const u of uris) {
-      const r = await api().get(`/api/recordings/${id}/${u}`).buffer(true).parse(bin).expect(200);
+      const r = await api().get(`/api/recordings/${id}/${u}`).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      }).expect(200);
       expect(r.headers['content-type']).toBe('video/mp2t');
       expect((r.body as Buffer)[0]).toBe(0x47);
       parts.push(r.body as Buffer);
