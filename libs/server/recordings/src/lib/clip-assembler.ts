@@ -30,18 +30,6 @@ export async function probeMedia(ffprobe: string, path: string): Promise<{ codec
   return { codec: s.codec_name, width: s.width ?? 0, height: s.height ?? 0, durationS: Number(j.format?.duration ?? 0), startS: Number(j.format?.start_time ?? 0) };
 }
 
-/** The time of the last keyframe at or before `t` in a file (-Infinity when none). */
-export async function keyframeBefore(ffprobe: string, path: string, t: number): Promise<number> {
-  const out = await run(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', `file:${path}`], 20_000);
-  let best = -Infinity;
-  for (const line of out.split('\n')) {
-    const [pts, flags] = line.trim().split(',');
-    const v = Number(pts);
-    if (flags?.includes('K') && Number.isFinite(v) && v <= t + 1e-6 && v > best) best = v;
-  }
-  return best;
-}
-
 /**
  * Assembles a clip from MPEG-TS segments without re-encoding: ffmpeg's concat demuxer (in/out points inside the
  * first/last segment, so the cut is at the keyframe before the requested start) → stream copy → MP4 with the index
@@ -57,30 +45,35 @@ export async function assembleClip(
   const last = plan.segments[plan.segments.length - 1];
   // inpoint/outpoint are in each file's own timestamps: offset by the file's start time.
   const firstStart = plan.inpointS > 0 ? (await probeMedia(bins.ffprobe, first.path)).startS : 0;
-  // ffmpeg's concat demuxer seeks an MPEG-TS file to the inpoint; when the segment's only keyframe before it is its
-  // first packet (long-GOP cameras: the sample video's 3.6-13.6 s GOPs), that seek runs to the end of the file and
-  // the clip comes out EMPTY ("no video stream"). The cut is at that keyframe anyway: start the file there.
-  const useInpoint = plan.inpointS > 0 && (await keyframeBefore(bins.ffprobe, first.path, firstStart + plan.inpointS)) > firstStart + 0.001;
   const lastStart = plan.outpointS !== null ? (last === first ? firstStart || (await probeMedia(bins.ffprobe, last.path)).startS : (await probeMedia(bins.ffprobe, last.path)).startS) : 0;
-  const lines = ['ffconcat version 1.0'];
-  for (const seg of plan.segments) {
-    lines.push(`file '${seg.path.replace(/'/g, "'\\''")}'`);
-    if (seg === first && useInpoint) lines.push(`inpoint ${(firstStart + plan.inpointS).toFixed(3)}`);
-    if (seg === last && plan.outpointS !== null) lines.push(`outpoint ${(lastStart + plan.outpointS).toFixed(3)}`);
-  }
-  await writeFile(out.list, lines.join('\n') + '\n');
-  const tmp = `${out.mp4}.part`;
-  try {
-    await run(
-      bins.ffmpeg,
-      ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', `file:${out.list}`, '-map', '0:v:0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', `file:${tmp}`],
-      120_000,
-    );
-    await rename(tmp, out.mp4);
-  } finally {
-    await unlink(out.list).catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-  }
+  const concat = async (useInpoint: boolean): Promise<Awaited<ReturnType<typeof probeMedia>> | null> => {
+    const lines = ['ffconcat version 1.0'];
+    for (const seg of plan.segments) {
+      lines.push(`file '${seg.path.replace(/'/g, "'\\''")}'`);
+      if (seg === first && useInpoint && plan.inpointS > 0) lines.push(`inpoint ${(firstStart + plan.inpointS).toFixed(3)}`);
+      if (seg === last && plan.outpointS !== null) lines.push(`outpoint ${(lastStart + plan.outpointS).toFixed(3)}`);
+    }
+    await writeFile(out.list, lines.join('\n') + '\n');
+    const tmp = `${out.mp4}.part`;
+    try {
+      await run(
+        bins.ffmpeg,
+        ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', `file:${out.list}`, '-map', '0:v:0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', `file:${tmp}`],
+        120_000,
+      );
+      const probed = await probeMedia(bins.ffprobe, tmp).catch(() => null);
+      if (!probed || !(probed.durationS > 0)) return null;
+      await rename(tmp, out.mp4);
+      return probed;
+    } finally {
+      await unlink(out.list).catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+    }
+  };
+  // The concat demuxer SEEKS the first MPEG-TS file to the inpoint; on long-GOP streams with B-frames (the sample
+  // video: 3.6-13.6 s GOPs) ffmpeg 5.1's seek can run to the end of the file and the clip comes out empty ("no video
+  // stream"). Then the clip starts at the first segment's start instead (a longer pre-roll, never an empty clip).
+  if (!(await concat(true)) && !(plan.inpointS > 0 && (await concat(false)))) throw new Error(`no video stream in ${out.mp4}`);
   const info = await probeMedia(bins.ffprobe, out.mp4);
   const { size } = await stat(out.mp4);
   const thumbnail = await run(
