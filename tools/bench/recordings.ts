@@ -44,8 +44,14 @@ function cpuOf(args: string[]): { cpuS: number; wallS: number } {
 
 let hlsTranscodeCpuPct = NaN;
 
+const argOf = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+
+/** Options: --seconds N, --hls-only (skip the recorder part), --hls-width N / --hls-fps N (the stamped camera). */
 export async function recordingsBench(seconds: number): Promise<void> {
-  await recorderBench(seconds);
+  if (!process.argv.includes('--hls-only')) await recorderBench(seconds);
   await liveHlsBench(Math.max(10, Math.min(seconds, 30)));
 }
 
@@ -282,15 +288,15 @@ function hlsJsViewer(url: string, stop: () => boolean): { bytes: () => number; e
 
 async function liveHlsBench(seconds: number): Promise<void> {
   if (!require('node:fs').existsSync(resolve(root, 'models/yolo11n.onnx'))) throw new Error('models/yolo11n.onnx is missing; run ./crowdsafe setup');
-  const width = 1280;
-  const height = 720;
-  const fps = 15;
+  const width = argOf('hls-width', 1280);
+  const height = Math.round((width * 9) / 16 / 2) * 2;
+  const fps = argOf('hls-fps', 15);
   const dataDir = mkdtempSync(join(tmpdir(), 'cs-bench-hls-'));
   const source = await startSource(fps, width, height);
   const { child, info } = await startHlsApi(dataDir, source.url);
   const pid = child.pid as number;
   try {
-    console.log(`\nlive HLS through the api — ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; camera: ${width}x${height} MJPEG at ${fps} fps with its emission time stamped in the pixels; LIVE_HLS_MODE=auto (MJPEG -> transcode 960 px 15 fps, 1 s segments); ${seconds} s per phase`);
+    console.log(`\nlive HLS through the api — ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; camera: ${width}x${height} MJPEG at ${fps} fps with its emission time stamped in the pixels; LIVE_HLS_MODE=auto (MJPEG -> transcode <= 960 px, 15 fps, 1 s segments); ${seconds} s per phase`);
     const url = await ticketUrl(info);
     for (let i = 0; i < 120; i++) {
       const r = await fetch(url);
