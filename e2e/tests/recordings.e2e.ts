@@ -7,7 +7,7 @@ import { screenshot, signIn } from '../support/console';
  * MP4 downloads.
  */
 test('record a clip, find it in Recordings, play it and download it', async ({ page }, testInfo) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await signIn(page, '/');
@@ -17,10 +17,14 @@ test('record a clip, find it in Recordings, play it and download it', async ({ p
 
   await page.getByTestId('record-start').click();
   await expect(page.getByTestId('recording-indicator')).toBeVisible({ timeout: 10_000 });
-  await expect(page.getByTestId('recording-indicator')).toContainText(/REC 0:0[3-9]/, { timeout: 15_000 });
+  // >= 8 s recorded: the clip must be longer than 3 s and seekable to duration - 1 > 2 s below. A 3.0x s recording
+  // made those checks a coin toss, and on a starved host the camera's ffmpeg runs slower than real time (measured
+  // 0.4x at load 28 on 2 cores), so a wall-clock span holds less video than its length.
+  await expect(page.getByTestId('recording-indicator')).toContainText(/REC 0:(0[89]|1\d)/, { timeout: 25_000 });
   await page.getByTestId('record-stop').click();
-  // The clip is assembled once the segment covering the stop is finished (the sample video has a keyframe every 10 s).
-  await expect(page.getByTestId('record-done')).toBeVisible({ timeout: 90_000 });
+  // The clip is assembled once the segment covering the stop is finished (the sample video has a keyframe every 10 s;
+  // a slow camera ffmpeg takes longer to finish it: the server waits up to 3 of its recent segments' wall time).
+  await expect(page.getByTestId('record-done')).toBeVisible({ timeout: 120_000 });
   await page.getByTestId('record-done').click();
 
   await expect(page).toHaveURL(/\/recordings/);

@@ -29,17 +29,17 @@ const arg = (name: string, dflt: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const BITS = 48;
+export const BITS = 48;
 const TARGET_MS = 1000;
 
 // ---- the timestamp code: 48 blocks in the top-left band of the frame ---------------------------------------------
 
-function blockRect(i: number, width: number): { x: number; y: number; w: number; h: number } {
+export function blockRect(i: number, width: number): { x: number; y: number; w: number; h: number } {
   const w = Math.floor((width - 32) / BITS);
   return { x: 16 + i * w, y: 16, w, h: Math.round(w * 1.5) };
 }
 
-function stamp(rgb: Buffer, width: number, ms: number): void {
+export function stamp(rgb: Buffer, width: number, ms: number): void {
   for (let i = 0; i < BITS; i++) {
     const bit = Math.floor(ms / 2 ** (BITS - 1 - i)) % 2;
     const r = blockRect(i, width);
@@ -77,7 +77,7 @@ function baseFrame(width: number, height: number): Buffer {
   return b;
 }
 
-function startSource(fps: number, width: number, height: number): Promise<{ server: Server; url: string; stop(): void }> {
+export function startSource(fps: number, width: number, height: number): Promise<{ server: Server; url: string; stop(): void }> {
   const base = baseFrame(width, height);
   const clients = new Set<ServerResponse>();
   const server = createServer((req, res) => {
@@ -152,7 +152,7 @@ function startApi(dataDir: string, sourceUrl: string, fps: number, width: number
 }
 
 /** CPU seconds (user + system) of a process so far. */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)

@@ -5,13 +5,26 @@
 //      Also with the re-encoding output used for sources that cannot be copied (MJPEG), for comparison.
 //   2. clip assembly: a clip over all the recorded segments (concat demuxer, stream copy, +faststart) and its
 //      thumbnail, wall time vs the clip's duration.
-// HLS live output is not built yet, so there are no HLS latency / viewer figures here.
-import { execFileSync } from 'node:child_process';
+//   3. live HLS transcode CPU: the same camera ffmpeg with the live HLS output, copy vs transcode (LIVE_HLS_MODE:
+//      libx264 veryfast/zerolatency, 960 px, 15 fps, keyframe per 1 s segment), the difference per camera.
+//   4. live HLS through the REAL api (a child process: embedded mode, real detector at 2 fps, ffmpeg ingest) of a
+//      node MJPEG camera that stamps each frame's emission time (Date.now()) into its pixels (tools/bench/live.ts):
+//      - glass-to-glass: one viewer polls the api's playlist every 100 ms with its ticket, fetches each new segment at
+//        once, decodes every frame of it and reads the stamp: per frame, arrival of its segment - emission. A player
+//        shows a frame at the earliest when its segment has arrived and keeps ~1 segment buffered (the console's
+//        player holds 1-1.8 s ahead), so glass-to-glass at the player = p95 over segments of (arrival - emission of
+//        the segment's FIRST frame) + one segment duration (1 s);
+//      - load: 1 / 10 / 50 viewers behaving like hls.js (each its own ticket; start 3 segments from the live edge,
+//        reload the playlist every target duration, half that when unchanged, fetch each new segment once): the api
+//        process's CPU (/proc/<pid>/stat, ffmpeg not included) and bytes/s served, vs an idle phase.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { decodeArgs } from '../../libs/server/cameras/src/lib/ingest/ffmpeg-args';
-import { assembleClip, parseSegmentList, planClip, segmentOutputArgs, type Segment } from '@crowdsafe/server-recordings';
+import { assembleClip, hlsOutputArgs, parseSegmentList, planClip, segmentOutputArgs, type Segment } from '@crowdsafe/server-recordings';
+import { BITS, blockRect, cpuSeconds, startSource } from './live';
 
 const root = resolve(__dirname, '../..');
 const video = resolve(root, 'media/sample.mp4');
@@ -29,7 +42,20 @@ function cpuOf(args: string[]): { cpuS: number; wallS: number } {
   return { cpuS: u + s, wallS };
 }
 
+let hlsTranscodeCpuPct = NaN;
+
+const argOf = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+
+/** Options: --seconds N, --hls-only (skip the recorder part), --hls-width N / --hls-fps N (the stamped camera). */
 export async function recordingsBench(seconds: number): Promise<void> {
+  if (!process.argv.includes('--hls-only')) await recorderBench(seconds);
+  await liveHlsBench(Math.max(10, Math.min(seconds, 30)));
+}
+
+async function recorderBench(seconds: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cs-bench-rec-'));
   try {
     const d = decodeArgs({ kind: 'file', path: video, loop: true }, { fps: 5, size: { width: 1280, height: 720 }, ioTimeoutMs: 10_000 });
@@ -54,7 +80,7 @@ export async function recordingsBench(seconds: number): Promise<void> {
     const list = parseSegmentList(readFileSync(join(dir, 'copy', 'list.csv'), 'utf8')).entries;
     let t = 0;
     const segments: Segment[] = list.map((e) => {
-      const s = { cameraId: 'bench', path: join(dir, 'copy', e.file), startMs: t, endMs: t + (e.end - e.start) * 1000, streamStart: e.start, bytes: statSync(join(dir, 'copy', e.file)).size };
+      const s = { cameraId: 'bench', path: join(dir, 'copy', e.file), startMs: t, endMs: t + (e.end - e.start) * 1000, streamStart: e.start, streamEnd: e.end, bytes: statSync(join(dir, 'copy', e.file)).size };
       t = s.endMs;
       return s;
     });
@@ -64,7 +90,261 @@ export async function recordingsBench(seconds: number): Promise<void> {
     const clip = await assembleClip(plan, { mp4: join(dir, 'clip.mp4'), thumbnail: join(dir, 'clip.jpg'), list: join(dir, 'clip.ffconcat') }, { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
     const ms = performance.now() - t0;
     console.log(`clip assembly (concat, stream copy, +faststart, thumbnail): ${clip.durationS.toFixed(1)} s ${clip.codec} clip in ${(ms / 1000).toFixed(2)} s (${(clip.durationS / (ms / 1000)).toFixed(0)}x real time), ${(clip.bytes / 1e6).toFixed(1)} MB`);
+
+    // Live HLS rendition: copy vs transcode, on top of the camera's decode.
+    const hls = (sub: string, rendition: Parameters<typeof hlsOutputArgs>[0]['rendition']) => {
+      execFileSync('mkdir', ['-p', join(dir, sub)]);
+      const o = hlsOutputArgs({ segmentS: 1, dir: join(dir, sub), runId: '1-abcdef', rendition });
+      return [...o.options, o.target];
+    };
+    const withHlsCopy = cpuOf([...base, ...hls('hls-copy', { kind: 'copy' })]);
+    const withHlsTranscode = cpuOf([...base, ...hls('hls-x264', { kind: 'transcode', maxWidth: 960, fps: 15 })]);
+    console.log(`live HLS rendition over ${seconds} s (1 s segments), % of one core:`);
+    console.log(`  + HLS output, stream copy (latency >= source GOP: 10 s here)   ${pct(withHlsCopy.cpuS)} %  -> HLS ${pct(withHlsCopy.cpuS - decodeOnly.cpuS)} %`);
+    console.log(`  + HLS output, transcode (x264 veryfast/zerolatency 960 px 15 fps, keyframe/s)  ${pct(withHlsTranscode.cpuS)} %  -> HLS transcode ${pct(withHlsTranscode.cpuS - decodeOnly.cpuS)} % per camera`);
+    hlsTranscodeCpuPct = (100 * (withHlsTranscode.cpuS - decodeOnly.cpuS)) / seconds;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// ---- live HLS through the real api ----------------------------------------------------------------------------------
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pctl = (xs: number[], p: number) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+interface HlsApi {
+  port: number;
+  token: string;
+  cameraId: string;
+}
+
+async function hlsApiChild(): Promise<void> {
+  const { loadConfig } = await import('@crowdsafe/server-config');
+  const { createApp } = await import('../../apps/api/src/app/bootstrap');
+  const { CamerasService } = await import('@crowdsafe/server-cameras');
+  const { SessionService } = await import('@crowdsafe/server-auth');
+  const { UserAccountsService } = await import('@crowdsafe/server-users');
+  const [dataDir, sourceUrl] = process.argv.slice(process.argv.indexOf('--hls-api-child') + 1);
+  const config = loadConfig({ DATA_DIR: dataDir, MODEL_PATH: resolve(root, 'models/yolo11n.onnx'), SAMPLE_CAMERA: 'false', WEB_DIST: '', LOG_LEVEL: 'warn', CAMERA_ALLOWED_NETWORKS: '127.0.0.1/32', RATE_LIMIT_ENABLED: 'false', LIVE_HLS_MODE: 'auto' }, root);
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as { port: number }).port;
+  const user = (await app.get(UserAccountsService, { strict: false }).create({ username: 'bench-viewer', role: 'viewer', password: 'copper-lantern-drifts-north-9' })).user;
+  const token = (await app.get(SessionService, { strict: false }).issue(user)).accessToken;
+  const camera = await app.get(CamerasService).create({ name: 'bench-hls', sourceType: 'http', sourceUrl, isActive: true, targetFps: 2 } as never, null);
+  process.stdout.write(`${JSON.stringify({ port, token, cameraId: camera.id } satisfies HlsApi)}\n`);
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+}
+
+function startHlsApi(dataDir: string, sourceUrl: string): Promise<{ child: ChildProcess; info: HlsApi }> {
+  const child = spawn(process.execPath, ['-r', './tools/ts-register.js', 'tools/bench/recordings.ts', '--hls-api-child', dataDir, sourceUrl], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((res, rej) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
+      if (l.startsWith('{"port"')) res({ child, info: JSON.parse(l) as HlsApi });
+    });
+    child.on('exit', (code) => rej(new Error(`api child exited (${code})`)));
+  });
+}
+
+interface Playlist {
+  seq: number;
+  target: number;
+  segments: { uri: string; seq: number; duration: number }[];
+}
+
+function parsePlaylist(text: string): Playlist {
+  let seq = 0;
+  let target = 1;
+  let dur = 0;
+  const segments: Playlist['segments'] = [];
+  for (const l of text.split('\n')) {
+    if (l.startsWith('#EXT-X-MEDIA-SEQUENCE:')) seq = Number(l.slice(22));
+    else if (l.startsWith('#EXT-X-TARGETDURATION:')) target = Number(l.slice(22));
+    else if (l.startsWith('#EXTINF:')) dur = Number(l.slice(8).split(',')[0]);
+    else if (l && !l.startsWith('#')) segments.push({ uri: l.trim(), seq: seq + segments.length, duration: dur });
+  }
+  return { seq, target, segments };
+}
+
+async function ticketUrl(api: HlsApi): Promise<string> {
+  const r = await fetch(`http://127.0.0.1:${api.port}/api/live-hls/${api.cameraId}/ticket`, { method: 'POST', headers: { Authorization: `Bearer ${api.token}` } });
+  if (r.status !== 200) throw new Error(`live-hls ticket: ${r.status} ${await r.text()}`);
+  return `http://127.0.0.1:${api.port}${((await r.json()) as { url: string }).url}`;
+}
+
+/** The emission times stamped in the frames of an MPEG-TS segment (decoded at the source's size, grey). */
+function stampsOf(ts: Buffer, width: number, height: number): Promise<(number | null)[]> {
+  return new Promise((res, rej) => {
+    const ff = spawn('ffmpeg', ['-v', 'error', '-i', 'pipe:0', '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1']);
+    const chunks: Buffer[] = [];
+    ff.stdout.on('data', (c: Buffer) => chunks.push(c));
+    ff.on('error', rej);
+    ff.on('close', () => {
+      const all = Buffer.concat(chunks);
+      const size = width * height;
+      const out: (number | null)[] = [];
+      for (let off = 0; off + size <= all.length; off += size) {
+        let ms = 0;
+        let ok = true;
+        for (let i = 0; i < BITS && ok; i++) {
+          const r = blockRect(i, width);
+          const cx = Math.round(r.x + r.w / 2);
+          const cy = Math.round(r.y + r.h / 2);
+          let sum = 0;
+          for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += all[off + (cy + dy) * width + cx + dx];
+          const v = sum / 9;
+          if (v > 80 && v < 175) ok = false;
+          ms = ms * 2 + (v >= 128 ? 1 : 0);
+        }
+        out.push(ok ? ms : null);
+      }
+      res(out);
+    });
+    ff.stdin.on('error', () => undefined);
+    ff.stdin.end(ts);
+  });
+}
+
+/** One viewer polling fast and timing every frame: per-frame arrival - emission, and per segment its first frame's. */
+async function latencyProbe(api: HlsApi, seconds: number, width: number, height: number): Promise<{ frames: number[]; firstFrames: number[]; unreadable: number; segments: number }> {
+  const url = await ticketUrl(api);
+  const base = url.slice(0, url.lastIndexOf('/') + 1);
+  const seen = new Set<number>();
+  const frames: number[] = [];
+  const firstFrames: number[] = [];
+  let unreadable = 0;
+  let segments = 0;
+  const end = Date.now() + seconds * 1000;
+  let primed = false;
+  while (Date.now() < end) {
+    const r = await fetch(url);
+    if (r.status === 200) {
+      const pl = parsePlaylist(await r.text());
+      for (const s of pl.segments) {
+        if (seen.has(s.seq)) continue;
+        seen.add(s.seq);
+        if (!primed) continue; // segments listed before the probe started are not timed
+        const res = await fetch(base + s.uri);
+        if (res.status !== 200) continue;
+        const body = Buffer.from(await res.arrayBuffer());
+        const arrival = Date.now();
+        const stamps = await stampsOf(body, width, height);
+        segments++;
+        const lat = stamps.map((t) => (t === null || arrival - t < 0 || arrival - t > 60_000 ? null : arrival - t));
+        for (const l of lat) if (l === null) unreadable++;
+        else frames.push(l);
+        const first = lat.find((l) => l !== null);
+        if (first !== undefined && first !== null) firstFrames.push(first);
+      }
+      primed = true;
+    }
+    await sleep(100);
+  }
+  return { frames, firstFrames, unreadable, segments };
+}
+
+/** A viewer behaving like hls.js on a live playlist. */
+function hlsJsViewer(url: string, stop: () => boolean): { bytes: () => number; errors: () => number; done: Promise<void> } {
+  let bytes = 0;
+  let errors = 0;
+  const base = url.slice(0, url.lastIndexOf('/') + 1);
+  const done = (async () => {
+    let last = -1;
+    await sleep(Math.random() * 1000); // viewers do not arrive in lockstep
+    while (!stop()) {
+      let changed = false;
+      let target = 1;
+      try {
+        const r = await fetch(url);
+        const text = await r.text();
+        bytes += Buffer.byteLength(text);
+        if (r.status === 200) {
+          const pl = parsePlaylist(text);
+          target = pl.target || 1;
+          const todo = last < 0 ? pl.segments.slice(-3) : pl.segments.filter((s) => s.seq > last);
+          for (const s of todo) {
+            if (stop()) break;
+            const res = await fetch(base + s.uri);
+            const buf = await res.arrayBuffer();
+            if (res.status === 200) bytes += buf.byteLength;
+            else errors++;
+            last = Math.max(last, s.seq);
+            changed = true;
+          }
+        } else errors++;
+      } catch {
+        errors++;
+      }
+      await sleep((changed ? target : target / 2) * 1000);
+    }
+  })();
+  return { bytes: () => bytes, errors: () => errors, done };
+}
+
+async function liveHlsBench(seconds: number): Promise<void> {
+  if (!require('node:fs').existsSync(resolve(root, 'models/yolo11n.onnx'))) throw new Error('models/yolo11n.onnx is missing; run ./crowdsafe setup');
+  const width = argOf('hls-width', 1280);
+  const height = Math.round((width * 9) / 16 / 2) * 2;
+  const fps = argOf('hls-fps', 15);
+  const dataDir = mkdtempSync(join(tmpdir(), 'cs-bench-hls-'));
+  const source = await startSource(fps, width, height);
+  const { child, info } = await startHlsApi(dataDir, source.url);
+  const pid = child.pid as number;
+  try {
+    console.log(`\nlive HLS through the api — ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; camera: ${width}x${height} MJPEG at ${fps} fps with its emission time stamped in the pixels; LIVE_HLS_MODE=auto (MJPEG -> transcode <= 960 px, 15 fps, 1 s segments); ${seconds} s per phase`);
+    const url = await ticketUrl(info);
+    for (let i = 0; i < 120; i++) {
+      const r = await fetch(url);
+      if (r.status === 200 && parsePlaylist(await r.text()).segments.length >= 2) break;
+      await sleep(500);
+    }
+    const lat = await latencyProbe(info, seconds, width, height);
+    const g2g = lat.firstFrames.map((x) => x + 1000);
+    console.log(`glass-to-glass (stamped frames, ${lat.segments} segments, ${lat.frames.length} frames, ${lat.unreadable} unreadable):`);
+    console.log(`  frame emitted -> its segment in the viewer's hands: p50 ${pctl(lat.frames, 50)} ms, p95 ${pctl(lat.frames, 95)} ms, max ${pctl(lat.frames, 100)} ms`);
+    console.log(`  segment's first frame -> segment in hand:          p50 ${pctl(lat.firstFrames, 50)} ms, p95 ${pctl(lat.firstFrames, 95)} ms`);
+    console.log(`  glass-to-glass at the player (+ 1 segment buffered): p50 ${pctl(g2g, 50)} ms, p95 ${pctl(g2g, 95)} ms (spec < 3000 ms)`);
+    const rows: { viewers: number; cpu: number; bps: number; errors: number }[] = [];
+    for (const n of [0, 1, 10, 50]) {
+      let stop = false;
+      const urls = await Promise.all(Array.from({ length: n }, () => ticketUrl(info)));
+      const viewers = urls.map((u) => hlsJsViewer(u, () => stop));
+      await sleep(3000);
+      const b0 = viewers.reduce((a, v) => a + v.bytes(), 0);
+      const c0 = cpuSeconds(pid);
+      const t0 = Date.now();
+      await sleep(seconds * 1000);
+      const wall = (Date.now() - t0) / 1000;
+      const cpu = cpuSeconds(pid) - c0;
+      const b1 = viewers.reduce((a, v) => a + v.bytes(), 0);
+      stop = true;
+      await Promise.all(viewers.map((v) => v.done));
+      rows.push({ viewers: n, cpu: (100 * cpu) / wall, bps: (b1 - b0) / wall, errors: viewers.reduce((a, v) => a + v.errors(), 0) });
+      await sleep(1500);
+    }
+    const idle = rows[0].cpu;
+    console.log('\nHLS viewers of one camera  api CPU %  (over idle)  bytes/s served   Mbit/s  errors');
+    for (const r of rows) {
+      console.log(`${String(r.viewers).padStart(26)}  ${r.cpu.toFixed(1).padStart(9)}  ${(r.viewers ? `+${(r.cpu - idle).toFixed(1)}` : '-').padStart(11)}  ${Math.round(r.bps).toLocaleString('en').padStart(14)}  ${((r.bps * 8) / 1e6).toFixed(2).padStart(7)}  ${String(r.errors).padStart(6)}`);
+    }
+    console.log(`\nsummary: recorder (copy) and HLS transcode CPU above; HLS transcode ${Number.isNaN(hlsTranscodeCpuPct) ? '-' : hlsTranscodeCpuPct.toFixed(1)} % of a core per camera; HLS glass-to-glass p95 ${pctl(g2g, 95)} ms`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 3000).unref() && child.once('exit', r));
+    if (child.exitCode === null) child.kill('SIGKILL');
+    source.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--hls-api-child')) {
+  hlsApiChild().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }

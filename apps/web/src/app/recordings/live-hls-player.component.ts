@@ -3,7 +3,7 @@ import { RecordingsApi, toApiError } from '@crowdsafe/web-data-access';
 import { RecordingPlayerComponent } from './recording-player.component';
 
 /**
- * A camera's live HLS stream in video.js (for many viewers; a few seconds behind, the sub-second socket/MJPEG view stays
+ * A camera's live HLS stream in video.js (for many viewers; low latency: 1 s segments, kept near the live edge, < 3 s behind; the sub-second socket/MJPEG view stays
  * the operators' default): `<cs-live-hls-player [cameraId]="id" />`.
  */
 @Component({
@@ -13,7 +13,7 @@ import { RecordingPlayerComponent } from './recording-player.component';
   template: `
     <div data-testid="live-hls">
       @if (url(); as u) {
-        <cs-recording-player [src]="u" type="application/x-mpegURL" [autoplay]="true" />
+        <cs-recording-player [src]="u" type="application/x-mpegURL" [autoplay]="true" [lowLatency]="true" />
       }
       @if (error(); as e) { <p class="small text-danger mb-0" role="alert">{{ e }}</p> }
     </div>

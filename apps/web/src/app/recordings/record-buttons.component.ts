@@ -70,14 +70,7 @@ export class RecordButtonsComponent {
       if (e.camera_id !== this.cameraId() || e.trigger !== 'manual') return;
       const cur = this.running();
       if (e.status === 'recording' && !cur) this.running.set({ id: e.recording_id, status: 'recording', startedAt: Date.parse(e.at) || Date.now() });
-      else if (cur && cur.id === e.recording_id) {
-        if (e.status === 'processing') this.running.set({ ...cur, status: 'processing' });
-        if (e.status === 'completed' || e.status === 'failed' || e.status === 'deleted') {
-          this.running.set(null);
-          if (e.status === 'completed') this.lastDone.set(e.recording_id);
-          if (e.status === 'failed') this.error.set('The recording failed (see the Recordings page).');
-        }
-      }
+      else this.apply(e.recording_id, e.status);
     });
     // A recording already running on this camera (page reload).
     effect((onCleanup) => {
@@ -93,9 +86,41 @@ export class RecordButtonsComponent {
       onCleanup(() => s.unsubscribe());
     });
     const clock = setInterval(() => this.now.set(Date.now()), 500);
+    // A stopped recording's outcome also by polling: the socket event can be missed (a reconnect while the clip is
+    // assembled, which waits for the segment covering the stop) and the indicator would stay on "saving clip…".
+    const poll = setInterval(() => this.pollOutcome(), 3000);
     destroyRef.onDestroy(() => {
+      clearInterval(poll);
       clearInterval(clock);
       sub.unsubscribe();
+    });
+  }
+
+  /** A status of the recording shown (from the socket or a poll). */
+  private apply(id: string, status: string): void {
+    const cur = this.running();
+    if (!cur || cur.id !== id) return;
+    if (status === 'processing' && cur.status !== 'processing') this.running.set({ ...cur, status: 'processing' });
+    if (status === 'completed' || status === 'failed' || status === 'deleted') {
+      this.running.set(null);
+      if (status === 'completed') this.lastDone.set(id);
+      if (status === 'failed') this.error.set('The recording failed (see the Recordings page).');
+    }
+  }
+
+  private polling = false;
+
+  private pollOutcome(): void {
+    const cur = this.running();
+    if (!cur || cur.status !== 'processing' || this.polling) return;
+    this.polling = true;
+    this.api.list({ cameraId: this.cameraId(), trigger: 'manual', limit: 5 }).subscribe({
+      next: (p) => {
+        this.polling = false;
+        const r = p.items.find((x) => x.id === cur.id);
+        if (r) this.apply(r.id, r.status);
+      },
+      error: () => (this.polling = false),
     });
   }
 

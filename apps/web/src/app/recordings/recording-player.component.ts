@@ -55,6 +55,12 @@ export class RecordingPlayerComponent {
   readonly autoplay = input(false);
   /** 'video/mp4' (a recording) or 'application/x-mpegURL' (live HLS, played by video.js's VHS). */
   readonly type = input('video/mp4');
+  /**
+   * Live low-latency playback (live HLS): video.js liveui, start at the live edge, then hold the play position close
+   * to the newest downloaded frame (VHS starts 3 target durations behind the playlist's end; playing 1.15x while more
+   * than CATCH_UP_S is buffered ahead, back to 1x under SETTLE_S, a jump when far behind).
+   */
+  readonly lowLatency = input(false);
   readonly ended = output<void>();
 
   protected readonly currentS = signal(0);
@@ -62,6 +68,7 @@ export class RecordingPlayerComponent {
   private readonly host = viewChild.required<ElementRef<HTMLDivElement>>('host');
   private readonly doc = inject(DOCUMENT);
   private player: Player | null = null;
+  private catchUp: ReturnType<typeof setInterval> | null = null;
 
   constructor() {
     ensureCss(this.doc);
@@ -74,6 +81,7 @@ export class RecordingPlayerComponent {
       if (this.autoplay()) void player.play()?.catch(() => undefined);
     });
     inject(DestroyRef).onDestroy(() => {
+      if (this.catchUp) clearInterval(this.catchUp);
       this.player?.dispose();
       this.player = null;
     });
@@ -93,11 +101,43 @@ export class RecordingPlayerComponent {
     video.setAttribute('playsinline', '');
     video.setAttribute('data-testid', 'recording-video');
     this.host().nativeElement.appendChild(video);
-    const player = videojs(video, { controls: true, preload: 'auto', playbackRates: [0.5, 1, 2, 4], fill: true });
+    const live = this.lowLatency();
+    const player = videojs(video, {
+      controls: true,
+      preload: 'auto',
+      playbackRates: [0.5, 1, 2, 4],
+      fill: true,
+      ...(live ? { liveui: true, liveTracker: { trackingThreshold: 0, liveTolerance: 2 }, html5: { vhs: { overrideNative: true, limitRenditionByPlayerDimensions: false } } } : {}),
+    });
+    if (live) {
+      player.one('playing', () => (player as Player & { liveTracker?: { seekToLiveEdge(): void } }).liveTracker?.seekToLiveEdge());
+      this.catchUp = setInterval(() => holdNearLiveEdge(player), 500);
+    }
     player.on('timeupdate', () => this.currentS.set(Number(player.currentTime() ?? 0)));
     player.on('loadedmetadata', () => this.durationS.set(Number(player.duration() ?? 0)));
     player.on('ended', () => this.ended.emit());
     this.player = player;
     return player;
   }
+}
+
+/** Seconds buffered ahead of the play position above which a live player speeds up, and under which it plays at 1x. */
+const CATCH_UP_S = 1.8;
+const SETTLE_S = 1;
+/** Further behind than this: jump (to SETTLE_S before the newest buffered frame). */
+const JUMP_S = 6;
+
+/** Keeps a live HLS player near the newest downloaded frame (glass-to-glass < 3 s with 1 s segments). */
+function holdNearLiveEdge(player: Player): void {
+  if (player.paused() || player.isDisposed()) return;
+  const buffered = player.buffered();
+  if (!buffered || buffered.length === 0) return;
+  const now = Number(player.currentTime() ?? 0);
+  const end = buffered.end(buffered.length - 1);
+  const ahead = end - now;
+  if (ahead > JUMP_S) {
+    player.currentTime(end - SETTLE_S);
+    player.playbackRate(1);
+  } else if (ahead > CATCH_UP_S && player.playbackRate() === 1) player.playbackRate(1.15);
+  else if (ahead < SETTLE_S && player.playbackRate() !== 1) player.playbackRate(1);
 }

@@ -428,9 +428,26 @@ export class EnvSchema extends OpsEnvSchema {
   @Transform(toBool) @IsBoolean()
   LIVE_HLS_ENABLED = true;
 
-  /** Target HLS segment length (s); cuts at the source's keyframes, so latency is at least the camera's GOP. */
+  /** Target HLS segment length (s). A copied stream is cut at the source's keyframes, so its latency is at least the camera's GOP. */
   @Type(() => Number) @IsInt() @Min(1) @Max(10)
   LIVE_HLS_SEGMENT_S = 1;
+
+  /**
+   * Live HLS rendition: `copy` (the camera's stream as it is: no CPU, latency >= its keyframe interval), `transcode`
+   * (H.264 libx264 veryfast/zerolatency, a keyframe every segment, bounded size and rate: low latency for every
+   * source, ~a tenth of a core per camera), `auto` (copy when the camera's measured keyframe interval fits the
+   * segment length, else transcode). Recordings always copy.
+   */
+  @IsIn(['copy', 'transcode', 'auto'])
+  LIVE_HLS_MODE: 'copy' | 'transcode' | 'auto' = 'auto';
+
+  /** Largest width of the transcoded HLS rendition (px; kept below the source's, aspect preserved). */
+  @Type(() => Number) @IsInt() @Min(160) @Max(3840)
+  LIVE_HLS_MAX_WIDTH = 960;
+
+  /** Frame rate of the transcoded HLS rendition (0 = the source's). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(60)
+  LIVE_HLS_FPS = 15;
 
   /** Disk usage (%) that raises the storage warning in the console. */
   @Type(() => Number) @IsInt() @Min(1) @Max(100)

@@ -20,7 +20,18 @@ export interface RecordingsConfig {
   minFreeBytes: number;
   diskWarnPercent: number;
   /** Live HLS output per camera (DATA_DIR/recordings/live/<cameraId>/), null when off. */
-  hls: { segmentS: number } | null;
+  hls: LiveHlsConfig | null;
+}
+
+export type LiveHlsMode = 'copy' | 'transcode' | 'auto';
+
+export interface LiveHlsConfig {
+  segmentS: number;
+  /** copy the stream, transcode it (keyframe per segment), or auto: transcode only when the keyframe interval is too long. */
+  mode: LiveHlsMode;
+  /** Transcoded rendition: width bound (px) and frame rate (0 = source). */
+  maxWidth: number;
+  fps: number;
 }
 
 export function buildRecordingsConfig(e: EnvSchema, dataDir: string): RecordingsConfig {
@@ -39,6 +50,6 @@ export function buildRecordingsConfig(e: EnvSchema, dataDir: string): Recordings
     retentionDays: { manual: e.RECORDING_RETENTION_MANUAL_DAYS, alert: e.RECORDING_RETENTION_ALERT_DAYS, continuous: e.RECORDING_RETENTION_CONTINUOUS_DAYS },
     minFreeBytes: e.RECORDING_MIN_FREE_MB * 1024 * 1024,
     diskWarnPercent: e.RECORDING_DISK_WARN_PERCENT,
-    hls: e.LIVE_HLS_ENABLED ? { segmentS: e.LIVE_HLS_SEGMENT_S } : null,
+    hls: e.LIVE_HLS_ENABLED ? { segmentS: e.LIVE_HLS_SEGMENT_S, mode: e.LIVE_HLS_MODE, maxWidth: e.LIVE_HLS_MAX_WIDTH, fps: e.LIVE_HLS_FPS } : null,
   };
 }

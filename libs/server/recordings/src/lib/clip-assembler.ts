@@ -46,25 +46,34 @@ export async function assembleClip(
   // inpoint/outpoint are in each file's own timestamps: offset by the file's start time.
   const firstStart = plan.inpointS > 0 ? (await probeMedia(bins.ffprobe, first.path)).startS : 0;
   const lastStart = plan.outpointS !== null ? (last === first ? firstStart || (await probeMedia(bins.ffprobe, last.path)).startS : (await probeMedia(bins.ffprobe, last.path)).startS) : 0;
-  const lines = ['ffconcat version 1.0'];
-  for (const seg of plan.segments) {
-    lines.push(`file '${seg.path.replace(/'/g, "'\\''")}'`);
-    if (seg === first && plan.inpointS > 0) lines.push(`inpoint ${(firstStart + plan.inpointS).toFixed(3)}`);
-    if (seg === last && plan.outpointS !== null) lines.push(`outpoint ${(lastStart + plan.outpointS).toFixed(3)}`);
-  }
-  await writeFile(out.list, lines.join('\n') + '\n');
-  const tmp = `${out.mp4}.part`;
-  try {
-    await run(
-      bins.ffmpeg,
-      ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', `file:${out.list}`, '-map', '0:v:0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', `file:${tmp}`],
-      120_000,
-    );
-    await rename(tmp, out.mp4);
-  } finally {
-    await unlink(out.list).catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-  }
+  const concat = async (useInpoint: boolean): Promise<Awaited<ReturnType<typeof probeMedia>> | null> => {
+    const lines = ['ffconcat version 1.0'];
+    for (const seg of plan.segments) {
+      lines.push(`file '${seg.path.replace(/'/g, "'\\''")}'`);
+      if (seg === first && useInpoint && plan.inpointS > 0) lines.push(`inpoint ${(firstStart + plan.inpointS).toFixed(3)}`);
+      if (seg === last && plan.outpointS !== null) lines.push(`outpoint ${(lastStart + plan.outpointS).toFixed(3)}`);
+    }
+    await writeFile(out.list, lines.join('\n') + '\n');
+    const tmp = `${out.mp4}.part`;
+    try {
+      await run(
+        bins.ffmpeg,
+        ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', `file:${out.list}`, '-map', '0:v:0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', `file:${tmp}`],
+        120_000,
+      );
+      const probed = await probeMedia(bins.ffprobe, tmp).catch(() => null);
+      if (!probed || !(probed.durationS > 0)) return null;
+      await rename(tmp, out.mp4);
+      return probed;
+    } finally {
+      await unlink(out.list).catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+    }
+  };
+  // The concat demuxer SEEKS the first MPEG-TS file to the inpoint; on long-GOP streams with B-frames (the sample
+  // video: 3.6-13.6 s GOPs) ffmpeg 5.1's seek can run to the end of the file and the clip comes out empty ("no video
+  // stream"). Then the clip starts at the first segment's start instead (a longer pre-roll, never an empty clip).
+  if (!(await concat(true)) && !(plan.inpointS > 0 && (await concat(false)))) throw new Error(`no video stream in ${out.mp4}`);
   const info = await probeMedia(bins.ffprobe, out.mp4);
   const { size } = await stat(out.mp4);
   const thumbnail = await run(

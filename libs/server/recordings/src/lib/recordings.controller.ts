@@ -40,6 +40,7 @@ import type { Request, Response } from 'express';
 import { SessionService } from '@crowdsafe/server-auth';
 import { AdminAccess, ANY_ROLE, type AuthUser, CurrentUser, OperatorAccess, TicketAccess, ViewerAccess } from '@crowdsafe/server-core';
 import { RecordingRequestError } from './recording-errors';
+import { isVodSegmentName, rewriteVodPlaylist } from './recording-hls';
 import { insideRoot } from './recording-paths';
 import { RecordingTicketService } from './recording-ticket.service';
 import { viewOfRecording } from './recording-view';
@@ -171,7 +172,70 @@ export class RecordingsController {
     if (!(await this.recordings.findById(id))) throw new NotFoundException(`recording ${id} not found`);
     const t = await this.tickets.issue(id, user);
     const q = `ticket=${encodeURIComponent(t.ticket)}`;
-    return { ...t, videoUrl: `/api/recordings/${id}/video?${q}`, downloadUrl: `/api/recordings/${id}/download?${q}`, thumbnailUrl: `/api/recordings/${id}/thumbnail?${q}` };
+    return {
+      ...t,
+      videoUrl: `/api/recordings/${id}/video?${q}`,
+      downloadUrl: `/api/recordings/${id}/download?${q}`,
+      thumbnailUrl: `/api/recordings/${id}/thumbnail?${q}`,
+      playlistUrl: `/api/recordings/${id}/index.m3u8?${q}`,
+    };
+  }
+
+  @Get(':id/index.m3u8')
+  @TicketAccess('media-ticket', ANY_ROLE)
+  @ApiOperation({ operationId: 'recordingPlaylist', summary: 'HLS VOD playlist of the clip for seeking players (segments cut at its keyframes, stream copy); needs ?ticket= or a Bearer token' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiQuery({ name: 'ticket', required: false })
+  @ApiProduces('application/vnd.apple.mpegurl')
+  @ApiOkResponse({ description: 'application/vnd.apple.mpegurl (segment URIs carry the ticket)', schema: { type: 'string' } })
+  @ApiNotFoundResponse({ description: 'No such recording, or not completed' })
+  async playlist(@Param('id', uuid) id: string, @Query('ticket') ticket: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const dir = await this.vodDir(id, ticket, req);
+    const text = await this.service.hls.playlist(dir);
+    const q = typeof ticket === 'string' ? `?ticket=${encodeURIComponent(ticket)}` : '';
+    res.setHeader('Cache-Control', 'private, max-age=60');
+    res.type('application/vnd.apple.mpegurl').send(rewriteVodPlaylist(text, q));
+  }
+
+  @Get(':id/segments/:file')
+  @TicketAccess('media-ticket', ANY_ROLE)
+  @ApiOperation({ operationId: 'recordingSegment', summary: 'One MPEG-TS segment of the clip\'s HLS VOD playlist (<n>.ts); needs ?ticket= or a Bearer token' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiParam({ name: 'file', description: '<n>.ts, n from the playlist' })
+  @ApiQuery({ name: 'ticket', required: false })
+  @ApiProduces('video/mp2t')
+  @ApiOkResponse({ description: 'video/mp2t', schema: { type: 'string', format: 'binary' } })
+  @ApiBadRequestResponse({ description: 'Malformed id or segment name' })
+  @ApiNotFoundResponse({ description: 'No such recording or segment' })
+  async segment(@Param('id', uuid) id: string, @Param('file') file: string, @Query('ticket') ticket: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!isVodSegmentName(file)) throw new BadRequestException('segment must be <n>.ts');
+    const dir = await this.vodDir(id, ticket, req);
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    await new Promise<void>((resolve, reject) => {
+      res.sendFile(file, { root: dir, dotfiles: 'deny', headers: { 'Content-Type': 'video/mp2t' } }, (err) => {
+        if (err && !res.headersSent) reject(new NotFoundException(`recording ${id} has no segment ${file}`));
+        else resolve();
+      });
+    });
+  }
+
+  /** The HLS VOD folder of a completed clip, after the ticket / Bearer check. */
+  private async vodDir(id: string, ticket: unknown, req: Request): Promise<string> {
+    const abs = await this.clipFile(id, ticket, req);
+    return this.service.hls.ensure(id, abs).catch(() => {
+      throw new NotFoundException(`recording ${id}: no HLS VOD could be made of its clip`);
+    });
+  }
+
+  /** The completed clip's absolute path, after the ticket / Bearer check. */
+  private async clipFile(id: string, ticket: unknown, req: Request): Promise<string> {
+    await this.authorize(id, ticket, req.headers.authorization);
+    const row = await this.recordings.findById(id);
+    if (!row) throw new NotFoundException(`recording ${id} not found`);
+    if (row.status !== 'completed') throw new NotFoundException(`recording ${id} is ${row.status}: no clip yet`);
+    const abs = insideRoot(this.service.root, row.filePath);
+    if (!abs || !(await stat(abs).catch(() => null))?.isFile()) throw new NotFoundException(`recording ${id} has no clip file`);
+    return abs;
   }
 
   @Get(':id/download')

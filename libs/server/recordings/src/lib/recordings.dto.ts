@@ -110,6 +110,7 @@ export class RecordingTicketDto {
   @ApiProperty({ description: 'Inline MP4 (HTTP Range) for a <video> element' }) videoUrl!: string;
   @ApiProperty({ description: 'The MP4 as an attachment (HTTP Range)' }) downloadUrl!: string;
   @ApiProperty() thumbnailUrl!: string;
+  @ApiProperty({ description: 'HLS VOD playlist of the clip (segments at its keyframes) for seeking players' }) playlistUrl!: string;
 }
 
 export class RecordingStorageDto {

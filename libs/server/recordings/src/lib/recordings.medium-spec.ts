@@ -212,7 +212,13 @@ describe('recordings on real ffmpeg', () => {
     for (const x of d) expect(x).toBeGreaterThan(1.5);
   });
 
-  it('live HLS: a sliding playlist of the copied stream, ticketed segment URIs, viewers and bytes counted', async () => {
+  it('live HLS: a sliding playlist (auto: transcoded until the GOP is measured), ticketed segment URIs, viewers and bytes counted', async () => {
+    // LIVE_HLS_MODE=auto: the first run transcodes (GOP unknown); the GOP is then measured from a recording segment.
+    const recorder = app.get(SegmentRecorder);
+    expect(recorder.hlsRendition(cameraId)?.kind).toBe('transcode');
+    const gop = await waitFor(() => recorder.gopOf(cameraId), 'the measured GOP', 20_000);
+    expect(gop).toBeGreaterThan(0.8);
+    expect(gop).toBeLessThan(1.2);
     await api().get(`/api/live-hls/${cameraId}/index.m3u8`).expect(401);
     await api().post(`/api/live-hls/${randomUUID()}/ticket`).expect(404);
     const t = await api().post(`/api/live-hls/${cameraId}/ticket`).expect(200);
@@ -287,6 +293,36 @@ describe('recordings on real ffmpeg', () => {
     const part = await api().get(t.body.videoUrl).set('Range', 'bytes=100-199').expect(206);
     expect(part.headers['content-range']).toBe(`bytes 100-199/${(full.body as Buffer).length}`);
     await api().get(t.body.thumbnailUrl).expect(200).expect('Content-Type', 'image/jpeg');
+    // HLS VOD of the clip (seeking players): a VOD playlist of ticketed segments cut at keyframes (the source has one
+    // per second: ~4 s segments), each an MPEG-TS stream copy; together they hold every frame of the clip, in order.
+    await api().get(`/api/recordings/${id}/index.m3u8`).expect(401);
+    expect(t.body.playlistUrl).toBe(`/api/recordings/${id}/index.m3u8?ticket=${encodeURIComponent(t.body.ticket)}`);
+    const vod = await api().get(t.body.playlistUrl).expect(200);
+    expect(vod.headers['content-type']).toMatch(/mpegurl/);
+    expect(vod.text).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+    expect(vod.text.trim().endsWith('#EXT-X-ENDLIST')).toBe(true);
+    const uris = vod.text.split('\n').filter((l) => l && !l.startsWith('#'));
+    const extinf = vod.text.split('\n').filter((l) => l.startsWith('#EXTINF:')).map((l) => Number(l.slice(8).split(',')[0]));
+    expect(uris.length).toBeGreaterThanOrEqual(2);
+    for (const u of uris) expect(u).toMatch(/^segments\/\d+\.ts\?ticket=/);
+    for (const d of extinf.slice(0, -1)) expect(d).toBeGreaterThanOrEqual(3.9);
+    expect(Math.abs(extinf.reduce((a, b) => a + b, 0) - done.durationS)).toBeLessThan(1);
+    const parts: Buffer[] = [];
+    for (const u of uris) {
+      const r = await api().get(`/api/recordings/${id}/${u}`).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      }).expect(200);
+      expect(r.headers['content-type']).toBe('video/mp2t');
+      expect((r.body as Buffer)[0]).toBe(0x47);
+      parts.push(r.body as Buffer);
+    }
+    await api().get(`/api/recordings/${id}/segments/${uris.length}.ts?ticket=${encodeURIComponent(t.body.ticket)}`).expect(404);
+    await api().get(`/api/recordings/${id}/segments/..%2Fx.ts?ticket=${encodeURIComponent(t.body.ticket)}`).expect(400);
+    writeFileSync(join(dir, 'vod.ts'), Buffer.concat(parts));
+    const clipFrames = await frameHashes(file);
+    expect(await frameHashes(join(dir, 'vod.ts'))).toEqual(clipFrames);
     // Another recording's ticket does not open this one.
     const listed = await api().get(`/api/recordings?cameraId=${cameraId}&trigger=manual`).expect(200);
     expect(listed.body.items.map((r: { id: string }) => r.id)).toContain(id);
@@ -349,6 +385,8 @@ describe('recordings on real ffmpeg', () => {
     }
     // The camera comes back (watchdog/backoff) with a new run, and the recording in progress still finishes.
     await waitFor(() => app.get(SegmentRecorder).store.isRecording(cameraId), 'a new ffmpeg run', 30_000);
+    // Its GOP (1 s) fits the 1 s live HLS segments: the new run copies.
+    expect(app.get(SegmentRecorder).hlsRendition(cameraId)?.kind).toBe('copy');
     await api().post(`/api/recordings/${started.body.recording_id}/stop`).expect(200);
     const done = await waitFor(async () => {
       const r = await repo.findById(started.body.recording_id);

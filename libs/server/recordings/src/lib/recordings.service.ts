@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { RecordingState, RecordingStatusEvent } from '@crowdsafe/contracts';
@@ -10,6 +10,7 @@ import { CameraRepository, type RecordingRecord, type RecordingTrigger } from '@
 import { AlertsService } from '@crowdsafe/server-alerts';
 import { CameraLiveState } from '@crowdsafe/pipeline';
 import { assembleClip } from './clip-assembler';
+import { RecordingHlsCache } from './recording-hls';
 import { clipPaths, insideRoot } from './recording-paths';
 import { RecordingRequestError } from './recording-errors';
 import { RecordingRepository } from './recording.repository';
@@ -20,6 +21,7 @@ const TICK_MS = 1000;
 const PRUNE_EVERY_MS = 10_000;
 /** Longest time a finished recording waits for the segment that covers its end. */
 const MAX_WAIT_FACTOR = 3;
+const MAX_WAIT_MS = 300_000;
 export const MIN_ON_DEMAND_S = 5;
 /** At most this many recordings in progress per camera (on-demand + alert clips). */
 const MAX_ACTIVE_PER_CAMERA = 16;
@@ -51,6 +53,8 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
   private ticking = false;
   private unsubscribeAlerts?: () => void;
   readonly root: string;
+  /** HLS VOD playlists of clips (DATA_DIR/recordings/hls-cache/<id>/), made on demand. */
+  readonly hls: RecordingHlsCache;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -62,6 +66,7 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     @Optional() @Inject(AlertsService) private readonly alerts: AlertsService | null = null,
   ) {
     this.root = config.recordings.dir;
+    this.hls = new RecordingHlsCache(join(this.root, 'hls-cache'), config.cameras.ffmpegPath);
   }
 
   async onModuleInit(): Promise<void> {
@@ -133,6 +138,8 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async deleteFiles(row: Pick<RecordingRecord, 'filePath' | 'thumbnailPath'>): Promise<void> {
+    const id = row.filePath ? basename(row.filePath).replace(/\.mp4$/, '') : null;
+    if (id) await this.hls.remove(id).catch(() => undefined);
     for (const rel of [row.filePath, row.thumbnailPath]) {
       const abs = insideRoot(this.root, rel);
       if (abs) await unlink(abs).catch(() => undefined);
@@ -205,6 +212,7 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     this.ticking = true;
     try {
       await this.recorder.store.refresh();
+      void this.recorder.learnGops();
       const now = Date.now();
       const segS = this.config.recordings.segmentS;
       for (const a of [...this.active.values()]) {
@@ -215,8 +223,10 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
         const covered = segs.some((s) => s.endMs >= a.endMs);
         // The camera's ffmpeg is gone (stopped, crashed and not back yet): finish with what was recorded.
         const stale = !this.recorder.store.isRecording(a.cameraId) && now - this.recorder.store.lastActivity(a.cameraId) > 3000;
-        // A loaded host writes segments late: wait up to 3 segments (>= 30 s) for the one covering the end.
-        const tooLong = now > a.endMs + Math.max(30_000, (MAX_WAIT_FACTOR * segS + 5) * 1000);
+        // A loaded host writes segments late: wait up to 3 segments (>= 30 s) for the one covering the end — 3 of the
+        // camera's recent segments in wall time when its ffmpeg runs slower than real time (at most MAX_WAIT_MS).
+        const waitMs = Math.min(MAX_WAIT_MS, Math.max(30_000, (MAX_WAIT_FACTOR * segS + 5) * 1000, MAX_WAIT_FACTOR * this.recorder.store.recentSegmentWallMs(a.cameraId) + 5000));
+        const tooLong = now > a.endMs + waitMs;
         if (covered || stale || tooLong || final) {
           a.finishing = true;
           const job = this.finish(a);

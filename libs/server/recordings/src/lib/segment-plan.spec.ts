@@ -1,6 +1,6 @@
-import { bandwidthOf, canCopy, expiredSegments, parseSegmentList, planClip, segmentOutputArgs, type Segment } from './segment-plan';
+import { bandwidthOf, canCopy, chooseHlsRendition, expiredSegments, placeSegment, gopOf, hlsOutputArgs, parseSegmentList, planClip, segmentOutputArgs, type Segment } from './segment-plan';
 
-const seg = (i: number, len = 10_000, bytes = 1000): Segment => ({ cameraId: 'c', path: `/r/s-${i}.ts`, startMs: i * len, endMs: (i + 1) * len, streamStart: i * (len / 1000), bytes });
+const seg = (i: number, len = 10_000, bytes = 1000): Segment => ({ cameraId: 'c', path: `/r/s-${i}.ts`, startMs: i * len, endMs: (i + 1) * len, streamStart: i * (len / 1000), streamEnd: (i + 1) * (len / 1000) - 0.04, bytes });
 
 describe('canCopy / segmentOutputArgs', () => {
   it.each([
@@ -64,5 +64,59 @@ describe('expiredSegments / bandwidthOf', () => {
   it('bandwidth = bytes / seconds', () => {
     expect(bandwidthOf([])).toBe(0);
     expect(bandwidthOf([seg(0, 10_000, 5000), seg(1, 10_000, 15000)])).toBe(1000);
+  });
+});
+
+describe('live HLS rendition', () => {
+  const base = { segmentS: 1, maxWidth: 960, fps: 15 };
+  it.each([
+    ['copy', 'h264', 10, 'copy'],
+    ['copy', 'mjpeg', undefined, null],
+    ['transcode', 'h264', 1, 'transcode'],
+    ['auto', 'h264', 1, 'copy'],
+    ['auto', 'h264', 1.2, 'copy'],
+    ['auto', 'h264', 10, 'transcode'],
+    ['auto', 'h264', undefined, 'transcode'],
+    ['auto', 'mjpeg', 1, 'transcode'],
+  ] as const)('mode %s, codec %s, GOP %s s -> %s', (mode, codec, gopS, kind) => {
+    expect(chooseHlsRendition({ ...base, mode, codec, gopS })?.kind ?? null).toBe(kind);
+  });
+
+  it('measures the GOP from keyframe times', () => {
+    expect(gopOf([], 10)).toBeUndefined();
+    expect(gopOf([3.2], 10)).toBe(10);
+    expect(gopOf([0, 1, 2, 4], 5)).toBe(2);
+  });
+
+  it('copies, or transcodes with a keyframe per segment at a bounded size', () => {
+    const copy = hlsOutputArgs({ segmentS: 1, dir: '/l', runId: 'r' }).options.join(' ');
+    expect(copy).toContain('-c:v copy');
+    expect(copy).toContain('-hls_list_size 4');
+    expect(copy).toContain('independent_segments');
+    expect(copy).toContain('delete_segments');
+    const t = hlsOutputArgs({ segmentS: 1, dir: '/l', runId: 'r', rendition: { kind: 'transcode', maxWidth: 960, fps: 15 } }).options;
+    expect(t).toEqual(expect.arrayContaining(['libx264', 'veryfast', 'zerolatency']));
+    expect(t[t.indexOf('-g') + 1]).toBe('15');
+    expect(t[t.indexOf('-vf') + 1]).toBe("fps=15,scale='min(960,iw)':-2");
+    expect(t[t.indexOf('-force_key_frames') + 1]).toBe('expr:gte(t,n_forced*1)');
+  });
+});
+
+describe('placeSegment', () => {
+  it('places the segments of a run end to end, from the previous close to its own', () => {
+    const w = 1_000_000;
+    const a = placeSegment(null, w - 500, { file: 'a', start: 0, end: 9.96 }, w + 10_000);
+    expect(a).toEqual({ startMs: w + 40, endMs: w + 10_000 });
+    // A camera ffmpeg running at 0.4x real time: 10 s of video closed 25 s later spans those 25 s (no gap).
+    expect(placeSegment(a.endMs, w, { file: 'b', start: 10, end: 19.96 }, w + 35_000)).toEqual({ startMs: w + 10_000, endMs: w + 35_000 });
+    // The first segment does not start before its run.
+    expect(placeSegment(null, w, { file: 'c', start: 0, end: 9.96 }, w + 5000)).toEqual({ startMs: w, endMs: w + 5000 });
+  });
+
+  it('a clip inside a slow segment is cut by interpolation: its stream length is the share of the wall span', () => {
+    const slow: Segment = { cameraId: 'c', path: '/r/x.ts', startMs: 10_000, endMs: 35_000, streamStart: 10, streamEnd: 20, bytes: 1 };
+    const plan = planClip([slow], 15_000, 20_000);
+    expect(plan?.inpointS).toBeCloseTo(2, 6);
+    expect(plan?.outpointS).toBeCloseTo(4, 6);
   });
 });

@@ -68,6 +68,20 @@ export function parseSegmentList(text: string): { entries: SegmentListEntry[]; c
   return { entries, consumed: last + 1 };
 }
 
+/**
+ * Places a finished segment on the wall clock: from the previous segment's close to its own (its file's mtime, when
+ * ffmpeg closed it). The segments of a run are contiguous in wall time, and a segment's wall span is when its frames
+ * went through the camera's ffmpeg — the frames the live view showed then. A pipeline that runs slower than real time
+ * (a starved host: the reader of the decoded frames holds ffmpeg up) gives wall spans longer than the stream span;
+ * clips are cut by interpolating inside them (planClip), so a recording never falls into a gap between segments.
+ * The first segment of a run: its stream duration before its close, not before the run's start.
+ */
+export function placeSegment(prevEndMs: number | null, runStartMs: number, e: SegmentListEntry, mtimeMs: number): { startMs: number; endMs: number } {
+  const endMs = prevEndMs !== null ? Math.max(mtimeMs, prevEndMs) : mtimeMs;
+  const startMs = prevEndMs !== null ? prevEndMs : Math.min(endMs, Math.max(runStartMs, mtimeMs - (e.end - e.start) * 1000));
+  return { startMs, endMs };
+}
+
 /** A finished segment on disk, placed on the wall clock. */
 export interface Segment {
   cameraId: string;
@@ -76,8 +90,9 @@ export interface Segment {
   /** Wall-clock ms of its first and last frame. */
   startMs: number;
   endMs: number;
-  /** Stream time (s) of its first packet (ffmpeg's list). */
+  /** Stream times (s) of its first and last packet (ffmpeg's list). */
   streamStart: number;
+  streamEnd: number;
   bytes: number;
 }
 
@@ -91,6 +106,15 @@ export interface ClipPlan {
   endMs: number;
 }
 
+/** Stream seconds per wall second inside a segment (1 when the camera's ffmpeg kept real time). */
+function streamPerWall(s: Segment): number {
+  const wall = s.endMs - s.startMs;
+  const stream = (s.streamEnd - s.streamStart) * 1000;
+  // The stream span ends at the last packet (one frame short) and closes jitter: only a clear slowdown scales.
+  const r = wall > 0 && stream > 0 ? stream / wall : 1;
+  return r < 0.9 ? r : 1;
+}
+
 /**
  * The segments covering [startMs, endMs] (sorted by start) and the trim points inside the first and last ones.
  * null when no segment overlaps.
@@ -100,8 +124,8 @@ export function planClip(all: readonly Segment[], startMs: number, endMs: number
   if (!segments.length) return null;
   const first = segments[0];
   const last = segments[segments.length - 1];
-  const inpointS = Math.max(0, (startMs - first.startMs) / 1000);
-  const outpointS = endMs < last.endMs ? Math.max(0, (endMs - last.startMs) / 1000) : null;
+  const inpointS = Math.max(0, ((startMs - first.startMs) / 1000) * streamPerWall(first));
+  const outpointS = endMs < last.endMs ? Math.max(0, ((endMs - last.startMs) / 1000) * streamPerWall(last)) : null;
   return { segments, inpointS, outpointS, startMs: Math.max(startMs, first.startMs), endMs: Math.min(endMs, last.endMs) };
 }
 
@@ -120,19 +144,61 @@ export function bandwidthOf(segments: readonly Segment[]): number {
   return seconds > 0 ? bytes / seconds : 0;
 }
 
+/** How the live HLS rendition is made: the camera's stream copied, or re-encoded with a keyframe per segment. */
+export type HlsRendition = { kind: 'copy' } | { kind: 'transcode'; maxWidth: number; fps: number };
+
 /**
- * The live HLS output of a camera's ffmpeg: the copied stream in short MPEG-TS segments and a sliding playlist
- * (6 segments, old ones deleted), media sequence numbered from the epoch so a restarted ffmpeg continues it.
+ * Which rendition a camera's live HLS gets: `copy` only when the codec can be copied and (auto) its keyframe
+ * interval fits the segment length (latency is at least one GOP when copying); unknown GOP in auto -> transcode, so
+ * a new camera is low-latency from its first run (its GOP is measured from its recording segments for the next run).
  */
-export function hlsOutputArgs(o: { segmentS: number; dir: string; runId: string }): { target: string; options: string[] } {
+export function chooseHlsRendition(o: { mode: 'copy' | 'transcode' | 'auto'; codec: string | undefined; gopS: number | undefined; segmentS: number; maxWidth: number; fps: number }): HlsRendition | null {
+  const transcode: HlsRendition = { kind: 'transcode', maxWidth: o.maxWidth, fps: o.fps };
+  if (o.mode === 'transcode') return transcode;
+  if (o.mode === 'copy') return canCopy(o.codec) ? { kind: 'copy' } : null;
+  if (!canCopy(o.codec)) return transcode;
+  return o.gopS !== undefined && o.gopS <= o.segmentS * 1.25 ? { kind: 'copy' } : transcode;
+}
+
+/** The GOP (s) from the keyframe times of a stream span of `spanS` seconds: the longest gap, or the span when it holds one keyframe. */
+export function gopOf(keyframeTimes: readonly number[], spanS: number): number | undefined {
+  const t = [...keyframeTimes].filter(Number.isFinite).sort((a, b) => a - b);
+  if (!t.length) return undefined;
+  if (t.length === 1) return spanS > 0 ? spanS : undefined;
+  let max = 0;
+  for (let i = 1; i < t.length; i++) max = Math.max(max, t[i] - t[i - 1]);
+  return max;
+}
+
+/**
+ * The live HLS output of a camera's ffmpeg: a sliding playlist of short MPEG-TS segments (4 listed, old ones
+ * deleted, independent segments), media sequence numbered from the epoch so a restarted ffmpeg continues it.
+ * `copy`: the stream as it is, cut at its keyframes (latency >= the source GOP). `transcode`: libx264 veryfast /
+ * zerolatency at a bounded width and frame rate, a keyframe at every segment boundary (-g = fps x segment), so
+ * segments are `segmentS` long whatever the source's GOP — a few % to a tenth of a core per camera (bench).
+ */
+export function hlsOutputArgs(o: { segmentS: number; dir: string; runId: string; rendition?: HlsRendition }): { target: string; options: string[] } {
+  const r = o.rendition ?? { kind: 'copy' };
+  const codec =
+    r.kind === 'copy'
+      ? ['-c:v', 'copy']
+      : [
+          '-vf', [...(r.fps > 0 ? [`fps=${r.fps}`] : []), `scale='min(${r.maxWidth},iw)':-2`].join(','),
+          '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
+          '-crf', '25', '-maxrate', '2500k', '-bufsize', '2500k',
+          ...(r.fps > 0 ? ['-g', String(Math.max(1, Math.round(r.fps * o.segmentS))), '-keyint_min', String(Math.max(1, Math.round(r.fps * o.segmentS)))] : []),
+          '-sc_threshold', '0',
+          '-force_key_frames', `expr:gte(t,n_forced*${o.segmentS})`,
+        ];
   return {
     target: `${o.dir}/index.m3u8`,
     options: [
-      '-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy',
+      '-map', '0:v:0', '-an', '-sn', '-dn', ...codec,
       '-f', 'hls',
       '-hls_time', String(o.segmentS),
-      '-hls_list_size', '6',
+      '-hls_list_size', '4',
       '-hls_flags', 'delete_segments+omit_endlist+independent_segments+temp_file',
+      '-hls_delete_threshold', '2',
       '-hls_start_number_source', 'epoch',
       '-hls_segment_filename', `${o.dir}/${o.runId}-%d.ts`,
     ],

@@ -1,10 +1,11 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { CameraRecordingOutputs, type CameraRunInfo, type ExtraFfmpegOutput } from '@crowdsafe/server-core';
-import { canCopy, hlsOutputArgs } from './segment-plan';
+import { chooseHlsRendition, gopOf, hlsOutputArgs, type HlsRendition } from './segment-plan';
 import { SegmentStore } from './segment-store';
 
 /** A camera's `settings.recording.continuous`, when it is a boolean. */
@@ -23,6 +24,9 @@ export class SegmentRecorder extends CameraRecordingOutputs {
   private readonly logger = new Logger('Recordings');
   readonly store: SegmentStore;
   readonly enabled: boolean;
+  private readonly gops = new Map<string, number>();
+  private readonly probing = new Set<string>();
+  private readonly renditions = new Map<string, HlsRendition>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     super();
@@ -35,14 +39,50 @@ export class SegmentRecorder extends CameraRecordingOutputs {
     const out: ExtraFfmpegOutput[] = [];
     if (this.enabled) out.push(this.store.newRun(run.cameraId, run.codec, continuousOf(run.settings, this.config.recordings.continuous)));
     const hls = this.config.recordings.hls;
-    // Live HLS only where the stream can be copied (a second encoder per camera would cost a core's fraction per viewer-less camera).
-    if (hls && canCopy(run.codec)) {
+    // LIVE_HLS_MODE: copy (copyable codecs only), transcode, or auto (copy when the measured GOP fits the segment).
+    const rendition = hls ? chooseHlsRendition({ mode: hls.mode, codec: run.codec, gopS: this.gops.get(run.cameraId), segmentS: hls.segmentS, maxWidth: hls.maxWidth, fps: hls.fps }) : null;
+    if (hls && rendition) {
       const dir = this.liveDir(run.cameraId);
       mkdirSync(dir, { recursive: true });
       sweepLive(dir, Date.now() - 30_000);
-      out.push(hlsOutputArgs({ segmentS: hls.segmentS, dir, runId: `${Date.now()}-${randomBytes(3).toString('hex')}` }));
-    }
+      this.renditions.set(run.cameraId, rendition);
+      out.push(hlsOutputArgs({ segmentS: hls.segmentS, dir, runId: `${Date.now()}-${randomBytes(3).toString('hex')}`, rendition }));
+    } else this.renditions.delete(run.cameraId);
     return out;
+  }
+
+  /** The live HLS rendition of a camera's current run (undefined: no live HLS). */
+  hlsRendition(cameraId: string): HlsRendition | undefined {
+    return this.renditions.get(cameraId);
+  }
+
+  /** The measured keyframe interval of a camera (s), once known. */
+  gopOf(cameraId: string): number | undefined {
+    return this.gops.get(cameraId);
+  }
+
+  /**
+   * Measures the keyframe interval of cameras that have finished recording segments (ffprobe of one local segment:
+   * packet flags only, no decoding), for LIVE_HLS_MODE=auto: the next run of a camera copies when it fits. Cheap; at
+   * most one probe per camera in flight, a known GOP is not measured again.
+   */
+  async learnGops(): Promise<void> {
+    if (this.config.recordings.hls?.mode !== 'auto') return;
+    for (const cameraId of this.store.cameraIds()) {
+      if (this.gops.has(cameraId) || this.probing.has(cameraId)) continue;
+      const segs = this.store.segments(cameraId);
+      const seg = segs[segs.length - 1];
+      if (!seg) continue;
+      this.probing.add(cameraId);
+      try {
+        const gop = await probeGop(this.config.cameras.ffprobePath, seg.path, (seg.endMs - seg.startMs) / 1000);
+        if (gop !== undefined) this.gops.set(cameraId, gop);
+      } catch (err) {
+        this.logger.debug(`GOP of camera ${cameraId}: ${String(err)}`);
+      } finally {
+        this.probing.delete(cameraId);
+      }
+    }
   }
 
   /** DATA_DIR/recordings/live/<cameraId> (cameraId is a uuid from the database). */
@@ -66,4 +106,19 @@ function sweepLive(dir: string, olderThanMs: number): void {
   } catch {
     // best effort
   }
+}
+
+/** The keyframe interval (s) of a local MPEG-TS segment from its packets' key flags (ffprobe, no decoding). */
+export function probeGop(ffprobe: string, path: string, spanS: number): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    execFile(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', `file:${path}`], { timeout: 20_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
+      if (err) return reject(err);
+      const keys: number[] = [];
+      for (const line of String(stdout).split('\n')) {
+        const [pts, flags] = line.trim().split(',');
+        if (flags?.includes('K') && pts !== 'N/A') keys.push(Number(pts));
+      }
+      resolve(gopOf(keys, spanS));
+    });
+  });
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { bandwidthOf, expiredSegments, parseSegmentList, segmentOutputArgs, type Segment } from './segment-plan';
+import { bandwidthOf, expiredSegments, parseSegmentList, placeSegment, segmentOutputArgs, type Segment } from './segment-plan';
 
 /** At most this many finished segments indexed per camera (a day of 10 s segments; continuous mode keeps files beyond it). */
 const MAX_SEGMENTS_PER_CAMERA = 8640;
@@ -13,6 +13,9 @@ interface Run {
   offset: number;
   partial: string;
   ended: boolean;
+  startedMs: number;
+  /** Wall-clock end of its last placed segment (the next one starts there). */
+  lastEndMs: number | null;
 }
 
 interface CameraSegments {
@@ -26,8 +29,8 @@ interface CameraSegments {
 
 /**
  * The segments of every camera in this process: where each ffmpeg run writes them (DATA_DIR/recordings/segments/
- * <cameraId>/<runId>-NNNNNN.ts + <runId>.csv), which are finished (read from ffmpeg's live CSV list; the wall-clock
- * end is the file's mtime), and the rolling buffer (older segments deleted unless a pending clip or continuous
+ * <cameraId>/<runId>-NNNNNN.ts + <runId>.csv), which are finished (read from ffmpeg's live CSV list; placed on the wall clock
+ * from their stream times and the files' mtimes, see placeSegment), and the rolling buffer (older segments deleted unless a pending clip or continuous
  * recording needs them). Bounded per camera.
  */
 export class SegmentStore {
@@ -44,7 +47,7 @@ export class SegmentStore {
     cam.continuous = continuous;
     for (const r of cam.runs) r.ended = true;
     const id = `${Date.now()}-${randomBytes(3).toString('hex')}`;
-    const run: Run = { id, listPath: join(dir, `${id}.csv`), offset: 0, partial: '', ended: false };
+    const run: Run = { id, listPath: join(dir, `${id}.csv`), offset: 0, partial: '', ended: false, startedMs: Date.now(), lastEndMs: null };
     cam.runs.push(run);
     cam.lastActivityMs = Date.now();
     return segmentOutputArgs({ codec, segmentS: this.segmentS, pattern: join(dir, `${id}-%06d.ts`), listPath: run.listPath });
@@ -58,6 +61,11 @@ export class SegmentStore {
   /** True when the camera has an ffmpeg run writing segments right now. */
   isRecording(cameraId: string): boolean {
     return this.cameras.get(cameraId)?.runs.some((r) => !r.ended) ?? false;
+  }
+
+  /** The longest wall-clock span of a camera's last few segments (ms; 0 when none): how long a segment takes to finish. */
+  recentSegmentWallMs(cameraId: string): number {
+    return Math.max(0, ...this.segments(cameraId).slice(-3).map((s) => s.endMs - s.startMs));
   }
 
   lastActivity(cameraId: string): number {
@@ -113,9 +121,10 @@ export class SegmentStore {
         const path = join(cam.dir, basename(e.file));
         const st = await stat(path).catch(() => null);
         if (!st) continue;
-        const endMs = st.mtimeMs;
-        // A segment's mtime is when its last packet was written: its wall-clock end.
-        cam.segments.push({ cameraId, path, startMs: endMs - (e.end - e.start) * 1000, endMs, streamStart: e.start, bytes: st.size });
+        // Its mtime is when ffmpeg closed it; it started where the run's previous segment ended (placeSegment).
+        const { startMs, endMs } = placeSegment(run.lastEndMs, run.startedMs, e, st.mtimeMs);
+        run.lastEndMs = endMs;
+        cam.segments.push({ cameraId, path, startMs, endMs, streamStart: e.start, streamEnd: e.end, bytes: st.size });
         cam.lastActivityMs = Date.now();
       }
       if (cam.segments.length > MAX_SEGMENTS_PER_CAMERA) {

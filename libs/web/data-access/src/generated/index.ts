@@ -190,6 +190,8 @@ export { updateRecording, type UpdateRecording$Params } from './fn/recordings/up
 export { startRecording, type StartRecording$Params } from './fn/recordings/start-recording';
 export { stopRecording, type StopRecording$Params } from './fn/recordings/stop-recording';
 export { createRecordingTicket, type CreateRecordingTicket$Params } from './fn/recordings/create-recording-ticket';
+export { recordingPlaylist, type RecordingPlaylist$Params } from './fn/recordings/recording-playlist';
+export { recordingSegment, type RecordingSegment$Params } from './fn/recordings/recording-segment';
 export { downloadRecording, type DownloadRecording$Params } from './fn/recordings/download-recording';
 export { recordingVideo, type RecordingVideo$Params } from './fn/recordings/recording-video';
 export { recordingThumbnail, type RecordingThumbnail$Params } from './fn/recordings/recording-thumbnail';

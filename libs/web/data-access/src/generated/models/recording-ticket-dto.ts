@@ -13,6 +13,11 @@ export interface RecordingTicketDto {
    * Seconds the ticket is valid
    */
   expiresIn: number;
+
+  /**
+   * HLS VOD playlist of the clip (segments at its keyframes) for seeking players
+   */
+  playlistUrl: string;
   thumbnailUrl: string;
 
   /**
