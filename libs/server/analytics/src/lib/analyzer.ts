@@ -468,6 +468,7 @@ export class CrowdAnalyzer {
       this.lastTs = t;
     }
     const input = Array.isArray(frame?.tracks) ? frame.tracks : [];
+    const countUnconfirmed = frame?.countUnconfirmed ?? o.countUnconfirmed;
     this.ensureCapacity(input.length);
     const ground = this.h !== null;
     const perTrack: TrackKinematics[] = [];
@@ -491,7 +492,7 @@ export class CrowdAnalyzer {
       this.hasPos[i] = pos ? 1 : 0;
       this.gx[i] = pos ? pos[0] : 0;
       this.gy[i] = pos ? pos[1] : 0;
-      this.counted[i] = tr.confirmed || o.countUnconfirmed ? 1 : 0;
+      this.counted[i] = tr.confirmed || countUnconfirmed ? 1 : 0;
       if (tr.confirmed) confirmedCount++;
       let v = { vx: 0, vy: 0, valid: false };
       const st = outOfOrder ? this.store.get(tr.id) : this.store.touch(tr.id, t);

@@ -19,6 +19,11 @@ export interface AnalyticsFrame {
   /** Capture time, epoch milliseconds. */
   timestampMs: number;
   tracks: readonly TrackInput[];
+  /**
+   * Overrides the analyzer's `countUnconfirmed` for this frame: the pipeline sets it while its tracker warms up
+   * (after a reset the count is the detection count, so densities count the not-yet-confirmed tracks too).
+   */
+  countUnconfirmed?: boolean;
 }
 
 /** A monitored area drawn on the camera image. */

@@ -116,7 +116,7 @@ export class CameraPipeline {
     const t = this.tracking.track(frame, detections, examined);
     if (t.reset) this.analytics.trackerReset();
     const estimate = this.density.estimateFor(t.count, frame.capturedAt);
-    const step = this.analytics.analyze(frame, t.tracks);
+    const step = this.analytics.analyze(frame, t.tracks, t.warmUp);
     this.seconds.add({ capturedAt: frame.capturedAt, estimate, densityCount: this.density.fusedCount(estimate), tracks: t.tracks, analytics: step });
     if (this.collectPersonSizes) this.personSizes.add(t.tracks);
     return { estimate, tracks: t.tracks, crossings: step?.crossings ?? [] };

@@ -36,4 +36,20 @@ describe('FrameAnalyticsStage', () => {
     const b = half.analyze(frame(1000, { width: 320, height: 180 }), [small(person(1, 100)), small(person(2, 300))]);
     expect(b?.analytics.camera.density).toBeCloseTo(a?.analytics.camera.density ?? NaN, 6);
   });
+
+  it('warm-up (tentative) tracks count in densities, never in flow, and keep their own ids across a tracker reset', () => {
+    const s = new FrameAnalyticsStage('c', { calibrationData: SCALE }, false);
+    const tentative = (provisionalId: number, x: number) => ({ provisionalId, box: person(0, x).box, score: 0.8 });
+    const empty = s.analyze(frame(1000), [], []);
+    expect(empty?.analytics.camera.count).toBe(0);
+    const warm = s.analyze(frame(1200), [], [tentative(1, 100), tentative(2, 300)]);
+    const confirmed = new FrameAnalyticsStage('c', { calibrationData: SCALE }, false).analyze(frame(1200), [person(1, 100), person(2, 300)]);
+    expect(warm?.analytics.camera.count).toBe(2);
+    expect(warm?.analytics.camera.density).toBeCloseTo(confirmed?.analytics.camera.density ?? NaN, 6);
+    // Without the warm-up tracks the frame shows nobody: what the product did before.
+    expect(s.analyze(frame(1400), [])?.analytics.camera.count).toBe(0);
+    // A confirmed track and a tentative one with the same number are two people.
+    s.trackerReset();
+    expect(s.analyze(frame(1600), [person(1, 100)], [tentative(1, 300)])?.analytics.camera.count).toBe(2);
+  });
 });

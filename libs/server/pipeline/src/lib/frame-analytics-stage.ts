@@ -1,7 +1,7 @@
 // Per-frame crowd analytics: the camera's CrowdAnalyzer (built from the validated setup, or from the zero-config
 // automatic calibration), fed each processed frame's confirmed tracks rescaled to the calibration's frame.
 import { AnalyticsConfigError, CrowdAnalyzer, type FrameAnalytics, type TrackInput } from '@crowdsafe/analytics';
-import type { LiveAnalytics, RawFrame, TrackedPerson } from '@crowdsafe/contracts';
+import type { BBox, LiveAnalytics, RawFrame, TrackedPerson } from '@crowdsafe/contracts';
 import { analyticsOff, type CameraAnalyticsInput, type CameraAnalyticsSetup, lineTotals, LIVE_ANALYZER_OPTIONS, liveAnalyticsOf, resolveCameraAnalytics, type AnalyticsSecondAcc } from './analytics-setup';
 import { AutoCalibrationSetup } from './auto-analytics';
 import { frameScale, rescaleBox } from './rescale';
@@ -38,6 +38,9 @@ export class FrameAnalyticsStage {
   /** Tracker ids restart at 1 after a reset: analyzer id = idBase + tracker id keeps them distinct. */
   private idBase = 0;
   private maxId = 0;
+  /** Warm-up (tentative) tracks go in below zero: analyzer id = -(provisionalBase + provisional id). */
+  private provisionalBase = 0;
+  private maxProvisional = 0;
 
   constructor(
     private readonly cameraId: string,
@@ -75,10 +78,16 @@ export class FrameAnalyticsStage {
   /** The tracker was reset: its ids restart at 1, the analyzer's continue above every id seen. */
   trackerReset(): void {
     this.idBase = this.maxId;
+    this.provisionalBase = this.maxProvisional;
   }
 
-  /** Feeds one processed frame (confirmed tracks, source-frame pixels); null when analytics is not on. */
-  analyze(frame: RawFrame, tracks: readonly TrackedPerson[]): FrameAnalyticsStep | null {
+  /**
+   * Feeds one processed frame (confirmed tracks, source-frame pixels); null when analytics is not on. `warmUp`: the
+   * tracker's tentative tracks while it warms up after a reset — the frame's count is then the detection count, and
+   * its densities count them too (never in flow: they are unconfirmed), so a reset (or a host too slow to keep
+   * tracks alive between frames) never shows a crowd with a density of zero.
+   */
+  analyze(frame: RawFrame, tracks: readonly TrackedPerson[], warmUp: readonly { provisionalId: number; box: BBox; score: number }[] = []): FrameAnalyticsStep | null {
     const auto = this.auto?.observe(frame, tracks);
     if (auto) {
       this.setup = auto;
@@ -93,8 +102,13 @@ export class FrameAnalyticsStage {
       if (id > this.maxId) this.maxId = id;
       return { id, box: rescaleBox(t.box, scale), score: t.score, confirmed: true };
     });
+    for (const w of warmUp) {
+      const id = this.provisionalBase + w.provisionalId;
+      if (id > this.maxProvisional) this.maxProvisional = id;
+      input.push({ id: -id, box: rescaleBox(w.box, scale), score: w.score, confirmed: false });
+    }
     try {
-      const analytics = analyzer.update({ timestampMs: frame.capturedAt, tracks: input });
+      const analytics = analyzer.update({ timestampMs: frame.capturedAt, tracks: input, ...(warmUp.length ? { countUnconfirmed: true } : {}) });
       const base = this.idBase;
       const crossings = analytics.crossings.map((c) => ({ at: c.timestampMs, lineId: c.lineId, lineName: c.lineName, direction: c.direction, trackId: c.trackId - base }));
       const totals = lineTotals(analytics);

@@ -11,7 +11,7 @@ function run(frames: Array<[number, number, number, boolean?]>) {
   return frames.map(([seq, at, n, broke]) => {
     if (broke) t.streamBroke();
     const s = t.track(frame(seq, at), people(n));
-    return { reset: s.reset, count: s.count.count, tracks: s.tracks.length };
+    return { reset: s.reset, count: s.count.count, tracks: s.tracks.length, warmUp: s.warmUp.length };
   });
 }
 
@@ -31,5 +31,13 @@ describe('TrackingStage', () => {
     const r = run([[1, 200, 3], [2, 400, 3], [3, 600, 3], [4, 800, 3]]);
     expect(r.map((x) => x.count)).toEqual([3, 3, 3, 3]);
     expect(r[r.length - 1].tracks).toBe(3);
+  });
+
+  it('hands its tentative tracks on while warming up (densities count them), none once warmed up', () => {
+    const r = run([[1, 200, 3], [2, 400, 3], [3, 600, 3], [4, 800, 3], [5, 60_000, 3]]);
+    // Frames 1-2: warming up, 3 tentative tracks each. Frames 3-4: confirmed. Frame 5: a long gap resets it.
+    expect(r.map((x) => x.warmUp)).toEqual([3, 3, 0, 0, 3]);
+    expect(r.map((x) => x.tracks)).toEqual([0, 0, 3, 3, 0]);
+    expect(r.map((x) => x.count)).toEqual([3, 3, 3, 3, 3]);
   });
 });

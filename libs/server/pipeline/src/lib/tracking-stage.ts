@@ -1,5 +1,5 @@
 // Tracking: the camera's PeopleCounter (BoT-SORT + count), advanced by the frames' seq, reset when the stream jumps.
-import type { CountEstimate, Detection, RawFrame, TrackedPerson } from '@crowdsafe/contracts';
+import type { BBox, CountEstimate, Detection, RawFrame, TrackedPerson } from '@crowdsafe/contracts';
 import { PeopleCounter, type ExaminedSlices, type GmcMode, type PeopleCounterOptions, type RoiPolygon } from '@crowdsafe/vision';
 
 export interface CameraCountingOptions {
@@ -25,6 +25,11 @@ export interface TrackingStep {
   tracks: TrackedPerson[];
   /** The tracker was reset before this frame (track ids restart at 1). */
   reset: boolean;
+  /**
+   * While the tracker warms up after a reset (the count is then the detection count): its tentative tracks, with
+   * their provisional ids, so densities count the same people as the count. Empty once warmed up.
+   */
+  warmUp: Array<{ provisionalId: number; box: BBox; score: number }>;
 }
 
 export interface TrackerStats {
@@ -83,7 +88,7 @@ export class TrackingStage {
     this.lastCapturedAt = frame.capturedAt;
     const pixels = { width: frame.width, height: frame.height, rgb: frame.data };
     const r = this.counter.process(detections, frame.seq - this.seqBase, frame, undefined, pixels, examined);
-    return { count: r.count, tracks: r.tracks, reset: jumped };
+    return { count: r.count, tracks: r.tracks, reset: jumped, warmUp: r.warmingUp ? r.unconfirmed : [] };
   }
 
   stats(): TrackerStats {
