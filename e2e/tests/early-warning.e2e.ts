@@ -32,10 +32,6 @@ function risingClip(): string {
 }
 
 test('an early-warning alert appears before CRITICAL on a rising scenario', async ({ page, request }, testInfo) => {
-  // Not passing yet: on the 2-core machine it was written on (load ~30) the cameras processed one frame a second and
-  // the calibrated density stayed at 0 most seconds (counts 26-39 with density 0), so no forecast formed. To be
-  // validated on an unloaded machine before it joins the suite.
-  test.fixme();
   test.setTimeout(300_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
