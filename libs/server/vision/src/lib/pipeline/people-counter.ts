@@ -89,7 +89,9 @@ const CONFIDENT_SCORE = 0.5;
  *   `detectionMethod`, count = detections in the ROI, low = those scoring >= 0.5, high = count;
  * - then method 'tracking': count = confirmed tracks matched this frame in the ROI (+ with `coastSeconds` > 0,
  *   confirmed tracks lost for at most that long whose predicted box is still in the frame and in the ROI).
- *   Spurious one-off detections never count: a track needs minHits consecutive detections to be confirmed.
+ *   Spurious one-off detections never count: a track needs minHits consecutive detections to be confirmed (with
+ *   slice scheduling, a detection scoring >= sliceConfirmScore found by a slice examined on this frame confirms its
+ *   track at once: that slice is not examined again for a refresh period, and the person is carried meanwhile).
  *   low  = confirmed tracks matched this frame in the ROI (what is certainly there; = count without coasting);
  *   high = count + tentative tracks in the ROI (people not confirmed yet) + the other lost tracks still in the frame
  *          and ROI (people possibly occluded for longer, up to the tracker's buffer).
