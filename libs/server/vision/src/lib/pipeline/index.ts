@@ -1,6 +1,6 @@
 // The counting pipeline stage (pure): detections -> BoT-SORT tracks -> people count with uncertainty.
 export { SliceCarry, type ExaminedSlices } from './slice-carry';
-export { PeopleCounter, type FramePixels, type PeopleCounterOptions, type PeopleCountResult } from './people-counter';
+export { DEFAULT_SLICE_CONFIRM_SCORE, PeopleCounter, type FramePixels, type PeopleCounterOptions, type PeopleCountResult } from './people-counter';
 export {
   DetectionSettingsError,
   parseDetectionSettings,

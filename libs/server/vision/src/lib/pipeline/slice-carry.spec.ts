@@ -132,6 +132,36 @@ describe('PeopleCounter with slice scheduling (carried tracks)', () => {
     expect(carried).toBe(1);
   });
 
+  it.each([
+    // name, score of the slice find, sliceConfirmScore, count on frames 4, 5, 6
+    ['a confident slice find counts on its first frame', 0.8, undefined, [2, 2, 2]],
+    ['a low-scoring slice find stays tentative until minHits (carried hits included)', 0.34, undefined, [1, 1, 2]],
+    ['sliceConfirmScore 1 turns first-hit confirmation off', 0.8, 1, [1, 1, 2]],
+  ] as const)('%s', (_name, score, sliceConfirmScore, expected) => {
+    const counter = new PeopleCounter({ frameRate: 5, trackBufferS: 1, ...(sliceConfirmScore === undefined ? {} : { sliceConfirmScore }) });
+    const counts: number[] = [];
+    for (let f = 1; f <= 6; f++) {
+      // A near person seen by the global pass on every frame; a far one found by the LEFT slice on frame 4, carried after.
+      const dets = [det(800, 400, 60, 150), ...(f === 4 ? [det(100, 50, 12, 30, score)] : [])];
+      counts.push(counter.process(dets, f, FRAME, null, undefined, { slices: f === 4 ? [LEFT] : [], holdFrames: 5 }).count.count);
+    }
+    expect(counts.slice(3)).toEqual(expected);
+  });
+
+  it('a confident detection outside the examined slices (global pass) still needs minHits', () => {
+    const counter = new PeopleCounter({ frameRate: 5, trackBufferS: 1 });
+    const counts: number[] = [];
+    for (let f = 1; f <= 6; f++) {
+      const dets = [det(800, 400, 60, 150), ...(f >= 4 ? [det(1000, 50, 40, 100, 0.9)] : [])];
+      counts.push(counter.process(dets, f, FRAME, null, undefined, { slices: f === 4 ? [LEFT] : [], holdFrames: 5 }).count.count);
+    }
+    expect(counts.slice(3)).toEqual([1, 1, 2]);
+  });
+
+  it('rejects a sliceConfirmScore outside [0, 1]', () => {
+    expect(() => new PeopleCounter({ frameRate: 5, sliceConfirmScore: 1.5 })).toThrow(RangeError);
+  });
+
   it('trackBufferS sets the lost-track buffer in seconds', () => {
     expect(new PeopleCounter({ frameRate: 5, trackBufferS: 2 }).stats.maxTimeLost).toBe(10);
     expect(() => new PeopleCounter({ frameRate: 5, trackBufferS: -1 })).toThrow(RangeError);

@@ -247,6 +247,20 @@ describe('BotSortTracker track fields', () => {
   });
 });
 
+describe('BotSortTracker confirmOnFirstHit', () => {
+  it('a new track started by a vouched-for detection is confirmed on its first hit; the others wait for minHits', () => {
+    const tracker = new BotSortTracker();
+    const first = tracker.update([det(100, 200), det(400, 200)], 1, undefined, new Set([1]));
+    expect(first.tracks.map((t) => [t.id, t.detectionIndex, t.confirmed])).toEqual([[1, 1, true]]);
+    expect(first.tentative).toHaveLength(1);
+    // The vouched set only starts tracks: an existing tentative track is not confirmed by it.
+    const second = tracker.update([det(100, 200), det(400, 200)], 2, undefined, new Set([0]));
+    expect(second.tracks.map((t) => t.detectionIndex)).toEqual([1]);
+    const third = tracker.update([det(100, 200), det(400, 200)], 3);
+    expect(third.tracks.map((t) => t.detectionIndex).sort()).toEqual([0, 1]);
+  });
+});
+
 describe('BotSortTracker options', () => {
   it('defaults follow botsort.yaml plus minHits 3, 30 fps', () => {
     const tracker = new BotSortTracker();

@@ -206,8 +206,11 @@ export class BotSortTracker {
    * @param frameIndex integer, strictly increasing; default previous + 1 (first frame 1). A jump of k frames
    *   (dropped frames) runs k Kalman predictions and counts k frames toward maxTimeLost.
    * @param affine camera motion since the previous frame, 2x3 row-major (see `GlobalMotionCompensation`).
+   * @param confirmOnFirstHit indices (in `detections`) of detections the caller vouches for: a new track started by
+   *   one is activated and confirmed on this first hit instead of at minHits (e.g. a confident find of a slice
+   *   examination, which will not be re-examined for a while). Default: none.
    */
-  update(detections: readonly Detection[], frameIndex?: number, affine?: readonly number[]): TrackerOutput {
+  update(detections: readonly Detection[], frameIndex?: number, affine?: readonly number[], confirmOnFirstHit?: ReadonlySet<number>): TrackerOutput {
     const frame = frameIndex ?? this.frameIndex + 1;
     if (!Number.isInteger(frame) || frame <= this.frameIndex) {
       throw new RangeError(`frameIndex must be an integer greater than ${this.frameIndex}, got ${frameIndex}`);
@@ -327,7 +330,7 @@ export class BotSortTracker {
       };
       if (this.options.reupdateOnRefind) t.snapshot = copyState(t.kf);
       if (d.score >= this.options.activateThresh) this.activate(t);
-      if (this.options.minHits <= 1) this.confirm(t);
+      if (this.options.minHits <= 1 || confirmOnFirstHit?.has(d.index)) this.confirm(t);
       created.push(t);
     }
 
