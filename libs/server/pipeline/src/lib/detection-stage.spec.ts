@@ -1,6 +1,6 @@
 import type { RawFrame } from '@crowdsafe/contracts';
 import { PassBudgetAllocator } from '@crowdsafe/vision';
-import { CameraScheduling } from './camera-scheduling';
+import { CameraScheduling } from './detection-stage';
 
 // Issue #13's bad-input clause: a camera whose person-size map cannot be learnt (an empty scene) falls back to
 // slicing everything at the budget, and says so in its health.
