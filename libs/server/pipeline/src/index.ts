@@ -8,6 +8,7 @@ export * from './lib/tracking-stage';
 export * from './lib/density-stage';
 export * from './lib/frame-analytics-stage';
 export * from './lib/second-accumulator';
+export * from './lib/lateness';
 export * from './lib/second-result';
 export * from './lib/risk-stage';
 export * from './lib/alerting-stage';

@@ -272,6 +272,25 @@ describe('CameraRuntime', () => {
     await h.runtime.stop();
   });
 
+  it('waits longer for slow detection round trips instead of losing every second (adaptive lateness)', async () => {
+    const h = harness({ manualDetect: true, maxAgeMs: 10_000 }); // lateness floor 1500
+    await h.runtime.start();
+    // Round trips of 2.5 s: each frame's detections land after a fixed 1.5 s lateness would have closed its second.
+    for (let i = 0; i < 6; i++) {
+      h.push();
+      await h.flush();
+      h.advance(2500);
+      h.tick(); // a second waiting only the fixed 1.5 s closes here, before its frame's detections land
+      h.pending[h.pending.length - 1].resolve(h.result(h.pending[h.pending.length - 1].frame));
+      await h.flush();
+    }
+    h.advance(5000);
+    h.tick();
+    // The first frame's second closed at the floor (nothing measured yet); every later one waited for its frame.
+    expect(h.rows.filter((r) => r.count !== null)).toHaveLength(5);
+    await h.runtime.stop();
+  });
+
   it.each([
     { name: 'same status twice', sequence: [['online'], ['online']], expected: ['connecting', 'online'] },
     { name: 'reason change counts', sequence: [['error', 'a'], ['error', 'b']], expected: ['connecting', 'error', 'error'] },

@@ -5,6 +5,7 @@ import {
   type AlertSinkPort,
   alertInputOf,
   type AnalyticsStatus,
+  AdaptiveLateness,
   CameraPipeline,
   type CrossingSinkPort,
   type DensityPort,
@@ -57,6 +58,9 @@ export interface CameraRuntimeDeps {
   now?: () => number;
 }
 
+/** The most a second waits for frames still in detection, however slow the round trips (AdaptiveLateness). */
+const MAX_LATENESS_MS = 10_000;
+
 /**
  * The single owner of one camera's live I/O: frame source, bounded frame buffer, in-flight inference, density runs,
  * live frames and the ports its results go to. The computation is the pure CameraPipeline (libs/server/pipeline).
@@ -82,6 +86,8 @@ export class CameraRuntime {
   /** Live source: queued frames skipped because a newer one was waiting when inference became free. */
   private supersededFrames = 0;
   private staleFrames = 0;
+  /** How long seconds wait for frames in detection: the configured floor, raised while round trips are slower. */
+  private readonly lateness: AdaptiveLateness;
   private inferenceErrors = 0;
   private inferenceErrorsSeen = 0;
   private framesProcessed = 0;
@@ -98,6 +104,8 @@ export class CameraRuntime {
     this.buffer = new FrameBuffer<RawFrame>(options.frameQueueSize);
     this.now = deps.now ?? Date.now;
     this.warn = (m) => deps.warn?.(m);
+    const floor = options.metricsLatenessMs ?? 1500;
+    this.lateness = new AdaptiveLateness(floor, Math.max(floor, MAX_LATENESS_MS));
     const density = deps.countDensity && options.density ? options.density : null;
     this.pipeline = new CameraPipeline({
       cameraId: options.cameraId,
@@ -316,6 +324,7 @@ export class CameraRuntime {
 
   private onDetections(frame: RawFrame, detections: Detection[], plan: { examined?: Parameters<CameraPipeline['frame']>[2] }): void {
     const now = this.now();
+    this.lateness.observe(now - frame.capturedAt);
     this.framesProcessed++;
     this.outRate.mark(now);
     const r = this.pipeline.frame(frame, detections, plan.examined);
@@ -350,7 +359,7 @@ export class CameraRuntime {
   // ---- seconds out ----
   /** Once a second: close finished seconds, write their rows, feed the alerts and publish `metrics_update`. */
   private tick(nowMs = this.now()): void {
-    const lateness = this.options.metricsLatenessMs ?? 1500;
+    const lateness = this.lateness.current();
     const seconds = this.pipeline.close(nowMs, Number.isFinite(nowMs) ? lateness : 0);
     if (!seconds.length) {
       // No closed second (offline, connecting, stalled, inference failing): status still feeds camera_offline etc.
