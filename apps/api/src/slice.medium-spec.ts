@@ -110,11 +110,14 @@ describe('slice: file camera -> BullMQ -> worker (ONNX) -> PostgreSQL + WebSocke
       expect(fr.overlayAgeMs).toBeGreaterThanOrEqual(0);
     }
     const f = await waitUntil(() => frames.filter((fr) => fr.detections.length > 0).at(-1), 30_000, 'a live frame with an overlay');
-    // No ROI on the sample camera: the count is the confirmed tracks matched in the overlay's frame, a subset of its detections.
-    expect(f.count).toBeLessThanOrEqual(f.detections.length);
+    // No ROI on the sample camera. Warming up, the count is the frame's detections; after, it is the confirmed tracks
+    // of the overlay's frame, each drawn: matched to this frame's detections or to people a slice found on an earlier
+    // frame and carried until it is examined again (SliceCarry), so it may exceed this frame's own detections.
     if (f.tracks?.length) {
       expect(f.tracks).toHaveLength(f.count);
       for (const t of f.tracks) expect(t.id).toBeGreaterThanOrEqual(1);
+    } else {
+      expect(f.count).toBeLessThanOrEqual(f.detections.length);
     }
     for (const d of f.detections) {
       expect(d.box.x1).toBeGreaterThanOrEqual(0);

@@ -154,6 +154,7 @@ describe('recordings on real ffmpeg', () => {
         FFPROBE_PATH: FFPROBE,
         CAMERA_DEFAULT_FPS: '2',
         RECORDING_SEGMENT_S: '2',
+        LIVE_HLS_MODE: 'auto',
         RECORDING_BUFFER_S: '30',
         RECORDING_ALERT_PREROLL_S: '10',
         RECORDING_ALERT_POSTROLL_S: '5',
