@@ -1,5 +1,5 @@
 import { AlertEventSink, type AlertEventContext, type EngineAlertEvent } from '@crowdsafe/server-core';
-import type { FenceOf } from './fenced-metrics-sink';
+import { CameraFence, type FenceOf } from './camera-fence';
 
 /**
  * A camera runtime's alert writes in distributed mode: alert events (opened, escalated, resolved, ...) reach the
@@ -8,30 +8,26 @@ import type { FenceOf } from './fenced-metrics-sink';
  * continues; its events are refused and counted.
  */
 export class FencedAlertSink extends AlertEventSink {
-  private refusedEvents = 0;
-  private warned = false;
+  private readonly fence: CameraFence;
 
   constructor(
     private readonly inner: AlertEventSink,
-    private readonly cameraId: string,
-    private readonly token: number,
-    private readonly fenceOf: FenceOf,
-    private readonly warn: (message: string) => void = () => undefined,
+    cameraId: string,
+    token: number,
+    fenceOf: FenceOf,
+    warn?: (message: string) => void,
   ) {
     super();
+    this.fence = new CameraFence(cameraId, token, fenceOf, warn);
   }
 
   get refused(): number {
-    return this.refusedEvents;
+    return this.fence.refused;
   }
 
   async handle(event: EngineAlertEvent, context?: AlertEventContext): Promise<void> {
-    if (this.fenceOf(this.cameraId) !== this.token) {
-      this.refusedEvents++;
-      if (!this.warned) {
-        this.warned = true;
-        this.warn(`camera ${this.cameraId}: alert events refused, fencing token ${this.token} is no longer held here`);
-      }
+    if (!this.fence.holds()) {
+      this.fence.refuse('alert events');
       return;
     }
     await this.inner.handle(event, context);

@@ -1,8 +1,8 @@
 import type { MetricRecord } from '@crowdsafe/server-database';
 import type { MetricsSink } from '@crowdsafe/server-metrics';
+import { CameraFence, type FenceOf } from './camera-fence';
 
-/** The fencing token this process holds for a camera now (CameraOwnership.fenceOf), undefined when it holds none. */
-export type FenceOf = (cameraId: string) => number | undefined;
+export type { FenceOf } from './camera-fence';
 
 /**
  * A camera runtime's metrics sink in distributed mode: rows pass to the shared writer only while this process still
@@ -11,34 +11,31 @@ export type FenceOf = (cameraId: string) => number | undefined;
  * rows are refused and counted. Embedded mode (no leases) passes everything through.
  */
 export class FencedMetricsSink implements MetricsSink {
-  private refusedRows = 0;
-  private warned = false;
+  private readonly fence: CameraFence;
 
   constructor(
     private readonly inner: MetricsSink,
-    private readonly cameraId: string,
-    private readonly token: number,
-    private readonly fenceOf: FenceOf,
-    private readonly warn: (message: string) => void = () => undefined,
-  ) {}
+    cameraId: string,
+    token: number,
+    fenceOf: FenceOf,
+    warn?: (message: string) => void,
+  ) {
+    this.fence = new CameraFence(cameraId, token, fenceOf, warn);
+  }
 
   /** Rows refused because the fencing token was no longer held. */
   get refused(): number {
-    return this.refusedRows;
+    return this.fence.refused;
   }
 
   /** True while this process still holds the camera with the token this sink was created for. */
   holds(): boolean {
-    return this.fenceOf(this.cameraId) === this.token;
+    return this.fence.holds();
   }
 
   write(row: MetricRecord): boolean {
-    if (row.cameraId !== this.cameraId || !this.holds()) {
-      this.refusedRows++;
-      if (!this.warned) {
-        this.warned = true;
-        this.warn(`camera ${this.cameraId}: metric rows refused, fencing token ${this.token} is no longer held here (now ${String(this.fenceOf(this.cameraId) ?? 'none')})`);
-      }
+    if (row.cameraId !== this.fence.cameraId || !this.fence.holds()) {
+      this.fence.refuse('metric rows');
       return false;
     }
     return this.inner.write(row);
