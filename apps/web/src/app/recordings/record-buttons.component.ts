@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { LiveSocket, RecordingsApi, toApiError } from '@crowdsafe/web-data-access';
 import { injectAccess } from '../cameras/access';
@@ -75,13 +75,16 @@ export class RecordButtonsComponent {
     // A recording already running on this camera (page reload).
     effect((onCleanup) => {
       const cameraId = this.cameraId();
-      this.running.set(null);
-      const s = this.api.list({ cameraId, trigger: 'manual', limit: 5 }).subscribe({
-        next: (p) => {
-          const r = p.items.find((x) => x.status === 'recording' || x.status === 'processing');
-          if (r && !this.running()) this.running.set({ id: r.id, status: r.status, startedAt: Date.parse(r.startTime) });
-        },
-        error: () => undefined,
+      // Only the camera id is a dependency: a response delivered synchronously must not make running() one too.
+      const s = untracked(() => {
+        this.running.set(null);
+        return this.api.list({ cameraId, trigger: 'manual', limit: 5 }).subscribe({
+          next: (p) => {
+            const r = p.items.find((x) => x.status === 'recording' || x.status === 'processing');
+            if (r && !this.running()) this.running.set({ id: r.id, status: r.status, startedAt: Date.parse(r.startTime) });
+          },
+          error: () => undefined,
+        });
       });
       onCleanup(() => s.unsubscribe());
     });

@@ -120,6 +120,16 @@ describe('SettingsPage', () => {
     expect(api.put).toHaveBeenCalledTimes(1);
   });
 
+  it('keys the server does not hold, left empty, are not saved as null', async () => {
+    api.all.mockReturnValue(of({ general: {}, alerts: {}, system: { defaultTargetFps: 5, defaultResolution: { width: 1280, height: null }, metricsRetentionDays: 30 } }));
+    const { el, type, tab, f } = await render();
+    await tab('system');
+    await type('#sys-mret', '7');
+    (el.querySelector('#panel-system form') as HTMLFormElement).dispatchEvent(new Event('submit'));
+    await f.whenStable();
+    expect(api.put.mock.calls).toEqual([['system', 'metricsRetentionDays', 7]]);
+  });
+
   it('load error is shown', async () => {
     api.all.mockReturnValue(throwError(() => new ApiError(500, 'Server failed', 'x', null)));
     const { el } = await render();

@@ -146,7 +146,8 @@ export class SettingsPage {
   /** Saves the changed keys of a category one by one; each 400 is shown on its field; stops at the first failure. */
   protected saveCategory(category: SettingsCategory, values: Record<string, unknown>): void {
     const before = this.original[category] ?? {};
-    const changed = Object.entries(values).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k]));
+    // An empty field (null) for a key the server does not hold is no change: it must not PUT null.
+    const changed = Object.entries(values).filter(([k, v]) => JSON.stringify(v ?? null) !== JSON.stringify(before[k] ?? null));
     this.errors.set({});
     if (!changed.length) return this.toasts.show('Nothing changed', 'info');
     this.saving.set(true);
