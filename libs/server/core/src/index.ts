@@ -11,3 +11,4 @@ export * from './lib/retention-policy';
 export * from './lib/crossing-events';
 export * from './lib/recording-outputs';
 export * from './lib/camera-events';
+export * from './lib/query-dto';

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { ALERT_CONDITIONS } from '@crowdsafe/alerting';
 import { ALERT_CHANNELS, ALERT_STATUSES, RISK_LEVELS, type AlertChannel, type AlertStatus, type RiskLevel } from '@crowdsafe/contracts';
 import { ALERT_MAX_PAGE, RECIPIENT_CHANNELS, type RecipientChannel } from '@crowdsafe/server-database';
+import { OptionalIsoDateTime, PageLimit, PageOffset } from '@crowdsafe/server-core';
 import { DESTINATION_MAX } from './recipient-validation';
 
-const ISO_MSG = (f: string) => `${f} must be an ISO 8601 date-time, e.g. 2026-06-01T12:00:00Z`;
 
 /** GET /api/alerts */
 export class AlertQueryDto {
@@ -30,43 +30,25 @@ export class AlertQueryDto {
   @IsIn(ALERT_CONDITIONS, { message: `condition must be one of ${ALERT_CONDITIONS.join(', ')}` })
   condition?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Raised at or after (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: ISO_MSG('from') })
+  @OptionalIsoDateTime('from', 'Raised at or after (ISO 8601)')
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Raised before (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: ISO_MSG('to') })
+  @OptionalIsoDateTime('to', 'Raised before (ISO 8601)')
   to?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: ALERT_MAX_PAGE, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1, { message: `limit must be between 1 and ${ALERT_MAX_PAGE}` })
-  @Max(ALERT_MAX_PAGE, { message: `limit must be between 1 and ${ALERT_MAX_PAGE}` })
+  @PageLimit(ALERT_MAX_PAGE, 100)
   limit?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'offset must be a whole number' })
-  @Min(0, { message: 'offset must be between 0 and 1000000' })
-  @Max(1_000_000, { message: 'offset must be between 0 and 1000000' })
+  @PageOffset()
   offset?: number;
 }
 
 /** GET /api/alerts/statistics */
 export class AlertStatisticsQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Raised at or after (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: ISO_MSG('from') })
+  @OptionalIsoDateTime('from', 'Raised at or after (ISO 8601)')
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Raised before (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: ISO_MSG('to') })
+  @OptionalIsoDateTime('to', 'Raised before (ISO 8601)')
   to?: string;
 }
 

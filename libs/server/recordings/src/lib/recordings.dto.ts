@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsISO8601, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID } from 'class-validator';
+import { OptionalIsoDateTime, PageLimit, PageOffset } from '@crowdsafe/server-core';
 import { RECORDING_MAX_PAGE } from './recording.repository';
 
 const TRIGGERS = ['manual', 'alert', 'schedule', 'continuous'] as const;
 const STATUSES = ['recording', 'processing', 'completed', 'failed'] as const;
-const ISO_MSG = (f: string) => `${f} must be an ISO 8601 date-time, e.g. 2026-06-01T12:00:00Z`;
 
 /** GET /api/recordings */
 export class RecordingQueryDto {
@@ -29,30 +29,16 @@ export class RecordingQueryDto {
   @IsUUID('all', { message: 'alertId must be a UUID' })
   alertId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Started at or after (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: ISO_MSG('from') })
+  @OptionalIsoDateTime('from', 'Started at or after (ISO 8601)')
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Started before (ISO 8601)' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: ISO_MSG('to') })
+  @OptionalIsoDateTime('to', 'Started before (ISO 8601)')
   to?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: RECORDING_MAX_PAGE, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number' })
-  @Min(1, { message: `limit must be between 1 and ${RECORDING_MAX_PAGE}` })
-  @Max(RECORDING_MAX_PAGE, { message: `limit must be between 1 and ${RECORDING_MAX_PAGE}` })
+  @PageLimit(RECORDING_MAX_PAGE, 50)
   limit?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'offset must be a whole number' })
-  @Min(0, { message: 'offset must be between 0 and 1000000' })
-  @Max(1_000_000, { message: 'offset must be between 0 and 1000000' })
+  @PageOffset()
   offset?: number;
 }
 
