@@ -45,10 +45,9 @@ describe('camera leases: one owner per camera, fail-over within 15 s', () => {
     const common = {
       REDIS_URL, QUEUE_PREFIX: prefix, MODEL_PATH: MODEL, LOG_LEVEL: 'info', DATABASE_URL: pgUrl(db), WEB_DIST: '',
       SECRETS_KEY: randomBytes(32).toString('base64'), SAMPLE_CAMERA: 'false', MEDIA_DIR: dirname(HALL_VIDEO),
-      INFERENCE_MAX_IN_FLIGHT: '4', CAMERA_LEASE_TTL_MS: '6000',
-      // This shared test host is often heavily loaded: detection round trips of several seconds must still count
-      // (with the default 1.5 s a second without a frame detected in time publishes nothing).
-      CAMERA_METRICS_LATENESS_MS: '8000', FRAME_MAX_AGE_MS: '10000',
+      // The product's lease TTL (5 s) and metrics lateness (1.5 s floor, adaptive to the measured detection round
+      // trips, so slow round trips on this loaded host still count).
+      INFERENCE_MAX_IN_FLIGHT: '4', FRAME_MAX_AGE_MS: '10000',
     };
     worker = runTs('apps/worker/src/main.ts', common);
     for (const name of ['n1', 'n2']) {
@@ -124,7 +123,8 @@ describe('camera leases: one owner per camera, fail-over within 15 s', () => {
 
     killedAt = Date.now();
     victim.proc.child.kill('SIGKILL');
-    // The lease part (what ownership controls): the survivor holds every moved camera within TTL + two ticks.
+    // The lease part (what ownership controls): the survivor takes every moved camera when the victim's heartbeat and
+    // leases expire (within the 5 s TTL of its last renewal), not a tick later.
     const takenAt = new Map<string, number>();
     await waitUntil(async () => {
       for (const id of moved) if (!takenAt.has(id) && (await holder(id))?.nodeId === survivor.nodeId) takenAt.set(id, Date.now());
@@ -135,7 +135,7 @@ describe('camera leases: one owner per camera, fail-over within 15 s', () => {
     const leaseMs = Math.max(...moved.map((id) => (takenAt.get(id) ?? Infinity) - killedAt));
     const liveMs = Math.max(...moved.map((id) => (liveAt.get(id) ?? Infinity) - killedAt));
     console.log(`fail-over: ${moved.length} camera(s) moved; leases taken after ${leaseMs} ms, slowest back live after ${liveMs} ms`);
-    expect(leaseMs).toBeLessThan(6000 + 2 * 1500 + 3000);
+    expect(leaseMs).toBeLessThan(5000 + 3000); // + 3 s: this polling on a loaded host
     // The 15 s target on a quiet host (README); this shared test host gets a margin for its load.
     expect(liveMs).toBeLessThan(30_000);
     const after = await Promise.all(cameraIds.map(holder));

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import type { MetricsUpdateEvent } from '@crowdsafe/contracts';
+import type { CameraStatusEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
 import {
   HALL_VIDEO, MODEL, PG, REDIS_URL, REPO_ROOT, createDatabase, dropDatabase, freePort, pgUrl, runTs, waitUntil, type RunningProcess,
 } from './testing/processes.test-util';
@@ -61,9 +61,9 @@ describe('roles: api (stateless) + 2 pipelines + worker', () => {
     const common = {
       REDIS_URL, QUEUE_PREFIX: prefix, MODEL_PATH: MODEL, LOG_LEVEL: 'info', DATABASE_URL: pgUrl(db), WEB_DIST: '',
       SECRETS_KEY: randomBytes(32).toString('base64'), SAMPLE_CAMERA: 'false', MEDIA_DIR: dirname(HALL_VIDEO),
-      INFERENCE_MAX_IN_FLIGHT: '4', CAMERA_LEASE_TTL_MS: '6000', ...TEST_AUTH_ENV,
-      // This shared test host is often heavily loaded: detection round trips of several seconds must still count.
-      CAMERA_METRICS_LATENESS_MS: '8000', FRAME_MAX_AGE_MS: '10000',
+      // The product's lease TTL (5 s) and metrics lateness (1.5 s floor, adaptive to the detection round trips
+      // measured): the fail-over time below is the one a deployment gets.
+      INFERENCE_MAX_IN_FLIGHT: '4', FRAME_MAX_AGE_MS: '10000', ...TEST_AUTH_ENV,
     };
     const apiPort = await freePort();
     const apiDir = mkdtempSync(join(tmpdir(), 'cs-roles-api-'));
@@ -143,6 +143,11 @@ describe('roles: api (stateless) + 2 pipelines + worker', () => {
       if (Date.now() > killedAt + 1000) lastStatus.set(e.cameraId, e.health.status);
       if (Date.now() > killedAt + 1000 && e.health.status === 'online' && !liveAfterKill.has(e.cameraId)) liveAfterKill.set(e.cameraId, Date.now());
     });
+    // The camera online again on the survivor (its first decoded frame) after the kill.
+    const onlineAfterKill = new Map<string, number>();
+    socket.on('camera_status', (e: CameraStatusEvent) => {
+      if (Date.now() > killedAt && e.status === 'online' && !onlineAfterKill.has(e.cameraId)) onlineAfterKill.set(e.cameraId, Date.now());
+    });
     for (const cameraId of cameraIds) await expect(socket.emitWithAck('subscribe', { cameraId })).resolves.toEqual({ ok: true });
     try {
       await waitUntil(() => (cameraIds.every((id) => firstAt.has(id)) ? true : undefined), 150_000, 'metrics_update for every camera on the api');
@@ -166,6 +171,13 @@ describe('roles: api (stateless) + 2 pipelines + worker', () => {
     expect(moved.length).toBeGreaterThan(0);
     killedAt = Date.now();
     victim.proc.child.kill('SIGKILL');
+    // Where the time goes: the lease moving (dead node detected) vs the camera starting and its first second closing.
+    const leasedAt = new Map<string, number>();
+    const leasePoll = setInterval(() => {
+      for (const id of moved) {
+        if (!leasedAt.has(id)) void holder(id).then((h) => h?.nodeId === survivor.nodeId && !leasedAt.has(id) && leasedAt.set(id, Date.now()));
+      }
+    }, 50);
     try {
       await waitUntil(() => (cameraIds.every((id) => liveAfterKill.has(id)) ? true : undefined), 90_000, 'every camera live again (through the survivor)');
     } catch (err) {
@@ -173,11 +185,27 @@ describe('roles: api (stateless) + 2 pipelines + worker', () => {
       console.log(cameraIds.map((id, i) => `${id}: moved ${moved.includes(id)}, holder ${holders[i]?.nodeId ?? 'none'}, last status after the kill ${lastStatus.get(id) ?? 'no update'}`).join('\n'));
       console.log(`${survivor.name} output:\n${survivor.proc.output().split('\n').filter((l) => /Cameras|WARN|ERROR/.test(l)).slice(-40).join('\n')}`);
       throw err;
+    } finally {
+      clearInterval(leasePoll);
     }
     const liveMs = Math.max(...moved.map((id) => (liveAfterKill.get(id) ?? Infinity) - killedAt));
-    console.log(`roles fail-over: ${moved.length} of ${CAMERAS} camera(s) moved from ${victim.name} to ${survivor.name}; slowest back live on the api's socket after ${liveMs} ms`);
-    // The 15 s target on a quiet host; this shared test host gets a margin for its load (as camera-failover).
-    expect(liveMs).toBeLessThan(30_000);
+    const leaseMs = Math.max(...moved.map((id) => (leasedAt.get(id) ?? Infinity) - killedAt));
+    const load = (await import('node:os')).loadavg()[0].toFixed(1);
+    const onlineMs = Math.max(...moved.map((id) => (onlineAfterKill.get(id) ?? NaN) - killedAt));
+    console.log(
+      `roles fail-over: ${moved.length} of ${CAMERAS} camera(s) moved from ${victim.name} to ${survivor.name}; leases on the survivor after ${leaseMs} ms, ` +
+        `online (first frame decoded) after ${onlineMs} ms, ` +
+        `slowest first metrics_update on the api's socket after ${liveMs} ms (camera start + first second: ${liveMs - leaseMs} ms; load average ${load})`,
+    );
+    // Issue #12: 15 s from the kill to the first metrics_update of every moved camera on the api. Asserted as such
+    // while the host's load average is at most 2 per core; on this shared 2-core test host, often at 10-30 with other
+    // work, the camera start and the first detection round trip stretch with the load, so there it is 25 s (printed).
+    const os = await import('node:os');
+    const quiet = os.loadavg()[0] <= 2 * os.cpus().length;
+    const budgetMs = quiet ? 15_000 : 25_000;
+    console.log(`roles fail-over budget: ${budgetMs} ms (${quiet ? 'the issue target' : `loaded host, load average ${load} on ${os.cpus().length} cores`})`);
+    expect(leaseMs).toBeLessThan(5_000 + 1_000); // the lease TTL: the survivor looks again when the heartbeat expires
+    expect(liveMs).toBeLessThan(budgetMs);
     for (const id of cameraIds) expect((await holder(id))?.nodeId).toBe(survivor.nodeId);
 
     // Rows: every camera has seconds stored after the kill, and no (camera, second) twice.

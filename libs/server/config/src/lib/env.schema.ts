@@ -206,10 +206,12 @@ export class EnvSchema extends OpsEnvSchema {
 
   /**
    * Distributed mode (REDIS_URL): each camera is run by one camera process at a time, holding a lease in Redis that
-   * it renews every quarter of this; a process that dies loses its cameras to the others after this long.
+   * it renews every quarter of this; a process that dies loses its cameras to the others after this long (the
+   * survivors look again the moment its heartbeat expires). 5 s: a renewal may be late by up to 3.75 s (a stalled
+   * event loop) before the camera is lost, and a dead process's cameras are taken 3.75-5 s after the kill.
    */
   @Type(() => Number) @IsInt() @Min(2000) @Max(120000)
-  CAMERA_LEASE_TTL_MS = 6000;
+  CAMERA_LEASE_TTL_MS = 5000;
 
   @IsString() @MinLength(1) @MaxLength(1024)
   FFMPEG_PATH = 'ffmpeg';

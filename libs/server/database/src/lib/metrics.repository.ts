@@ -31,6 +31,31 @@ export interface MetricBucket {
 export const METRICS_INSERT_CHUNK = 2000;
 /** Rows per PostgreSQL unnest upsert (array parameters: no parameter limit; bounds the statement's size). */
 export const METRICS_UNNEST_CHUNK = 10_000;
+/**
+ * PostgreSQL: a large batch is split over this many statements run at once on separate pool connections (the server
+ * parses, checks the keys and writes in several backends; ./crowdsafe bench scale measures 1 against this).
+ */
+export const METRICS_UNNEST_PARALLEL = 4;
+/** No statement of a split batch smaller than this (a usual 1 Hz flush stays one statement). */
+export const METRICS_UNNEST_MIN_CHUNK = 2_000;
+
+/** How a batch of n rows is cut for `parallel` concurrent statements: chunk sizes, in row order. */
+export function unnestChunks(n: number, parallel: number): number[] {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`unnestChunks: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(parallel) || parallel < 1) throw new RangeError(`unnestChunks: parallel must be a positive integer, got ${parallel}`);
+  if (n === 0) return [];
+  // As many statements as `parallel` allows without one under the minimum, more when one would pass the maximum.
+  const count = Math.max(Math.max(1, Math.min(parallel, Math.floor(n / METRICS_UNNEST_MIN_CHUNK))), Math.ceil(n / METRICS_UNNEST_CHUNK));
+  const size = Math.ceil(n / count);
+  const out: number[] = [];
+  for (let left = n; left > 0; left -= size) out.push(Math.min(size, left));
+  return out;
+}
+
+export interface InsertManyOptions {
+  /** PostgreSQL: statements run at once for a large batch (default METRICS_UNNEST_PARALLEL; 1: one after another). */
+  parallel?: number;
+}
 
 const MAX_INTERVAL_S = 86_400;
 
@@ -71,7 +96,7 @@ export class MetricsRepository {
    * METRICS_UNNEST_CHUNK rows. A later row for the same camera and second wins.
    * Returns the number of distinct rows written. Throws TypeError (writing nothing) when a row is malformed.
    */
-  async insertMany(rows: readonly MetricRecord[]): Promise<number> {
+  async insertMany(rows: readonly MetricRecord[], options: InsertManyOptions = {}): Promise<number> {
     rows.forEach((r, i) => {
       const problem = metricRecordProblem(r);
       if (problem) throw new TypeError(`metric row ${i}: ${problem}`);
@@ -85,7 +110,18 @@ export class MetricsRepository {
     // is repaired by retrying the whole batch. (On SQLite TypeORM shares one connection, and concurrent explicit
     // transactions would nest as savepoints.)
     if (this.dataSource.options.type === 'postgres') {
-      for (let i = 0; i < values.length; i += METRICS_UNNEST_CHUNK) await this.upsertUnnest(values.slice(i, i + METRICS_UNNEST_CHUNK), overwrite);
+      // Chunks are disjoint in (camera, second) (deduplicated above), so concurrent statements never wait on each
+      // other's keys. At most `parallel` run at once; every one is awaited before a failure is reported, so a retry
+      // never overlaps a statement still running.
+      const parallel = options.parallel ?? METRICS_UNNEST_PARALLEL;
+      const chunks: Array<typeof values> = [];
+      let at = 0;
+      for (const size of unnestChunks(values.length, parallel)) chunks.push(values.slice(at, (at += size)));
+      for (let i = 0; i < chunks.length; i += parallel) {
+        const results = await Promise.allSettled(chunks.slice(i, i + parallel).map((c) => this.upsertUnnest(c, overwrite)));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
       return values.length;
     }
     for (let i = 0; i < values.length; i += METRICS_INSERT_CHUNK) {
@@ -104,17 +140,20 @@ export class MetricsRepository {
   /**
    * PostgreSQL: one INSERT ... SELECT FROM unnest(one array parameter per column) ... ON CONFLICT DO UPDATE for many
    * rows: 13 parameters whatever the row count, no per-row SQL text to build or parse (several times the rows/s of a
-   * VALUES list; ./crowdsafe bench scale).
+   * VALUES list; ./crowdsafe bench scale). Times travel as epoch ms (to_timestamp on the server).
    */
   private async upsertUnnest(rows: ReturnType<typeof completeMetricRecord>[], overwrite: string[]): Promise<void> {
     const col = <T>(f: (r: ReturnType<typeof completeMetricRecord>) => T) => rows.map(f);
     await this.dataSource.query(
       `INSERT INTO "metrics" ("camera_id", "time", "count", "count_max", "density", "velocity", "surge", "flow_in", "flow_out", "risk_score", "risk_level", "heading", "metadata")
-       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::real[], $6::real[], $7::real[], $8::int[], $9::int[], $10::real[], $11::varchar[], $12::real[], $13::jsonb[])
+       SELECT u.camera_id, to_timestamp(u.t_ms / 1000.0), u.count, u.count_max, u.density, u.velocity, u.surge, u.flow_in, u.flow_out, u.risk_score, u.risk_level, u.heading, u.metadata
+       FROM unnest($1::uuid[], $2::float8[], $3::int[], $4::int[], $5::real[], $6::real[], $7::real[], $8::int[], $9::int[], $10::real[], $11::varchar[], $12::real[], $13::jsonb[])
+         AS u(camera_id, t_ms, count, count_max, density, velocity, surge, flow_in, flow_out, risk_score, risk_level, heading, metadata)
        ON CONFLICT ("camera_id", "time") DO UPDATE SET ${overwrite.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')}`,
       [
         col((r) => r.cameraId),
-        col((r) => r.time),
+        // Epoch ms, not Date: the driver formats a Date per element (time zone offset and all), a number is its digits.
+        col((r) => r.time.getTime()),
         col((r) => r.count),
         col((r) => r.countMax),
         col((r) => r.density),

@@ -21,6 +21,8 @@ export interface MetricsWriterOptions {
   capacity?: number;
   /** Minimum ms between two warnings of one kind (default 60,000). */
   warnEveryMs?: number;
+  /** PostgreSQL statements run at once for a large batch (default METRICS_UNNEST_PARALLEL; 1: one after another). */
+  parallel?: number;
 }
 /** Optional provider token to override MetricsWriterOptions (tests). */
 export const METRICS_WRITER_OPTIONS = Symbol('METRICS_WRITER_OPTIONS');
@@ -35,6 +37,9 @@ export interface MetricsWriterStats {
   /** Rows discarded because their camera no longer exists. */
   orphaned: number;
   failedFlushes: number;
+  /** Batches written, and the rows of the largest (how much a flush carries: 1 Hz flushes vs catching up). */
+  batches: number;
+  largestBatch: number;
   lastError: string | null;
 }
 
@@ -72,7 +77,8 @@ export class MetricsWriter implements MetricsSink, OnModuleInit, BeforeApplicati
   private buffer: MetricRecord[] = [];
   private timer?: NodeJS.Timeout;
   private inFlight?: Promise<number>;
-  private readonly counters = { written: 0, dropped: 0, rejected: 0, orphaned: 0, failedFlushes: 0 };
+  private readonly counters = { written: 0, dropped: 0, rejected: 0, orphaned: 0, failedFlushes: 0, batches: 0, largestBatch: 0 };
+  private readonly parallel?: number;
   private lastError: string | null = null;
 
   constructor(
@@ -83,6 +89,7 @@ export class MetricsWriter implements MetricsSink, OnModuleInit, BeforeApplicati
   ) {
     this.capacity = Math.max(1, options?.capacity ?? 10_000);
     this.warnings = new WarnLimiter(this.logger, options?.warnEveryMs ?? 60_000);
+    this.parallel = options?.parallel;
   }
 
   onModuleInit(): void {
@@ -130,8 +137,10 @@ export class MetricsWriter implements MetricsSink, OnModuleInit, BeforeApplicati
     if (this.buffer.length === 0) return 0;
     const batch = this.buffer;
     this.buffer = [];
+    this.counters.batches++;
+    this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
     try {
-      await this.repository.insertMany(batch);
+      await this.repository.insertMany(batch, { parallel: this.parallel });
       this.counters.written += batch.length;
       this.lastError = null;
       await this.updateRollup(batch);
@@ -154,7 +163,7 @@ export class MetricsWriter implements MetricsSink, OnModuleInit, BeforeApplicati
     let written = 0;
     for (const [cameraId, rows] of byCamera) {
       try {
-        await this.repository.insertMany(rows);
+        await this.repository.insertMany(rows, { parallel: this.parallel });
         written += rows.length;
         await this.updateRollup(rows);
       } catch (e) {

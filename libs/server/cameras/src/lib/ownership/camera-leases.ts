@@ -3,15 +3,23 @@ import type Redis from 'ioredis';
 /** Redis time in ms, inside a script (one clock for every node: no skew between hosts). */
 const NOW = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** KEYS: nodes zset. ARGV: node, ttlMs. Registers the node, drops nodes silent for ttlMs, returns the live ones. */
+/**
+ * KEYS: nodes zset. ARGV: node, ttlMs. Registers the node, drops nodes silent for ttlMs; returns Redis now and the
+ * live nodes with their last heartbeat ([now, node, beat, node, beat, ...]).
+ */
 const HEARTBEAT = `${NOW}
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]))
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 10)
-return redis.call('ZRANGE', KEYS[1], 0, -1)`;
+local out = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+table.insert(out, 1, tostring(now))
+return out`;
 
-/** KEYS: lease, fence counter. ARGV: node, ttlMs. A free lease is taken with the next fencing token (else 0). */
-const ACQUIRE = `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+/**
+ * KEYS: lease, fence counter. ARGV: node, ttlMs. A free lease is taken with the next fencing token (> 0); a held one
+ * answers minus its remaining time in ms (<= 0), so the caller can come back the moment it expires.
+ */
+const ACQUIRE = `if redis.call('EXISTS', KEYS[1]) == 1 then return -math.max(0, redis.call('PTTL', KEYS[1])) end
 local token = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. token, 'PX', tonumber(ARGV[2]))
 return token`;
@@ -30,6 +38,16 @@ return 0`;
  * the TTL runs out; the token lets writers refuse a former owner's late writes. Node liveness is a sorted set of
  * heartbeats in Redis time.
  */
+/** The live nodes (sorted, this one included) and how long until the first other node's heartbeat expires. */
+export interface Heartbeat {
+  nodes: string[];
+  /** ms until the earliest other node drops out of the set if it does not beat again (null: no other node). */
+  nextExpiryMs: number | null;
+}
+
+/** A lease taken (its fencing token) or held by another node for `heldMs` more. */
+export type Acquired = { token: number } | { heldMs: number };
+
 export class CameraLeases {
   constructor(
     private readonly redis: Redis,
@@ -38,9 +56,9 @@ export class CameraLeases {
     readonly ttlMs: number,
   ) {}
 
-  /** Heartbeat; the live nodes (this one included), sorted. */
-  async heartbeat(): Promise<string[]> {
-    return (await this.redis.eval(HEARTBEAT, 1, this.key('nodes'), this.nodeId, this.ttlMs)) as string[];
+  /** Heartbeat: the live nodes and when the first other one would expire (see heartbeatOf). */
+  async heartbeat(): Promise<Heartbeat> {
+    return heartbeatOf((await this.redis.eval(HEARTBEAT, 1, this.key('nodes'), this.nodeId, this.ttlMs)) as string[], this.nodeId, this.ttlMs);
   }
 
   /** Leaves the node set at once (graceful shutdown), so the others take over without waiting for the TTL. */
@@ -48,10 +66,10 @@ export class CameraLeases {
     await this.redis.zrem(this.key('nodes'), this.nodeId);
   }
 
-  /** Takes a free lease: its fencing token, or null when another node holds it. */
-  async acquire(cameraId: string): Promise<number | null> {
-    const token = Number(await this.redis.eval(ACQUIRE, 2, this.key(`lease:${cameraId}`), this.key(`fence:${cameraId}`), this.nodeId, this.ttlMs));
-    return token > 0 ? token : null;
+  /** Takes a free lease (its fencing token), or says how long another node still holds it. */
+  async acquire(cameraId: string): Promise<Acquired> {
+    const r = Number(await this.redis.eval(ACQUIRE, 2, this.key(`lease:${cameraId}`), this.key(`fence:${cameraId}`), this.nodeId, this.ttlMs));
+    return r > 0 ? { token: r } : { heldMs: -r };
   }
 
   /** False when the lease is no longer ours (expired and taken, or gone). */
@@ -74,4 +92,20 @@ export class CameraLeases {
   private key(k: string): string {
     return `${this.prefix}:cameras:${k}`;
   }
+}
+
+/** Parses the HEARTBEAT reply ([now, node, beat, ...]): the live nodes sorted, and the first other node's expiry. */
+export function heartbeatOf(reply: readonly string[], self: string, ttlMs: number): Heartbeat {
+  if (!Array.isArray(reply) || reply.length % 2 !== 1) throw new Error(`heartbeat reply: expected [now, node, beat, ...], got ${JSON.stringify(reply)}`);
+  const now = Number(reply[0]);
+  const nodes: string[] = [];
+  let nextExpiryMs: number | null = null;
+  for (let i = 1; i < reply.length; i += 2) {
+    const node = reply[i] as string;
+    nodes.push(node);
+    if (node === self) continue;
+    const left = Math.max(0, Number(reply[i + 1]) + ttlMs - now);
+    if (nextExpiryMs === null || left < nextExpiryMs) nextExpiryMs = left;
+  }
+  return { nodes: nodes.sort(), nextExpiryMs };
 }

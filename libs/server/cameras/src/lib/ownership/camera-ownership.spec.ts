@@ -26,16 +26,18 @@ function leasesFor(r: FakeRedis, nodeId: string, ttlMs = 8000): CameraLeases {
       check();
       r.beats.set(nodeId, r.now);
       for (const [n, t] of r.beats) if (t <= r.now - ttlMs) r.beats.delete(n);
-      return [...r.beats.keys()].sort();
+      const others = [...r.beats].filter(([n]) => n !== nodeId).map(([, t]) => t + ttlMs - r.now);
+      return { nodes: [...r.beats.keys()].sort(), nextExpiryMs: others.length ? Math.min(...others) : null };
     },
     leave: async () => void r.beats.delete(nodeId),
     acquire: async (id: string) => {
       check();
-      if (live(id)) return null;
+      const held = live(id);
+      if (held) return { heldMs: held.until - r.now };
       const token = (r.fences.get(id) ?? 0) + 1;
       r.fences.set(id, token);
       r.leases.set(id, { node: nodeId, token, until: r.now + ttlMs });
-      return token;
+      return { token };
     },
     renew: async (id: string, token: number) => {
       check();
@@ -136,6 +138,40 @@ describe('CameraOwnership', () => {
     expect(a.running.size).toBe(CAMS.length);
     expect(t).toBeLessThanOrEqual(10_000); // TTL 8 s + one tick
     for (const c of bHad) expect(r.leases.get(c)?.token).toBeGreaterThan(tokens.get(c) ?? 0);
+  });
+
+  it('a node that dies, regular loop running: its cameras are taken when its heartbeat expires, not a tick later', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      const r = new FakeRedis();
+      Object.defineProperty(r, 'now', { get: () => Date.now() });
+      const a = node(r, 'a', () => CAMS);
+      const b = node(r, 'b', () => CAMS);
+      await a.ownership.start();
+      await jest.advanceTimersByTimeAsync(700); // b ticks 700 ms after a: b's leases expire between a's ticks
+      await b.ownership.start();
+      // Let both settle (b's join hands cameras over from a), one regular tick each is 2 s (TTL 8 s / 4).
+      for (let i = 0; i < 8; i++) await jest.advanceTimersByTimeAsync(500);
+      const bHad = CAMS.filter((c) => rendezvousOwner(c, ['a', 'b']) === 'b');
+      expect(bHad.length).toBeGreaterThan(0);
+      expect([...b.running].sort()).toEqual(bHad);
+      // kill -9 of b, just after its tick: b's heartbeat and leases were renewed now.
+      const lastBeat = r.beats.get('b') ?? 0;
+      await b.ownership.stop().catch(() => undefined); // stop its loop only ...
+      for (const c of bHad) r.leases.set(c, { node: 'b', token: r.leases.get(c)?.token ?? 0, until: lastBeat + 8000 }); // ... its leases stay
+      r.beats.set('b', lastBeat);
+      let tookAt = 0;
+      for (let ms = 0; ms < 12_000 && !tookAt; ms += 10) {
+        await jest.advanceTimersByTimeAsync(10);
+        if (bHad.every((c) => a.running.has(c))) tookAt = Date.now();
+      }
+      // Taken once b's heartbeat and leases expired (8 s after its last beat), well before the next 2 s tick after.
+      expect(tookAt - lastBeat).toBeGreaterThanOrEqual(8000);
+      expect(tookAt - lastBeat).toBeLessThan(8000 + 200);
+      await a.ownership.stop();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('a stalled node whose lease expired and was taken stops the camera at its next tick', async () => {

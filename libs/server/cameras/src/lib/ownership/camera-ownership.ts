@@ -1,6 +1,9 @@
 import { rendezvousOwner } from './rendezvous';
 import type { CameraLeases } from './camera-leases';
 
+/** Slack after a heartbeat or lease is due to expire before looking again (Redis expiry is not to the ms). */
+export const EXPIRY_SLACK_MS = 30;
+
 /** What the ownership loop drives: the camera supervisor. */
 export interface OwnershipHost {
   /** Ids of the cameras that should run somewhere (active in the database). */
@@ -25,7 +28,10 @@ export interface OwnershipStatus {
  * it is free and starts the camera, renews it while it runs, and hands it back (release + stop) when the node list
  * says another node should have it (a node joined); a lease it failed to renew (stalled past the TTL, Redis lost)
  * stops the camera at once. When a node dies its heartbeat and leases expire after the TTL and the survivors, now
- * the rendezvous owners of its cameras, take them over: every camera runs again within TTL + one tick + its start.
+ * the rendezvous owners of its cameras, take them over. A node does not wait for its next tick for that: each tick
+ * learns when the first other node's heartbeat (and a lease it wants) runs out and ticks again right then, so a dead
+ * node's cameras are taken within the TTL of its last renewal (3/4 TTL to TTL after the kill) plus their start, and
+ * their leases are taken together (one round trip each, in parallel) and their starts run in parallel.
  * While Redis is unreachable nothing is renewed: a node stops its cameras once their leases would have expired,
  * because another node may already have taken them.
  */
@@ -33,6 +39,8 @@ export class CameraOwnership {
   private readonly held = new Map<string, { token: number; renewedAt: number }>();
   private nodes: string[] = [];
   private timer?: NodeJS.Timeout;
+  /** One early tick, due when another node's heartbeat or a wanted lease expires before the next regular tick. */
+  private early?: { at: number; timer: NodeJS.Timeout };
   private running?: Promise<void>;
   private stopped = false;
   /** Camera starts begun by the current tick (awaited at boot only, so a process is up with its cameras running). */
@@ -61,6 +69,8 @@ export class CameraOwnership {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    if (this.early) clearTimeout(this.early.timer);
+    this.early = undefined;
     await this.running;
     for (const [cameraId, { token }] of this.held) {
       await this.host.stopOwned(cameraId).catch((e: unknown) => this.host.warn(`stopping camera ${cameraId}: ${String(e)}`));
@@ -99,8 +109,9 @@ export class CameraOwnership {
   private async once(): Promise<void> {
     if (this.stopped) return;
     let active: string[];
+    let nextExpiryMs: number | null;
     try {
-      this.nodes = await this.leases.heartbeat();
+      ({ nodes: this.nodes, nextExpiryMs } = await this.leases.heartbeat());
       active = await this.host.activeCameraIds();
     } catch (err) {
       await this.expireUnrenewed();
@@ -114,12 +125,34 @@ export class CameraOwnership {
     for (const [cameraId, { token }] of held) {
       if (!mineNow(cameraId)) this.handOver(cameraId, token, wanted.has(cameraId) ? 'another node is its owner now' : 'deactivated or deleted');
     }
-    for (const cameraId of active) if (!this.held.has(cameraId) && mineNow(cameraId)) await this.take(cameraId);
+    // Leases to take, together: a dead node's cameras all come back at once, not one round trip after another.
+    const toTake = active.filter((cameraId) => !this.held.has(cameraId) && mineNow(cameraId));
+    const heldFor = await Promise.all(toTake.map((cameraId) => this.take(cameraId)));
+    // Look again the moment something frees up: another node's heartbeat (its cameras may become ours) or a lease
+    // still held by a node that died or is handing over.
+    const due = [nextExpiryMs, ...heldFor].filter((ms): ms is number => ms !== null);
+    if (due.length) this.wakeIn(Math.min(...due) + EXPIRY_SLACK_MS);
   }
 
-  private async take(cameraId: string): Promise<void> {
-    const token = await this.leases.acquire(cameraId);
-    if (token === null) return; // still held by a node that died or is handing over: retried next tick
+  /** An extra tick in `ms` when that is before the next regular one (only while the regular loop runs). */
+  private wakeIn(ms: number): void {
+    if (!this.timer || this.stopped || ms >= this.tickMs) return;
+    const at = this.now() + ms;
+    if (this.early && this.early.at <= at) return;
+    if (this.early) clearTimeout(this.early.timer);
+    const timer = setTimeout(() => {
+      this.early = undefined;
+      void this.tick();
+    }, ms);
+    timer.unref();
+    this.early = { at, timer };
+  }
+
+  /** Takes the lease and starts the camera; null, or how long another node still holds the lease (ms). */
+  private async take(cameraId: string): Promise<number | null> {
+    const got = await this.leases.acquire(cameraId);
+    if (!('token' in got)) return got.heldMs; // still held by a node that died or is handing over: retried then
+    const { token } = got;
     this.held.set(cameraId, { token, renewedAt: this.now() });
     this.host.log(`camera ${cameraId}: lease taken (fencing token ${token})`);
     // Not awaited: a camera takes seconds to start (probe, ffmpeg), the loop must keep renewing meanwhile.
@@ -127,6 +160,7 @@ export class CameraOwnership {
       this.host.warn(`camera ${cameraId} did not start: ${err instanceof Error ? err.message : String(err)}`);
     });
     if (!this.timer) this.starting.push(started);
+    return null;
   }
 
   private async renew(cameraId: string, token: number): Promise<void> {
