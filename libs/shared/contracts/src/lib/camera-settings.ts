@@ -123,16 +123,21 @@ export interface CameraCalibrationPoint {
   world: CameraVec2;
 }
 
-/**
- * `CameraRecord.calibrationData`: either raw inputs (`frame` plus one of `points` (homography, >= 4), `scale` or
- * `manual`) or a stored Calibration (`kind`, `imageToGround`, ...) as the analytics lib produces it.
- */
-export interface CalibrationData {
+/** Raw calibration inputs: `frame` plus one of `points` (homography, >= 4), `scale` or `manual`. */
+export interface CalibrationInputs {
   frame?: CameraFrameSize;
   floorPolygon?: CameraVec2[];
   points?: CameraCalibrationPoint[];
   scale?: { a: CameraVec2; b: CameraVec2; distanceM: number };
   manual?: { floorAreaM2: number };
+}
+
+/**
+ * `CameraRecord.calibrationData`: either raw inputs or a stored Calibration (`kind`, `imageToGround`, ...) as the
+ * analytics lib produces it, optionally with the raw `input` it came from.
+ */
+export interface CalibrationData extends CalibrationInputs {
+  input?: CalibrationInputs;
   kind?: 'homography' | 'scale' | 'manual';
   approximate?: boolean;
   imageToGround?: number[] | null;

@@ -76,7 +76,7 @@ describe('camera settings DTOs (global ValidationPipe)', () => {
   it('update accepts a stored Calibration and zones as the API returns them', async () => {
     const calibrationData = {
       kind: 'scale', approximate: true, frame: { width: 1280, height: 720 }, imageToGround: [1, 0, 0, 0, 1, 0, 0, 0, 1], groundToImage: [1, 0, 0, 0, 1, 0, 0, 0, 1],
-      floorPolygon: [[0, 0], [1280, 0], [1280, 720]], floorAreaM2: 12, rmsErrorPx: 0, rmsErrorM: 0, maxErrorPx: 0, maxErrorM: 0, pointCount: 2, warnings: ['approximate'],
+      floorPolygon: [[0, 0], [1280, 0], [1280, 720]], floorAreaM2: 12, rmsErrorPx: 0, rmsErrorM: 0, maxErrorPx: 0, maxErrorM: 0, pointCount: 2, warnings: ['approximate'], input: { frame: { width: 1280, height: 720 }, scale: { a: [0, 0], b: [100, 0], distanceM: 5 } },
     };
     expect(await messages(UpdateCameraDto, { calibrationData, zones: [zone], settings: { analytics: { lines: [line] } } })).toEqual([]);
   });

@@ -22,6 +22,7 @@ import {
   type AnalyticsSettings,
   type AnnotationSettingsInput,
   type CalibrationData,
+  type CalibrationInputs,
   type CameraCalibrationPoint,
   type CameraCountingLine,
   type CameraFrameSize,
@@ -228,11 +229,8 @@ export class CalibrationManualDto {
   @ApiProperty({ description: 'Floor area, m²' }) @IsNumber(finite) floorAreaM2!: number;
 }
 
-/**
- * Raw inputs (`frame` + `points` | `scale` | `manual`) or a stored Calibration (`kind`, `imageToGround`, ...); which
- * one and the geometry are checked by the analytics lib (docs/calibration/README.md).
- */
-export class CalibrationDataDto implements CalibrationData {
+/** Raw calibration inputs: `frame` + `points` (homography) | `scale` | `manual`. */
+export class CalibrationInputsDto implements CalibrationInputs {
   @ApiPropertyOptional({ type: CameraFrameSizeDto, description: 'Size of the image the pixel coordinates refer to' })
   @IsOptional() @ValidateNested() @Type(() => CameraFrameSizeDto)
   frame?: CameraFrameSizeDto;
@@ -252,6 +250,18 @@ export class CalibrationDataDto implements CalibrationData {
   @ApiPropertyOptional({ type: CalibrationManualDto, description: 'Entered floor area' })
   @IsOptional() @ValidateNested() @Type(() => CalibrationManualDto)
   manual?: CalibrationManualDto;
+
+}
+
+/**
+ * Raw inputs (`frame` + `points` | `scale` | `manual`) or a stored Calibration (`kind`, `imageToGround`, ...,
+ * optionally with its raw `input`, which the console's editor reloads); which one and the geometry are checked by
+ * the analytics lib (docs/calibration/README.md).
+ */
+export class CalibrationDataDto extends CalibrationInputsDto implements CalibrationData {
+  @ApiPropertyOptional({ type: CalibrationInputsDto, description: 'Stored Calibration: the raw inputs it was computed from' })
+  @IsOptional() @ValidateNested() @Type(() => CalibrationInputsDto)
+  input?: CalibrationInputsDto;
 
   @ApiPropertyOptional({ enum: ['homography', 'scale', 'manual'], description: 'Stored Calibration: how it was obtained' })
   @IsOptional() @IsIn(['homography', 'scale', 'manual'])
