@@ -12,7 +12,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { SettingsService } from '@crowdsafe/server-settings';
-import type { CalibrationData, CameraSettings, CameraSourceType, CameraZone, RawFrame, UserRole } from '@crowdsafe/contracts';
+import type { CameraSettings, CameraSourceType, CameraZone, RawFrame, UserRole } from '@crowdsafe/contracts';
 import { zoneArea, type Zone } from '@crowdsafe/analytics';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { ClusterBus, redactUrl } from '@crowdsafe/server-core';
@@ -32,7 +32,7 @@ import {
   urlUserinfo,
 } from '../ingest';
 import { renderAlertSnapshot } from '../runtime/alert-snapshot';
-import { CameraSettingsError, parseCameraSettings, storedCameraSettings } from '../runtime/camera-settings';
+import { CameraSettingsError, parseCameraSettings, storedCalibrationData, storedCameraSettings, storedCameraZones } from '../runtime/camera-settings';
 import { analyticsInputOf, CameraSupervisor } from '../runtime/camera-supervisor';
 import { calibrationOf, resolveCameraAnalytics } from '@crowdsafe/pipeline';
 import {
@@ -230,8 +230,8 @@ export class CamerasService implements OnModuleInit {
         resolutionHeight: original.resolutionHeight,
         capacity: original.capacity,
         areaM2: original.areaM2,
-        calibrationData: original.calibrationData as CalibrationData | null,
-        zones: original.zones as unknown as CameraZone[],
+        calibrationData: storedCalibrationData(original.calibrationData),
+        zones: storedCameraZones(original.zones),
         settings: storedCameraSettings(original.settings),
       },
       createdBy,
@@ -292,7 +292,7 @@ export class CamerasService implements OnModuleInit {
       throw bad(`calibrationData: the calibrated floor area must be greater than 0 m² (got ${calibration.floorAreaM2})`);
     }
     const stored = storedCameraSettings(current.settings);
-    const zones: CameraZone[] = dto.zones ?? (current.zones as unknown as CameraZone[]);
+    const zones: CameraZone[] = dto.zones ?? storedCameraZones(current.zones);
     const lines = dto.lines ?? stored.analytics?.lines ?? [];
     const setup = resolveCameraAnalytics({ calibrationData: dto.calibrationData, zones, lines, capacity: current.capacity });
     if (setup.state === 'off') throw bad(setup.reason);
@@ -387,8 +387,8 @@ export class CamerasService implements OnModuleInit {
       capacity: c.capacity ?? null,
       latitude: c.latitude ?? null,
       longitude: c.longitude ?? null,
-      calibrationData: (c.calibrationData ?? null) as CalibrationData | null,
-      zones: (c.zones ?? []) as unknown as CameraZone[],
+      calibrationData: storedCalibrationData(c.calibrationData),
+      zones: storedCameraZones(c.zones),
       settings: storedCameraSettings(c.settings),
       running: runtime !== undefined,
       health,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ValidationPipe } from '@nestjs/common';
 import { UpdateCameraDto } from '../api/camera.dto';
-import { CameraSettingsError, parseCameraSettings, storedCameraSettings } from './camera-settings';
+import { CameraSettingsError, parseCameraSettings, storedCalibrationData, storedCameraSettings, storedCameraZones } from './camera-settings';
 
 const line = { id: 'l1', name: 'Door', a: [0, 360], b: [1280, 360], inDirection: 'left', widthM: 2 };
 
@@ -71,4 +71,15 @@ describe('storedCameraSettings', () => {
     { why: 'an array', stored: [], out: {} },
     { why: 'an object', stored: { detection: { confidence: 0.5 } }, out: { detection: { confidence: 0.5 } } },
   ])('$why', ({ stored, out }) => expect(storedCameraSettings(stored)).toEqual(out));
+});
+
+describe('storedCameraZones / storedCalibrationData', () => {
+  it.each([
+    { why: 'null', stored: null, zones: [], calibration: null },
+    { why: 'an object', stored: { frame: { width: 1, height: 1 } }, zones: [], calibration: { frame: { width: 1, height: 1 } } },
+    { why: 'an array', stored: [{ id: 'z', name: 'Z', polygon: [] }], zones: [{ id: 'z', name: 'Z', polygon: [] }], calibration: null },
+  ])('$why', ({ stored, zones, calibration }) => {
+    expect(storedCameraZones(stored)).toEqual(zones);
+    expect(storedCalibrationData(stored)).toEqual(calibration);
+  });
 });

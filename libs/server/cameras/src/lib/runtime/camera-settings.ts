@@ -2,7 +2,7 @@
 // and checked by its owner's validator (detection: parseDetectionSettings; risk: validateRiskConfig; annotation:
 // annotationProblem), so the API refuses what the runtime would reject. Geometry of counting lines (inside the
 // frame, width) needs the calibration and is checked with it by resolveCameraAnalytics.
-import { CAMERA_SETTINGS_KEYS, type CameraCountingLine, type CameraSettings, type CameraVec2 } from '@crowdsafe/contracts';
+import { type CalibrationData, CAMERA_SETTINGS_KEYS, type CameraCountingLine, type CameraSettings, type CameraVec2, type CameraZone } from '@crowdsafe/contracts';
 import { validateRiskConfig } from '@crowdsafe/risk';
 import { DetectionSettingsError, parseDetectionSettings } from '@crowdsafe/vision';
 import { annotationProblem } from './annotation';
@@ -74,4 +74,14 @@ export function parseCameraSettings(raw: unknown, where = 'settings'): CameraSet
  */
 export function storedCameraSettings(stored: unknown): CameraSettings {
   return isObject(stored) ? (stored as CameraSettings) : {};
+}
+
+/** A record's stored zones as their type (validated on write by the API's DTOs and the analytics lib). Non-arrays read as []. */
+export function storedCameraZones(stored: unknown): CameraZone[] {
+  return Array.isArray(stored) ? (stored as CameraZone[]) : [];
+}
+
+/** A record's stored calibrationData as its type (validated on write; re-validated by the runtime). Non-objects read as null. */
+export function storedCalibrationData(stored: unknown): CalibrationData | null {
+  return isObject(stored) ? (stored as CalibrationData) : null;
 }
