@@ -1,5 +1,6 @@
 export * from './lib/cameras.module';
 export * from './lib/api/camera.dto';
+export * from './lib/api/camera-settings.dto';
 export * from './lib/api/cameras.service';
 export * from './lib/runtime/camera-runtime';
 export * from './lib/runtime/camera-supervisor';

@@ -8,3 +8,4 @@ export * from './lib/alerts';
 export * from './lib/spec-events';
 export * from './lib/recordings';
 export * from './lib/reports';
+export * from './lib/camera-settings';

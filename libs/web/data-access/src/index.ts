@@ -15,6 +15,7 @@ export {
   type CalibrationPoint,
   type CameraDetail,
   type CameraInput,
+  type CameraSettings,
   type CameraSourceInput,
   type CameraZone,
   type CountingLine,

@@ -1,5 +1,5 @@
 import { Injectable, inject } from '@angular/core';
-import { type CalibrateResult, type CameraDetail, CamerasApi, type CameraInput, toApiError } from '@crowdsafe/web-data-access';
+import { type CalibrateResult, type CameraDetail, CamerasApi, type CameraInput, type CameraSettings, toApiError } from '@crowdsafe/web-data-access';
 import { type Observable, catchError, from, map, of, switchMap } from 'rxjs';
 import type { CalibrationState } from './calibration-state';
 
@@ -37,11 +37,11 @@ export class CalibrationIo {
   save(camera: CameraDetail, s: CalibrationState): Observable<{ camera: CameraDetail; result: CalibrateResult }> {
     return this.compute(camera.id, s).pipe(
       switchMap((result) => {
-        const detection = { ...((camera.settings['detection'] as object | undefined) ?? {}) } as Record<string, unknown>;
+        const detection: CameraSettings['detection'] = { ...camera.settings.detection };
         const roi = s.normalisedRoi();
-        if (roi) detection['roi'] = roi;
-        else delete detection['roi'];
-        const analytics = { ...((camera.settings['analytics'] as object | undefined) ?? {}), lines: s.lines() };
+        if (roi) detection.roi = roi;
+        else delete detection.roi;
+        const analytics: CameraSettings['analytics'] = { ...camera.settings.analytics, lines: s.lines() };
         const patch: Partial<CameraInput> = {
           calibrationData: s.calibration(),
           zones: s.zones(),

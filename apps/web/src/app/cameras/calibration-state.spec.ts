@@ -17,9 +17,9 @@ describe('CalibrationState', () => {
       const s = new CalibrationState();
       s.load(
         camera({
-          calibrationData: { frame: { width: 1280, height: 720 }, input: { points: [{ image: [100, 200], world: [1, 2] }, { image: [1, 'x'], world: [0, 0] }] } },
+          calibrationData: { frame: { width: 1280, height: 720 }, input: { points: [{ image: [100, 200], world: [1, 2] }, { image: [1, 'x'], world: [0, 0] }] } } as unknown as CameraDetail['calibrationData'],
           zones: [{ id: 'z', name: 'Z', polygon: [[0, 0], [1280, 0], [1280, 720], 'bad'] }] as unknown as CameraDetail['zones'],
-          settings: { analytics: { lines: [{ id: 'l', name: 'L', a: [0, 360], b: [1280, 360], inDirection: 'left', widthM: 2 }, { id: 'bad' }] }, detection: { roi: [[0, 0], [0.5, 0], [0.5, 0.5]] } },
+          settings: { analytics: { lines: [{ id: 'l', name: 'L', a: [0, 360], b: [1280, 360], inDirection: 'left', widthM: 2 }, { id: 'bad' }] }, detection: { roi: [[0, 0], [0.5, 0], [0.5, 0.5]] } } as unknown as CameraDetail['settings'],
         }),
         { width: 640, height: 360 },
       );

@@ -48,30 +48,29 @@ export class CalibrationState {
   /** Loads a camera's stored calibration/zones/lines/roi (raw inputs or a stored Calibration with its inputs). */
   load(c: CameraDetail, frame: { width: number; height: number }): void {
     const cal = c.calibrationData ?? {};
-    const f = cal['frame'] as { width?: number; height?: number } | undefined;
+    const f = cal.frame;
     const calFrame = f && typeof f.width === 'number' && typeof f.height === 'number' ? { width: f.width, height: f.height } : frame;
     // Stored geometry is in calFrame pixels; the editor works in the snapshot's pixels.
     const sx = frame.width / calFrame.width;
     const sy = frame.height / calFrame.height;
     const sc = (p: Vec2): Vec2 => [round(p[0] * sx), round(p[1] * sy)];
     this.frame.set(frame);
-    const src = (cal['input'] as Record<string, unknown> | undefined) ?? cal;
-    if (Array.isArray(src['points'])) {
+    const src = cal.input ?? cal;
+    if (Array.isArray(src.points)) {
       this.mode.set('points');
       this.points.set(
-        (src['points'] as { image: unknown; world: unknown }[])
-          .filter((p) => isVec2(p.image) && isVec2(p.world))
-          .map((p) => ({ image: sc(p.image as Vec2), world: [...(p.world as Vec2)] as [number, number] })),
+        src.points
+          .filter((p): p is { image: Vec2; world: Vec2 } => isVec2(p.image) && isVec2(p.world))
+          .map((p) => ({ image: sc(p.image), world: [p.world[0], p.world[1]] as [number, number] })),
       );
-    } else if (src['scale'] && typeof src['scale'] === 'object') {
-      const s = src['scale'] as { a: Vec2; b: Vec2; distanceM: number };
+    } else if (src.scale && typeof src.scale === 'object') {
+      const s = src.scale;
       this.mode.set('scale');
       if (isVec2(s.a) && isVec2(s.b)) this.points.set([{ image: sc(s.a), world: [null, null] }, { image: sc(s.b), world: [null, null] }]);
       this.scaleDistanceM.set(typeof s.distanceM === 'number' ? s.distanceM : null);
-    } else if (src['manual'] && typeof src['manual'] === 'object') {
+    } else if (src.manual && typeof src.manual === 'object') {
       this.mode.set('manual');
-      const m = src['manual'] as { floorAreaM2?: number };
-      this.manualAreaM2.set(typeof m.floorAreaM2 === 'number' ? m.floorAreaM2 : null);
+      this.manualAreaM2.set(typeof src.manual.floorAreaM2 === 'number' ? src.manual.floorAreaM2 : null);
     } else {
       this.mode.set(c.calibrationData ? 'points' : 'points');
     }
@@ -80,15 +79,14 @@ export class CalibrationState {
         .filter((z) => Array.isArray(z.polygon))
         .map((z) => ({ ...z, polygon: z.polygon.filter(isVec2).map(sc) })),
     );
-    const settings = c.settings;
-    const analytics = (settings['analytics'] ?? {}) as { lines?: CountingLine[] };
+    const lines = c.settings.analytics?.lines;
     this.lines.set(
-      (Array.isArray(analytics.lines) ? analytics.lines : [])
-        .filter((l) => isVec2(l.a) && isVec2(l.b))
+      (Array.isArray(lines) ? lines : [])
+        .filter((l): l is CountingLine => isVec2(l.a) && isVec2(l.b))
         .map((l) => ({ ...l, a: sc(l.a), b: sc(l.b) })),
     );
-    const det = (settings['detection'] ?? {}) as { roi?: Vec2[] };
-    this.roi.set(Array.isArray(det.roi) ? det.roi.filter(isVec2).map((p) => [round(p[0] * frame.width), round(p[1] * frame.height)] as Vec2) : []);
+    const roi = c.settings.detection?.roi;
+    this.roi.set(Array.isArray(roi) ? roi.filter(isVec2).map((p) => [round(p[0] * frame.width), round(p[1] * frame.height)] as Vec2) : []);
   }
 
   /** Client-side hints before asking the server. */

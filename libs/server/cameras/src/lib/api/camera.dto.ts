@@ -21,6 +21,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { CalibrationDataDto, CameraSettingsDto, CameraZoneDto, CountingLineDto } from './camera-settings.dto';
 import { CAMERA_SOURCE_TYPES, CAMERA_STATUSES, type CameraHealth, type CameraSchedulerHealth, type CameraSourceType, type CameraStatus } from '@crowdsafe/contracts';
 
 /** Bounds of the camera API (also in the OpenAPI spec). */
@@ -115,9 +116,9 @@ export class CameraDto {
   @ApiProperty({ type: Number, nullable: true }) capacity!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'WGS 84 latitude, degrees (optional, for maps)' }) latitude!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'WGS 84 longitude, degrees' }) longitude!: number | null;
-  @ApiProperty({ type: Object, nullable: true, description: 'Calibration (docs/calibration/README.md)' }) calibrationData!: Record<string, unknown> | null;
-  @ApiProperty({ type: [Object], description: 'Zones: { id, name, polygon, capacity?, areaM2? }' }) zones!: Record<string, unknown>[];
-  @ApiProperty({ type: Object, description: 'settings.detection, settings.analytics.lines, settings.risk' }) settings!: Record<string, unknown>;
+  @ApiProperty({ type: CalibrationDataDto, nullable: true, description: 'Calibration (docs/calibration/README.md)' }) calibrationData!: CalibrationDataDto | null;
+  @ApiProperty({ type: [CameraZoneDto] }) zones!: CameraZoneDto[];
+  @ApiProperty({ type: CameraSettingsDto }) settings!: CameraSettingsDto;
   @ApiProperty({ description: 'Running (ingesting) in this process' }) running!: boolean;
   @ApiProperty({ type: CameraHealthDto, nullable: true, description: 'Live ingestion health (null when not running in this process)' })
   health!: CameraHealthDto | null;
@@ -189,17 +190,17 @@ export class CreateCameraDto extends CameraSourceDto {
   @Min(-180, { message: 'longitude must be a number from -180 to 180' }) @Max(180, { message: 'longitude must be a number from -180 to 180' })
   longitude?: number | null;
 
-  @ApiPropertyOptional({ type: Object, nullable: true, description: 'A Calibration or { frame, points | scale | manual } (validated)' })
-  @IsOptional() @ValidateIf((_o, v) => v !== null) @IsObject()
-  calibrationData?: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: CalibrationDataDto, nullable: true, description: 'A Calibration or { frame, points | scale | manual } (validated)' })
+  @IsOptional() @ValidateIf((_o, v) => v !== null) @ValidateNested() @Type(() => CalibrationDataDto)
+  calibrationData?: CalibrationDataDto | null;
 
-  @ApiPropertyOptional({ type: [Object], maxItems: L.zonesMax })
-  @IsOptional() @IsArray() @ArrayMaxSize(L.zonesMax) @IsObject({ each: true })
-  zones?: Record<string, unknown>[];
+  @ApiPropertyOptional({ type: [CameraZoneDto], maxItems: L.zonesMax })
+  @IsOptional() @IsArray() @ArrayMaxSize(L.zonesMax) @ValidateNested({ each: true }) @Type(() => CameraZoneDto)
+  zones?: CameraZoneDto[];
 
-  @ApiPropertyOptional({ type: Object, description: '{ detection?, analytics?: { lines? }, risk? } (validated)' })
-  @IsOptional() @IsObject()
-  settings?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: CameraSettingsDto, description: 'Unknown keys are refused at every level (400 naming the field)' })
+  @IsOptional() @ValidateNested() @Type(() => CameraSettingsDto)
+  settings?: CameraSettingsDto;
 }
 
 export class UpdateCameraDto extends PartialType(CreateCameraDto) {}
@@ -230,17 +231,17 @@ export class SourceTestResultDto {
 }
 
 export class CalibrateCameraDto {
-  @ApiProperty({ type: Object, description: '{ frame, points: [{ image, world }...] (>= 4) | scale: { a, b, distanceM } | manual: { floorAreaM2 } }, or a stored Calibration' })
-  @IsObject()
-  calibrationData!: Record<string, unknown>;
+  @ApiProperty({ type: CalibrationDataDto, description: '{ frame, points: [{ image, world }...] (>= 4) | scale: { a, b, distanceM } | manual: { floorAreaM2 } }, or a stored Calibration' })
+  @IsObject() @ValidateNested() @Type(() => CalibrationDataDto)
+  calibrationData!: CalibrationDataDto;
 
-  @ApiPropertyOptional({ type: [Object], maxItems: L.zonesMax, description: 'Zones validated against the calibration (replace the stored ones when saved)' })
-  @IsOptional() @IsArray() @ArrayMaxSize(L.zonesMax) @IsObject({ each: true })
-  zones?: Record<string, unknown>[];
+  @ApiPropertyOptional({ type: [CameraZoneDto], maxItems: L.zonesMax, description: 'Zones validated against the calibration (replace the stored ones when saved)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(L.zonesMax) @ValidateNested({ each: true }) @Type(() => CameraZoneDto)
+  zones?: CameraZoneDto[];
 
-  @ApiPropertyOptional({ type: [Object], maxItems: L.linesMax, description: 'Counting lines (settings.analytics.lines)' })
-  @IsOptional() @IsArray() @ArrayMaxSize(L.linesMax) @IsObject({ each: true })
-  lines?: Record<string, unknown>[];
+  @ApiPropertyOptional({ type: [CountingLineDto], maxItems: L.linesMax, description: 'Counting lines (settings.analytics.lines)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(L.linesMax) @ValidateNested({ each: true }) @Type(() => CountingLineDto)
+  lines?: CountingLineDto[];
 
   @ApiPropertyOptional({ description: 'Store it on the camera (default true); false = validate only' })
   @IsOptional() @IsBoolean()
@@ -255,7 +256,7 @@ export class CalibrationResultDto {
   @ApiProperty({ description: 'Reprojection RMS error, m (homography)' }) rmsErrorM!: number;
   @ApiProperty({ type: [String] }) warnings!: string[];
   @ApiProperty({ type: [Object], description: 'Zone areas, m²' }) zones!: { id: string; name: string; areaM2: number }[];
-  @ApiProperty({ type: Object, description: 'The validated Calibration (as stored)' }) calibration!: Record<string, unknown>;
+  @ApiProperty({ type: CalibrationDataDto, description: 'The validated Calibration' }) calibration!: CalibrationDataDto;
   @ApiProperty() saved!: boolean;
 }
 

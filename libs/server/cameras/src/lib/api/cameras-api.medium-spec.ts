@@ -103,7 +103,10 @@ describe('camera API', () => {
     { why: 'name too long', body: { ...base, name: 'x'.repeat(129) }, message: /name must be shorter than or equal to 128/ },
     { why: 'unknown field', body: { ...base, password: 'x' }, message: /property password should not exist/ },
     { why: 'bad frameSkip', body: { ...base, sourceOptions: { frameSkip: 0 } }, message: /frameSkip must not be less than 1/ },
-    { why: 'too many zones', body: { ...base, zones: Array.from({ length: 65 }, () => ({})) }, message: /zones must contain no more than 64/ },
+    { why: 'too many zones', body: { ...base, zones: Array.from({ length: 65 }, (_, i) => ({ id: `z${i}`, name: 'Z', polygon: [[0, 0], [10, 0], [10, 10]] })) }, message: /zones must contain no more than 64/ },
+    { why: 'a bad zone', body: { ...base, zones: [{ id: 'z', name: 'Z', polygon: [[0, 0]] }] }, message: /zones\.0\.polygon must be an array of 3 to 256/ },
+    { why: 'a nested settings field out of range', body: { ...base, settings: { detection: { iou: 1.5 } } }, message: /settings\.detection\.iou must not be greater than 1/ },
+    { why: 'an unknown settings key', body: { ...base, settings: { analytics: { lines: [], zones: [] } } }, message: /settings\.analytics\.property zones should not exist/ },
   ])('POST 400: $why, nothing saved', async ({ body, message }) => {
     const before = await count();
     const res = await api().post('/api/cameras').send(body).expect(400);

@@ -12,13 +12,11 @@ import {
   Optional,
 } from '@nestjs/common';
 import { SettingsService } from '@crowdsafe/server-settings';
-import type { CameraSourceType, RawFrame, UserRole } from '@crowdsafe/contracts';
+import type { CameraSettings, CameraSourceType, CameraZone, RawFrame, UserRole } from '@crowdsafe/contracts';
 import { zoneArea, type Zone } from '@crowdsafe/analytics';
-import { validateRiskConfig } from '@crowdsafe/risk';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { ClusterBus, redactUrl } from '@crowdsafe/server-core';
 import { type CameraRecord, CameraRepository, type CreateCameraInput, DuplicateError, type JsonObject, type UpdateCameraPatch } from '@crowdsafe/server-database';
-import { DetectionSettingsError, parseDetectionSettings } from '@crowdsafe/vision';
 import {
   cameraSourceInput,
   computeOutputSize,
@@ -34,7 +32,7 @@ import {
   urlUserinfo,
 } from '../ingest';
 import { renderAlertSnapshot } from '../runtime/alert-snapshot';
-import { annotationProblem } from '../runtime/annotation';
+import { CameraSettingsError, parseCameraSettings, storedCalibrationData, storedCameraSettings, storedCameraZones } from '../runtime/camera-settings';
 import { analyticsInputOf, CameraSupervisor } from '../runtime/camera-supervisor';
 import { calibrationOf, resolveCameraAnalytics } from '@crowdsafe/pipeline';
 import {
@@ -97,7 +95,7 @@ export class CamerasService implements OnModuleInit {
 
   /** `role`: the caller's, when it comes from the API (settings.risk is admin-only); omitted for internal calls. */
   async create(dto: CreateCameraDto, createdBy?: string | null, role?: UserRole): Promise<CameraDto> {
-    if (role !== undefined && role !== 'admin' && (dto.settings as Record<string, unknown> | undefined)?.['risk'] !== undefined) {
+    if (role !== undefined && role !== 'admin' && dto.settings?.risk !== undefined) {
       throw new ForbiddenException(RISK_OVERRIDE_MESSAGE);
     }
     const source = await this.checkSource(dto.sourceType, dto.sourceUrl, dto.sourceOptions);
@@ -112,9 +110,9 @@ export class CamerasService implements OnModuleInit {
       capacity: dto.capacity ?? null,
       ...checkPosition(dto.latitude ?? null, dto.longitude ?? null),
       areaM2: dto.areaM2 ?? null,
-      calibrationData: (dto.calibrationData ?? null) as JsonObject | null,
-      zones: (dto.zones ?? []) as JsonObject[],
-      settings: (dto.settings ?? {}) as JsonObject,
+      calibrationData: asJson(dto.calibrationData ?? null),
+      zones: (dto.zones ?? []).map(asJson),
+      settings: asJson(dto.settings ?? {}),
       ...(createdBy ? { createdBy } : {}),
     };
     const areaM2 = this.checkPipeline(input);
@@ -232,9 +230,9 @@ export class CamerasService implements OnModuleInit {
         resolutionHeight: original.resolutionHeight,
         capacity: original.capacity,
         areaM2: original.areaM2,
-        calibrationData: original.calibrationData as Record<string, unknown> | null,
-        zones: original.zones as Record<string, unknown>[],
-        settings: original.settings as Record<string, unknown>,
+        calibrationData: storedCalibrationData(original.calibrationData),
+        zones: storedCameraZones(original.zones),
+        settings: storedCameraSettings(original.settings),
       },
       createdBy,
     );
@@ -293,21 +291,21 @@ export class CamerasService implements OnModuleInit {
     if (!(calibration.floorAreaM2 > 0) || !Number.isFinite(calibration.floorAreaM2)) {
       throw bad(`calibrationData: the calibrated floor area must be greater than 0 m² (got ${calibration.floorAreaM2})`);
     }
-    const zones = dto.zones ?? (current.zones as Record<string, unknown>[]);
-    const currentLines = ((current.settings as { analytics?: { lines?: unknown } }).analytics?.lines ?? []) as Record<string, unknown>[];
-    const lines = dto.lines ?? currentLines;
+    const stored = storedCameraSettings(current.settings);
+    const zones: CameraZone[] = dto.zones ?? storedCameraZones(current.zones);
+    const lines = dto.lines ?? stored.analytics?.lines ?? [];
     const setup = resolveCameraAnalytics({ calibrationData: dto.calibrationData, zones, lines, capacity: current.capacity });
     if (setup.state === 'off') throw bad(setup.reason);
-    const zoneAreas = (zones as unknown as Zone[]).map((z) => ({ id: z.id, name: z.name, areaM2: round(zoneArea(calibration, z).areaM2, 3) }));
+    const zoneAreas = (zones as Zone[]).map((z) => ({ id: z.id, name: z.name, areaM2: round(zoneArea(calibration, z).areaM2, 3) }));
     const bad0 = zoneAreas.find((z) => !(z.areaM2 > 0));
     if (bad0) throw bad(`zones[${bad0.id}]: the zone's floor area must be greater than 0 m² (no ground mapping and no areaM2?)`);
     const save = dto.save ?? true;
     if (save) {
-      const settings = { ...current.settings, analytics: { ...((current.settings as { analytics?: object }).analytics ?? {}), lines } } as JsonObject;
+      const settings: CameraSettings = { ...stored, analytics: { ...stored.analytics, lines } };
       const record = await this.cameras.update(id, {
-        calibrationData: dto.calibrationData as JsonObject,
-        zones: zones as JsonObject[],
-        settings,
+        calibrationData: asJson(dto.calibrationData),
+        zones: zones.map(asJson),
+        settings: asJson(settings),
         areaM2: round(calibration.floorAreaM2, 3),
       });
       if (!record) throw new NotFoundException(`Camera ${id} not found`);
@@ -321,7 +319,7 @@ export class CamerasService implements OnModuleInit {
       rmsErrorM: calibration.rmsErrorM,
       warnings: setup.state === 'on' ? setup.warnings : [],
       zones: zoneAreas,
-      calibration: calibration as unknown as Record<string, unknown>,
+      calibration: { ...calibration, floorPolygon: calibration.floorPolygon.map(([x, y]) => [x, y]) },
       saved: save,
     };
   }
@@ -389,9 +387,9 @@ export class CamerasService implements OnModuleInit {
       capacity: c.capacity ?? null,
       latitude: c.latitude ?? null,
       longitude: c.longitude ?? null,
-      calibrationData: (c.calibrationData ?? null) as Record<string, unknown> | null,
-      zones: (c.zones ?? []) as Record<string, unknown>[],
-      settings: (c.settings ?? {}) as Record<string, unknown>,
+      calibrationData: storedCalibrationData(c.calibrationData),
+      zones: storedCameraZones(c.zones),
+      settings: storedCameraSettings(c.settings),
       running: runtime !== undefined,
       health,
       currentCount: runtime?.snapshot().count ?? null,
@@ -457,23 +455,17 @@ export class CamerasService implements OnModuleInit {
     this.checkJsonSize('calibrationData', c.calibrationData);
     this.checkJsonSize('zones', c.zones);
     if (c.areaM2 !== null && c.areaM2 !== undefined && !(c.areaM2 > 0)) throw bad('areaM2 must be greater than 0');
-    const settings = (c.settings ?? {}) as Record<string, unknown>;
+    let settings: CameraSettings;
     try {
-      parseDetectionSettings(settings['detection'], 'settings.detection');
+      settings = parseCameraSettings(c.settings);
     } catch (err) {
-      if (err instanceof DetectionSettingsError) throw bad(err.message);
+      if (err instanceof CameraSettingsError) throw bad(err.message);
       throw err;
-    }
-    const annotation = annotationProblem(settings['annotation']);
-    if (annotation) throw bad(annotation);
-    if (settings['risk'] !== undefined) {
-      const v = validateRiskConfig(settings['risk']);
-      if (!v.ok) throw bad(v.issues.map((i) => `settings.risk${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; '));
     }
     const hasCalibration = c.calibrationData !== null && c.calibrationData !== undefined && Object.keys(c.calibrationData).length > 0;
     // Zones/lines without a calibration are kept (analytics stays off until the camera is calibrated).
     if (!hasCalibration) return null;
-    const setup = resolveCameraAnalytics(analyticsInputOf({ calibrationData: c.calibrationData ?? null, zones: c.zones ?? [], capacity: c.capacity ?? null, settings: c.settings ?? {} }));
+    const setup = resolveCameraAnalytics(analyticsInputOf({ calibrationData: c.calibrationData ?? null, zones: c.zones ?? [], capacity: c.capacity ?? null, settings }));
     if (setup.state === 'off') throw bad(setup.reason);
     if (setup.state !== 'on') return null;
     const area = setup.calibration.floorAreaM2;
@@ -535,11 +527,16 @@ export class CamerasService implements OnModuleInit {
  * A non-admin's settings for a camera: settings.risk must stay what the admin set. Omitted, the current override is
  * kept (not dropped); changed, set or removed -> 403.
  */
-function keepRiskOverride(next: Record<string, unknown>, current: JsonObject): Record<string, unknown> {
-  const cur = (current as Record<string, unknown>)['risk'];
-  if (!('risk' in next) || next['risk'] === undefined) return cur === undefined ? next : { ...next, risk: cur };
-  if (JSON.stringify(next['risk']) !== JSON.stringify(cur)) throw new ForbiddenException(RISK_OVERRIDE_MESSAGE);
+function keepRiskOverride<T extends CameraSettings>(next: T, current: JsonObject): T {
+  const cur = storedCameraSettings(current).risk;
+  if (next.risk === undefined) return cur === undefined ? next : { ...next, risk: cur };
+  if (JSON.stringify(next.risk) !== JSON.stringify(cur)) throw new ForbiddenException(RISK_OVERRIDE_MESSAGE);
   return next;
+}
+
+/** A typed value (validated settings, zone, calibration) as the record's JSON column; the one cast to the column type. */
+function asJson<T extends object | null>(value: T): T extends null ? null : JsonObject {
+  return value as unknown as T extends null ? null : JsonObject;
 }
 
 function issuesText(issues: ReadonlyArray<{ severity: string; message: string; path?: string }>): string {

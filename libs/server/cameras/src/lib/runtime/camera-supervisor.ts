@@ -3,11 +3,11 @@ import { hostname } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { AlertTiming, RoutingTable, TriggerThresholds } from '@crowdsafe/alerting';
-import type { CameraHealth, CameraStatus, FrameRef, RawFrame } from '@crowdsafe/contracts';
+import type { CameraHealth, CameraSettings, CameraStatus, FrameRef, RawFrame } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { AlertEventSink, CameraEventLog, CameraRecordingOutputs, ClusterBus, CrossingEventSink, LiveEventsPublisher, StartupError } from '@crowdsafe/server-core';
 import { DENSITY_COUNTER, type DensityCounter, FrameStore, InferenceClient } from '@crowdsafe/server-ai';
-import { AlertRepository, type CameraRecord, CameraRepository } from '@crowdsafe/server-database';
+import { AlertRepository, type CameraRecord, CameraRepository, type JsonObject } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
 import { DEFAULT_ALERT_ROUTING, DEFAULT_ALERT_THRESHOLDS, routingTableOf, SettingsService, triggerThresholdsOf } from '@crowdsafe/server-settings';
 import Redis from 'ioredis';
@@ -19,6 +19,7 @@ import type { CrowdAnalyzer } from '@crowdsafe/analytics';
 import { CameraRuntime, type CameraRuntimeOptions } from './camera-runtime';
 import { densityCensusOf } from './density-census';
 import { annotationSettingsOf } from './annotation';
+import { storedCameraSettings } from './camera-settings';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
 import { alertSinkFor, metricsSinkFor } from '../metrics-sink';
@@ -51,7 +52,7 @@ export function runtimeDetectionOf(
   camera: Pick<CameraRecord, 'settings' | 'targetFps'>,
   config: Pick<AppConfig, 'inference' | 'cameras'>,
 ): Pick<CameraRuntimeOptions, 'detect' | 'counting'> {
-  const settings: CameraDetectionSettings = parseDetectionSettings((camera.settings as { detection?: unknown } | null)?.detection, 'settings.detection');
+  const settings: CameraDetectionSettings = parseDetectionSettings(storedCameraSettings(camera.settings).detection, 'settings.detection');
   return {
     detect: resolveDetectOptions(settings, config.inference),
     counting: { fps: camera.targetFps || config.cameras.defaultFps, roi: settings.roi ?? null, gmc: settings.gmc ?? 'off' },
@@ -63,8 +64,8 @@ export function runtimeDetectionOf(
  * capacity, and the counting lines from settings.analytics.lines. Validated by the runtime (invalid = analytics off
  * with the reason, counting goes on).
  */
-export function analyticsInputOf(camera: Pick<CameraRecord, 'calibrationData' | 'zones' | 'capacity' | 'settings'>): CameraAnalyticsInput {
-  const analytics = (camera.settings as { analytics?: unknown } | null)?.analytics;
+export function analyticsInputOf(camera: Pick<CameraRecord, 'calibrationData' | 'zones' | 'capacity'> & { settings: CameraSettings | JsonObject | null }): CameraAnalyticsInput {
+  const analytics: unknown = storedCameraSettings(camera.settings).analytics;
   const lines = analytics && typeof analytics === 'object' && !Array.isArray(analytics) ? (analytics as { lines?: unknown }).lines : analytics === undefined || analytics === null ? undefined : 'invalid';
   return { calibrationData: camera.calibrationData, zones: camera.zones, lines, capacity: camera.capacity };
 }
@@ -439,7 +440,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
  * follow every change live.
  */
 export function riskOptionsOf(camera: Pick<CameraRecord, 'settings'>, settings: Pick<SettingsService, 'get'> | null): Pick<CameraRuntimeOptions, 'risk' | 'ownRisk'> {
-  const own = (camera.settings as { risk?: unknown } | null)?.risk;
+  const own = storedCameraSettings(camera.settings).risk;
   if (own !== undefined && own !== null) return { risk: own, ownRisk: true };
   return { risk: settings?.get('risk', 'thresholds') };
 }

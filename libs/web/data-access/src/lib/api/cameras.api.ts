@@ -7,6 +7,12 @@ import {
   type ArucoCalibrationDto,
   type BulkResultDto,
   type CalibrateCameraDto,
+  type CalibrationDataDto,
+  type CalibrationPointDto,
+  type CameraSettingsDto,
+  type CameraSourceOptionsDto,
+  type CameraZoneDto,
+  type CountingLineDto,
   type CreateCameraDto,
   type UpdateCameraDto,
   bulkActivateCameras,
@@ -34,42 +40,20 @@ export interface CameraSourceInput {
   sourceType: CameraSourceType;
   /** URL, file path (inside the media dir) or device id, depending on `sourceType`. Redacted URLs sent back unchanged keep the stored credentials. */
   sourceUrl: string;
-  sourceOptions?: { loop?: boolean; transport?: 'tcp' | 'udp'; frameSkip?: number };
+  sourceOptions?: CameraSourceOptionsDto;
 }
 
+/** An [x, y] point of the calibration editor (the API's shapes carry them as number arrays). */
 export type Vec2 = [number, number];
 
-export interface CalibrationPoint {
-  image: Vec2;
-  world: Vec2;
-}
-
-/** Raw calibration inputs as the analytics lib accepts them (validated by the server's calibrate endpoint). */
-export interface CalibrationInput {
-  frame: { width: number; height: number };
-  points?: CalibrationPoint[];
-  scale?: { a: Vec2; b: Vec2; distanceM: number };
-  manual?: { floorAreaM2: number };
-  floorPolygon?: Vec2[];
-}
-
-export interface CameraZone {
-  id: string;
-  name: string;
-  /** Image pixels of the calibration frame. */
-  polygon: Vec2[];
-  capacity?: number;
-  areaM2?: number;
-}
-
-export interface CountingLine {
-  id: string;
-  name: string;
-  a: Vec2;
-  b: Vec2;
-  inDirection: 'left' | 'right';
-  widthM: number;
-}
+// Camera settings, zones, lines and calibration: the generated client's types (the server's DTOs), no copies here.
+export type CalibrationPoint = CalibrationPointDto;
+/** Raw calibration inputs ({ frame, points | scale | manual }) or a stored Calibration (validated by the server). */
+export type CalibrationInput = CalibrationDataDto;
+/** A zone / counting line with its points as [x, y] (the server refuses anything else, so stored ones have this form). */
+export type CameraZone = Omit<CameraZoneDto, 'polygon'> & { polygon: Vec2[] };
+export type CountingLine = Omit<CountingLineDto, 'a' | 'b'> & { a: Vec2; b: Vec2 };
+export type CameraSettings = CameraSettingsDto;
 
 export interface CameraInput extends CameraSourceInput {
   name: string;
@@ -83,9 +67,9 @@ export interface CameraInput extends CameraSourceInput {
   latitude?: number | null;
   longitude?: number | null;
   areaM2?: number | null;
-  calibrationData?: CalibrationInput | Record<string, unknown> | null;
+  calibrationData?: CalibrationInput | null;
   zones?: CameraZone[];
-  settings?: Record<string, unknown>;
+  settings?: CameraSettings;
 }
 
 /** One camera with the editable fields (GET /api/cameras/:id). */
@@ -99,10 +83,10 @@ export interface CameraDetail extends Camera {
   latitude: number | null;
   longitude: number | null;
   areaM2: number | null;
-  calibrationData: Record<string, unknown> | null;
+  calibrationData: CalibrationInput | null;
   zones: CameraZone[];
-  settings: Record<string, unknown>;
-  sourceOptions: Record<string, unknown>;
+  settings: CameraSettings;
+  sourceOptions: CameraSourceOptionsDto;
 }
 
 export interface SourceTestResult {
@@ -150,10 +134,10 @@ export function toCameraDetail(raw: unknown): CameraDetail {
     latitude: num(r['latitude']),
     longitude: num(r['longitude']),
     areaM2: num(r['areaM2']),
-    calibrationData: r['calibrationData'] ? obj(r['calibrationData']) : null,
+    calibrationData: r['calibrationData'] ? (obj(r['calibrationData']) as CalibrationInput) : null,
     zones: Array.isArray(r['zones']) ? (r['zones'] as CameraZone[]) : [],
-    settings: obj(r['settings']),
-    sourceOptions: obj(r['sourceOptions']),
+    settings: obj(r['settings']) as CameraSettings,
+    sourceOptions: obj(r['sourceOptions']) as CameraSourceOptionsDto,
   };
 }
 
@@ -211,11 +195,13 @@ export class CamerasApi {
   }
 
   create(input: CameraInput): Observable<CameraDetail> {
-    return this.api.invoke(createCamera, { body: input as CreateCameraDto }).pipe(map(toCameraDetail));
+    const body: CreateCameraDto = input;
+    return this.api.invoke(createCamera, { body }).pipe(map(toCameraDetail));
   }
 
   update(id: string, patch: Partial<CameraInput>): Observable<CameraDetail> {
-    return this.api.invoke(updateCamera, { id, body: patch as UpdateCameraDto }).pipe(map(toCameraDetail));
+    const body: UpdateCameraDto = patch;
+    return this.api.invoke(updateCamera, { id, body }).pipe(map(toCameraDetail));
   }
 
   delete(id: string): Observable<void> {
@@ -236,7 +222,8 @@ export class CamerasApi {
     id: string,
     body: { calibrationData: CalibrationInput; zones?: CameraZone[]; lines?: CountingLine[]; save?: boolean },
   ): Observable<CalibrateResult> {
-    return this.api.invoke(calibrateCamera, { id, body: body as CalibrateCameraDto }).pipe(map(toCalibrateResult));
+    const dto: CalibrateCameraDto = body;
+    return this.api.invoke(calibrateCamera, { id, body: dto }).pipe(map(toCalibrateResult));
   }
 
   /** ArUco markers detected in the camera's current frame and the floor homography they give (a proposal; not saved). */
