@@ -25,6 +25,7 @@ import { ALL_MIGRATIONS } from '@crowdsafe/migrations';
 import type { AppConfig } from '@crowdsafe/server-config';
 import { createEntities, createScratchDatabase, METRICS_UNNEST_PARALLEL, MetricsRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
+import { camerasBench } from './scale-cameras';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -242,8 +243,10 @@ async function deliveryBench(): Promise<void> {
 
 export async function scaleBench(): Promise<void> {
   Logger.overrideLogger(['error']);
+  if (process.argv.includes('--only-cameras')) return camerasBench(); // tools/bench/scale-cameras.ts
   if (!process.argv.includes('--only-delivery')) await ingestBench();
   if (!process.argv.includes('--only-ingest')) await deliveryBench();
+  if (!process.argv.includes('--only-ingest') && !process.argv.includes('--only-delivery')) await camerasBench();
 }
 
 if (process.argv.includes('--replica')) void replica();

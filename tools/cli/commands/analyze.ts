@@ -18,7 +18,7 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
   const { result, detect } = await analyzeInput(args);
-  if (args.mot) writeOutput(resolve(args.mot), toMotLines(result.frames));
+  if (args.mot) writeOutput(resolve(args.mot), toMotLines(result.frames, result.trackBufferFrames));
   if (args.json) writeOutput(resolve(args.json), `${JSON.stringify(result)}\n`);
 
   const s = result.summary;

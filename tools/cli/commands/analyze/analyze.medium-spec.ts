@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { interpolateMotGaps, motRowsOf, type MotRow } from './mot-rows';
 
 jest.setTimeout(180000);
 
@@ -57,9 +58,10 @@ function iou(a: Box, b: Box): number {
 
 interface AnalyzeJson {
   processingFps: number;
+  trackBufferFrames: number;
   detect: { confidence: number };
   summary: { frames: number; meanCount: number; meanDetections: number; fps: number };
-  frames: Array<{ frame: number; count: number; method: string; low: number; high: number; detections: unknown[]; tracks: Array<{ id: number }>; beforeConfirmation?: Array<{ id: number }>; timingsMs: Record<string, number> }>;
+  frames: Array<{ frame: number; count: number; method: string; low: number; high: number; detections: unknown[]; tracks: MotRow[]; beforeConfirmation?: MotRow[]; timingsMs: Record<string, number> }>;
 }
 
 describe('crowdsafe analyze (real model, TUD-Campus)', () => {
@@ -99,8 +101,11 @@ describe('crowdsafe analyze (real model, TUD-Campus)', () => {
     // confirmed on the minHits = 3rd detection, written from the first one (the rows before are in beforeConfirmation)
     expect(Math.min(...pred.map((b) => b.frame))).toBe(1);
     expect(out.frames.slice(0, 2).every((f) => f.tracks.length === 0)).toBe(true);
-    // the MOT file = the JSON's tracks + beforeConfirmation
-    expect(out.frames.reduce((s, f) => s + f.tracks.length + (f.beforeConfirmation?.length ?? 0), 0)).toBe(pred.length);
+    // the MOT file = the JSON's tracks + beforeConfirmation, with gaps up to the track buffer (25 frames) interpolated
+    expect(out.trackBufferFrames).toBe(25);
+    const json = out.frames.reduce((s, f) => s + f.tracks.length + (f.beforeConfirmation?.length ?? 0), 0);
+    expect(interpolateMotGaps(out.frames.map((f) => motRowsOf(f)), out.trackBufferFrames).reduce((s, r) => s + r.length, 0)).toBe(pred.length);
+    expect(pred.length).toBeGreaterThanOrEqual(json);
   });
 
   it('keeps one id on a person across frames (ground truth: gt/gt.txt)', () => {

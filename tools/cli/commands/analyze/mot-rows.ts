@@ -61,3 +61,34 @@ export function motRowsOf(frame: { tracks: readonly MotRow[]; beforeConfirmation
   const rows = [...frame.tracks, ...(frame.beforeConfirmation ?? [])];
   return rows.sort((a, b) => a.id - b.id);
 }
+
+/**
+ * Fills a track's short gaps in the MOT output by linear interpolation between the two boxes around the gap, as
+ * offline MOT evaluations of ByteTrack / BoT-SORT do: a person missed for at most `maxGapFrames` processed frames
+ * (the tracker's lost-track buffer, so no new parameter) and re-found with the same id was there in between. Offline
+ * output only (`crowdsafe analyze --mot`): live counts and tracks are unchanged. `frames` = the rows of every
+ * processed frame in order; returns new arrays (ascending id), the input is not modified.
+ */
+export function interpolateMotGaps(frames: ReadonlyArray<readonly MotRow[]>, maxGapFrames: number): MotRow[][] {
+  if (!Number.isInteger(maxGapFrames) || maxGapFrames < 0) throw new RangeError(`maxGapFrames must be a non-negative integer, got ${maxGapFrames}`);
+  const out = frames.map((rows) => [...rows]);
+  const last = new Map<number, { index: number; row: MotRow }>();
+  frames.forEach((rows, i) => {
+    for (const r of rows) {
+      const prev = last.get(r.id);
+      const gap = prev ? i - prev.index - 1 : 0;
+      if (prev && gap >= 1 && gap <= maxGapFrames) {
+        for (let k = 1; k <= gap; k++) {
+          const t = k / (gap + 1);
+          const at = (a: number, b: number) => Math.round((a + (b - a) * t) * 10) / 10;
+          const p = prev.row;
+          out[prev.index + k].push({ id: r.id, x: at(p.x, r.x), y: at(p.y, r.y), w: at(p.w, r.w), h: at(p.h, r.h), score: Math.min(p.score, r.score) });
+        }
+      }
+      last.set(r.id, { index: i, row: r });
+    }
+    for (const [id, l] of last) if (i - l.index > maxGapFrames) last.delete(id); // bounded: tracks seen within the buffer
+  });
+  for (const rows of out) rows.sort((a, b) => a.id - b.id);
+  return out;
+}

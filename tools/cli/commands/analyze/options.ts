@@ -13,7 +13,8 @@ export const USAGE = `usage: crowdsafe analyze <video | image-dir> [--model M.on
   --fps      process N frames per second of video like a camera at targetFps N (default: every frame)
   --max-frames  stop after N processed frames
   --mot      write confirmed tracks in MOTChallenge format: frame,id,x,y,w,h,conf,-1,-1,-1 (source pixels, frames from 1),
-             each from its first detection on (also the frames before it was confirmed)
+             each from its first detection on (also the frames before it was confirmed); a track's gaps up to the
+             tracker's lost-track buffer (1 s) are filled by linear interpolation (offline output only)
   --json     write per-frame results, the movement direction per second and a summary
   --no-auto-calibration  without a calibrationData in --config, do not estimate an approximate one from people's
              heights (by default analytics then start, flagged approximate, once enough people were seen)`;

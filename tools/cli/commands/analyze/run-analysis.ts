@@ -8,7 +8,7 @@ import type { BBox, CameraSchedulerHealth, CountMethod, DetectOptions, Detection
 import type { PersonDetector } from '@crowdsafe/server-ai';
 import { PeopleCounter, type CameraDetectionSettings } from '@crowdsafe/vision';
 import { AutoCalibrationSetup, type CameraAnalyticsSetup, CameraScheduling, type CameraSchedulingOptions, lineTotals, LIVE_ANALYZER_OPTIONS, SecondMovements } from '@crowdsafe/pipeline';
-import { motRowsOf, PendingMotRows, type MotRow } from './mot-rows';
+import { interpolateMotGaps, motRowsOf, PendingMotRows, type MotRow } from './mot-rows';
 import { frameSlot } from './options';
 import type { FrameReader, SourceInfo } from './frame-reader';
 
@@ -114,6 +114,8 @@ export interface AnalysisResult {
   source: Omit<SourceInfo, 'path'>;
   /** Rate frames were processed at (the tracker's frameRate). */
   processingFps: number;
+  /** The tracker's lost-track buffer, processed frames (the longest gap `--mot` interpolates). */
+  trackBufferFrames: number;
   detect: DetectOptions;
   roi: CameraDetectionSettings['roi'] | null;
   summary: AnalysisSummary;
@@ -286,6 +288,7 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
     model: o.modelPath,
     source: { ...source, frames: source.frames ?? sourceFrames },
     processingFps,
+    trackBufferFrames: counter.stats.maxTimeLost,
     detect: o.detect,
     roi: o.settings.roi ?? null,
     summary: {
@@ -385,10 +388,16 @@ function summarizeAnalytics(
   };
 }
 
-/** MOTChallenge rows `frame,id,x,y,w,h,conf,-1,-1,-1` of the confirmed tracks, one per line. */
-export function toMotLines(frames: readonly FrameResult[]): string {
+/**
+ * MOTChallenge rows `frame,id,x,y,w,h,conf,-1,-1,-1` of the confirmed tracks, one per line; gaps of at most
+ * `maxGapFrames` processed frames in a track are interpolated (interpolateMotGaps; 0 = none).
+ */
+export function toMotLines(frames: readonly FrameResult[], maxGapFrames = 0): string {
   const lines: string[] = [];
-  for (const f of frames) for (const t of motRowsOf(f)) lines.push(`${f.frame},${t.id},${t.x},${t.y},${t.w},${t.h},${t.score},-1,-1,-1`);
+  const rows = interpolateMotGaps(frames.map((f) => motRowsOf(f)), maxGapFrames);
+  frames.forEach((f, i) => {
+    for (const t of rows[i]) lines.push(`${f.frame},${t.id},${t.x},${t.y},${t.w},${t.h},${t.score},-1,-1,-1`);
+  });
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 

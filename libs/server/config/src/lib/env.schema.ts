@@ -117,7 +117,10 @@ export class EnvSchema extends OpsEnvSchema {
   @Type(() => Number) @IsInt() @Min(1) @Max(10000)
   MAX_DETECTIONS = 1000;
 
-  /** Scheduled detection: model passes per second shared by all cameras of the process; 0 = each camera <= 2.5 x fps. */
+  /**
+   * Scheduled detection: model passes per second shared by all cameras of the process, an override; 0 = follow the
+   * detector's measured throughput (x 0.85), each camera <= 2.5 x fps.
+   */
   @Type(() => Number) @IsNumber() @Min(0) @Max(10000)
   DETECT_PASS_BUDGET = 0;
 

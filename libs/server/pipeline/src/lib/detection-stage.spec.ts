@@ -30,3 +30,28 @@ describe('CameraScheduling, empty scene (person-size map never learnt)', () => {
     expect(health.reason).toMatch(/^person-size map not learnt yet \(0 people seen\): slicing the whole frame at the budget/);
   });
 });
+
+// Issue #13: the budget follows the measured capacity; when even the global passes do not fit, every camera's health
+// says so (before its own scheduler reason), and no slices are run.
+describe('CameraScheduling under the shared, measured budget', () => {
+  const frame = (cameraId: string, i: number): RawFrame => ({ cameraId, seq: i + 1, capturedAt: 1_700_000_000_000 + i * 200, width: 1280, height: 720, data: new Uint8Array(0) });
+
+  it.each([
+    // name, measured capacity (passes/s, null = none yet), cameras at 5 fps -> slices per frame at most, reason
+    ['no measurement: each camera on its own cap', null, 2, 1.5, /^person-size map not learnt/],
+    ['enough for the frame rates: slices share the rest', 20, 2, 0.7, /^person-size map not learnt/],
+    ['global passes short: no slices, the shortfall first', 8, 2, 0, /^model passes short for the frame rates: 6\.8 passes\/s .* about 3\.4 of 5 fps for this camera; /],
+  ] as const)('%s', (_n, measured, cameras, maxSlicesPerFrame, reason) => {
+    const allocator = new PassBudgetAllocator();
+    allocator.setMeasuredCapacity(measured);
+    const s = Array.from({ length: cameras }, (_, c) => new CameraScheduling(`c${c}`, 5, { refreshS: 1, allocator }));
+    let slices = 0;
+    for (let i = 0; i < 25; i++)
+      for (const [c, sc] of s.entries()) {
+        slices += sc.next(frame(`c${c}`, i), {}).detect.slices?.length ?? 0;
+        sc.observe([]);
+      }
+    expect(slices / (25 * cameras)).toBeLessThanOrEqual(maxSlicesPerFrame + 0.05);
+    for (const sc of s) expect(sc.health().reason).toMatch(reason);
+  });
+});

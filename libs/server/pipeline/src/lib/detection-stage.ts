@@ -63,7 +63,8 @@ export class CameraScheduling {
       refreshS: s.refreshS,
       targetRefreshS: s.targetRefreshS,
       sizeMapSamples: s.sizeMapSamples,
-      reason: s.reason,
+      // The process-wide shortfall (global passes do not fit: lower frame rates) first, then the camera's own.
+      reason: [this.allocator.status(this.cameraId).reason, s.reason].filter((r) => r !== null).join('; ') || null,
     };
   }
 

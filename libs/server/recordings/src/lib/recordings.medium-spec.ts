@@ -56,6 +56,10 @@ class NobodyInference {
   async detect(ref: { key: string; cameraId: string; seq: number; capturedAt: number }): Promise<FrameDetections> {
     return { key: ref.key, cameraId: ref.cameraId, seq: ref.seq, capturedAt: ref.capturedAt, detections: [] };
   }
+  /** No jobs: the camera supervisor's pass budget stays uncapped. */
+  onJob() {
+    return () => undefined;
+  }
 }
 class PassThroughFrameStore {
   async put(frame: RawFrame) {

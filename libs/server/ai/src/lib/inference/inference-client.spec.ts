@@ -48,6 +48,32 @@ describe('InferenceClient', () => {
     expect(client.stats()).toEqual({ jobs: 0, frames: 0, meanBatchSize: 0, dropped: 0, missing: 0, failedJobs: 0, inFlight: 0, pending: 0, latencyMs: { p50: null, p95: null, samples: 0 } });
   });
 
+  it.each([
+    // name, options of the frame -> passes reported
+    ['no options', undefined, 1],
+    ['no slices', { slices: [] }, 1],
+    ['scheduled slices count one pass each', { slices: [{ x: 0, y: 0, width: 1, height: 1 }, { x: 1, y: 0, width: 1, height: 1 }] }, 3],
+  ] as const)('reports every successful job with its model passes (capacity meter): %s', async (_n, option, passes) => {
+    const options = [option];
+    const d = new ManualDispatcher();
+    const client = new InferenceClient(d, { batchSize: 4, maxInFlight: 1 });
+    const jobs: { frames: number; passes: number; startedAt: number; endedAt: number }[] = [];
+    const off = client.onJob((j) => jobs.push(j));
+    const results = options.map((o, i) => client.detect(ref(`c${i}`, 1), o as DetectOptions | undefined));
+    await flush();
+    d.complete(0);
+    await Promise.all(results);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ frames: options.length, passes });
+    expect(jobs[0].endedAt).toBeGreaterThanOrEqual(jobs[0].startedAt);
+    off();
+    const r = client.detect(ref('z', 2));
+    await flush();
+    d.complete(1);
+    await r;
+    expect(jobs).toHaveLength(1);
+  });
+
   it('keeps the round trip of successful jobs for latency percentiles (GET /api/system/stats)', async () => {
     const d = new ManualDispatcher();
     const client = new InferenceClient(d, { batchSize: 1, maxInFlight: 1 });

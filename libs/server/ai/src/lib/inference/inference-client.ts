@@ -55,6 +55,20 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/** A finished detect-batch job (InferenceClient.onJob). */
+export interface InferenceJobDone {
+  frames: number;
+  /** Model passes: per frame 1 global pass + its scheduled slices (tiling 'on'/'auto' counts 1: unknown here). */
+  passes: number;
+  /** performance.now() at dispatch and at the result. */
+  startedAt: number;
+  endedAt: number;
+}
+
+function passesOf(o: DetectOptions | undefined): number {
+  return 1 + (o?.slices?.length ?? 0);
+}
+
 /** Canonical key of per-camera options (two requests of one camera share a job only with equal options). */
 function optionsKey(o: DetectOptions | undefined): string {
   // Scheduled slices differ frame to frame: two frames of one camera share a job only with the same slices.
@@ -77,6 +91,7 @@ export class InferenceClient implements OnModuleDestroy {
   private readonly latencies = new Float64Array(LATENCY_WINDOW);
   private latencyCount = 0;
   private readonly latencyListeners = new Set<(cameraIds: readonly string[], ms: number) => void>();
+  private readonly jobListeners = new Set<(job: InferenceJobDone) => void>();
 
   constructor(
     private readonly dispatcher: JobDispatcher,
@@ -121,6 +136,15 @@ export class InferenceClient implements OnModuleDestroy {
   onLatency(fn: (cameraIds: readonly string[], ms: number) => void): () => void {
     this.latencyListeners.add(fn);
     return () => this.latencyListeners.delete(fn);
+  }
+
+  /**
+   * Calls `fn` after every successful job with its model passes and dispatch/completion times (performance.now()):
+   * what the pass budget's capacity meter measures. Returns the unsubscribe.
+   */
+  onJob(fn: (job: InferenceJobDone) => void): () => void {
+    this.jobListeners.add(fn);
+    return () => this.jobListeners.delete(fn);
   }
 
   onModuleDestroy(): void {
@@ -174,7 +198,12 @@ export class InferenceClient implements OnModuleDestroy {
     try {
       const t0 = performance.now();
       const result: DetectBatchResult = await this.dispatcher.dispatch('detect-batch', payload);
-      const ms = performance.now() - t0;
+      const t1 = performance.now();
+      const ms = t1 - t0;
+      if (this.jobListeners.size) {
+        const done: InferenceJobDone = { frames: batch.length, passes: batch.reduce((n, p) => n + passesOf(p.options), 0), startedAt: t0, endedAt: t1 };
+        for (const fn of this.jobListeners) fn(done);
+      }
       this.latencies[this.latencyCount++ % LATENCY_WINDOW] = ms;
       if (this.latencyListeners.size) {
         const ids = batch.map((p) => p.ref.cameraId);

@@ -21,6 +21,7 @@ import { densityCensusOf } from './density-census';
 import { annotationSettingsOf } from './annotation';
 import { storedCameraSettings } from './camera-settings';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
+import { followMeasuredCapacity } from './pass-capacity-feed';
 import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
 import { alertSinkFor, metricsSinkFor } from '../metrics-sink';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
@@ -92,8 +93,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   private leaseRedis?: Redis;
   private alertPolicySubscription?: Subscription;
 
-  /** Model passes per second shared by this process's cameras (DETECT_PASS_BUDGET), max-min fair. */
+  /** Model passes per second shared by this process's cameras, max-min fair: the measured capacity, or DETECT_PASS_BUDGET. */
   private readonly passBudget: PassBudgetAllocator;
+  private readonly stopCapacityFeed: () => void;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -115,6 +117,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     this.encoder = new LiveFrameEncoder(config.cameras.liveMaxWidth, config.cameras.liveJpegQuality);
     this.guard = new NetworkGuard(config.cameras.allowedNetworks);
     this.passBudget = new PassBudgetAllocator({ totalPerSecond: config.inference.passBudget ?? 0 });
+    this.stopCapacityFeed = followMeasuredCapacity(inference, this.passBudget).stop;
   }
 
   /** Live frame encodes so far (one per frame sent to live viewers of either transport): monitoring, tests, bench. */
@@ -202,6 +205,7 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopCapacityFeed();
     // Leases first: the other camera processes take the cameras over at their next tick instead of after the TTL.
     await this.ownership?.stop();
     this.leaseRedis?.disconnect();

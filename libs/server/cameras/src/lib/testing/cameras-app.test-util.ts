@@ -41,6 +41,10 @@ class NobodyInference {
     this.frames++;
     return { key: ref.key, cameraId: ref.cameraId, seq: ref.seq, capturedAt: ref.capturedAt, detections: [] };
   }
+  /** No jobs: the camera supervisor's pass budget stays uncapped. */
+  onJob() {
+    return () => undefined;
+  }
 }
 
 class PassThroughFrameStore {

@@ -2,4 +2,5 @@
 export * from './person-size-map';
 export * from './slice-planner';
 export * from './pass-budget';
+export * from './pass-capacity';
 export * from './detection-scheduler';
