@@ -98,9 +98,11 @@ async function live(detector: OnnxYoloDetector, clip: Clip, scheduled: boolean, 
     const c = process.cpuUsage(c0);
     out.cpuS += (c.user + c.system) / 1e6;
     out.passes += 1 + (opts.slices?.length ?? 0);
-    const dets: Detection[] = r.detections[0];
+    // Scheduled: detections below the camera's confidence go to the tracker only (BYTE), as live.
+    const accepted = plan && scheduling ? scheduling.split(plan, r.detections[0]) : { detections: r.detections[0], examined: plan?.examined };
+    const dets: Detection[] = accepted.detections;
     scheduling?.observe(dets);
-    const res = counter.process(dets, i + 1, f, null, undefined, plan?.examined);
+    const res = counter.process(dets, i + 1, f, null, undefined, accepted.examined);
     out.counts.push(res.count.count);
     out.boxes.push(res.tracks.map((t) => t.box));
     out.detBoxes.push(dets.map((d) => d.box));
