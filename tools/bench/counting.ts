@@ -12,7 +12,7 @@
 // hall, DETECT_CONFIDENCE otherwise), the camera's PeopleCounter, and either the camera's detection scheduler (the
 // default, tiling 'scheduled') or no slices (tiling 'off').
 // Recall = per frame, the reference's boxes matched one-to-one (greedy by IoU) to the live pipeline's tracked boxes
-// (confirmed tracks matched on that frame, carried ones included) at IoU >= 0.5, divided by the reference's boxes;
+// (confirmed tracks matched on that frame, carried and coasting ones included) at IoU >= 0.5, divided by the reference's boxes;
 // averaged over the frames after the first --warmup seconds (default 2: the tracker's confirmation and the size map's
 // learning). Count ratio = mean live count / mean reference detections over the same frames.
 // CPU = process.cpuUsage() (user + sys, all threads: onnxruntime's included) around the detector calls of each
