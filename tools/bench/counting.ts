@@ -12,7 +12,7 @@
 // hall, DETECT_CONFIDENCE otherwise), the camera's PeopleCounter, and either the camera's detection scheduler (the
 // default, tiling 'scheduled') or no slices (tiling 'off').
 // Recall = per frame, the reference's boxes matched one-to-one (greedy by IoU) to the live pipeline's tracked boxes
-// (confirmed tracks matched on that frame, carried ones included) at IoU >= 0.5, divided by the reference's boxes;
+// (confirmed tracks matched on that frame, carried and coasting ones included) at IoU >= 0.5, divided by the reference's boxes;
 // averaged over the frames after the first --warmup seconds (default 2: the tracker's confirmation and the size map's
 // learning). Count ratio = mean live count / mean reference detections over the same frames.
 // CPU = process.cpuUsage() (user + sys, all threads: onnxruntime's included) around the detector calls of each
@@ -98,9 +98,11 @@ async function live(detector: OnnxYoloDetector, clip: Clip, scheduled: boolean, 
     const c = process.cpuUsage(c0);
     out.cpuS += (c.user + c.system) / 1e6;
     out.passes += 1 + (opts.slices?.length ?? 0);
-    const dets: Detection[] = r.detections[0];
+    // Scheduled: detections below the camera's confidence go to the tracker only (BYTE), as live.
+    const accepted = plan && scheduling ? scheduling.split(plan, r.detections[0]) : { detections: r.detections[0], examined: plan?.examined };
+    const dets: Detection[] = accepted.detections;
     scheduling?.observe(dets);
-    const res = counter.process(dets, i + 1, f, null, undefined, plan?.examined);
+    const res = counter.process(dets, i + 1, f, null, undefined, accepted.examined);
     out.counts.push(res.count.count);
     out.boxes.push(res.tracks.map((t) => t.box));
     out.detBoxes.push(dets.map((d) => d.box));

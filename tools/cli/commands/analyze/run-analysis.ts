@@ -220,10 +220,12 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
     const plan = scheduling?.next(raw, o.detect);
     const run = await o.detector.detect([raw], [plan?.detect ?? o.detect]);
     const t1 = performance.now();
-    const detections: Detection[] = run.detections[0] ?? [];
+    // Scheduled detection asks the detector below the camera's confidence (BYTE): split() keeps those for the tracker.
+    const accepted = plan && scheduling ? scheduling.split(plan, run.detections[0] ?? []) : { detections: run.detections[0] ?? [], examined: plan?.examined };
+    const detections: Detection[] = accepted.detections;
     passes += 1 + (plan?.detect.slices?.length ?? 0);
     scheduling?.observe(detections);
-    const result = counter.process(detections, slot, info.decoded, undefined, { ...info.decoded, rgb: f.data }, plan?.examined);
+    const result = counter.process(detections, slot, info.decoded, undefined, { ...info.decoded, rgb: f.data }, accepted.examined);
     const t2 = performance.now();
     const second = Math.floor(raw.capturedAt / 1000);
     if (openSecond !== null && second !== openSecond) closeSecond(openSecond);

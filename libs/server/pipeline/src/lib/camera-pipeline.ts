@@ -42,6 +42,8 @@ export interface CameraPipelineOptions {
 export interface FramePlan {
   detect: DetectOptions;
   examined?: ExaminedSlices;
+  /** The camera's confidence when the detector was asked lower (scheduled detection's low-score floor): see accept(). */
+  confidence?: number;
 }
 
 /** What one processed frame yields. */
@@ -97,7 +99,16 @@ export class CameraPipeline {
   /** The detect options (and scheduled slices) of the next frame to infer. */
   plan(frame: RawFrame): FramePlan {
     const plan = this.detection?.next(frame, this.options.detect);
-    return plan ? { detect: plan.detect, examined: plan.examined } : { detect: this.options.detect };
+    return plan ? { detect: plan.detect, examined: plan.examined, confidence: plan.confidence } : { detect: this.options.detect };
+  }
+
+  /**
+   * The detector's output for a planned frame as the camera reports it: with scheduled detection's low-score floor,
+   * detections below the camera's confidence are moved into `examined.lowScore` (tracker only); otherwise unchanged.
+   */
+  accept(plan: FramePlan, detections: Detection[]): { detections: Detection[]; examined?: ExaminedSlices } {
+    if (!this.detection || !plan.examined) return { detections, examined: plan.examined };
+    return this.detection.split({ detect: plan.detect, examined: plan.examined, confidence: plan.confidence }, detections);
   }
 
   /** False when a frame captured then would be ignored: its second is already closed. */

@@ -55,3 +55,28 @@ describe('CameraScheduling under the shared, measured budget', () => {
     for (const sc of s) expect(sc.health().reason).toMatch(reason);
   });
 });
+
+describe('CameraScheduling, low-score floor (BYTE)', () => {
+  const frame: RawFrame = { cameraId: 'c', seq: 1, capturedAt: 1_700_000_000_000, width: 1280, height: 720, data: new Uint8Array(0) };
+  const det = (score: number) => ({ box: { x1: 0, y1: 0, x2: 10, y2: 20 }, score, classId: 0 });
+
+  it.each([
+    // name, lowScoreFloor option, camera confidence, detector confidence asked, split kept / low
+    ['default floor 0.1 below the camera 0.35', undefined, 0.35, 0.1, [0.9, 0.35], [0.2, 0.12]],
+    ['off (null): the camera confidence, nothing low', null, 0.35, 0.35, [0.9, 0.35, 0.2, 0.12], []],
+    ['camera confidence at or below the floor: unchanged', 0.1, 0.1, 0.1, [0.9, 0.35, 0.2, 0.12], []],
+    ['no camera confidence: unchanged, nothing low', undefined, undefined, undefined, [0.9, 0.35, 0.2, 0.12], []],
+  ] as const)('%s', (_n, floor, conf, asked, kept, low) => {
+    const s = new CameraScheduling('c', 5, { refreshS: 1, lowScoreFloor: floor });
+    const plan = s.next(frame, conf === undefined ? {} : { confidence: conf });
+    expect(plan.detect.confidence).toBe(asked);
+    const out = s.split(plan, [det(0.9), det(0.35), det(0.2), det(0.12)]);
+    expect(out.detections.map((d) => d.score)).toEqual(kept);
+    expect((out.examined.lowScore ?? []).map((d) => d.score)).toEqual(low);
+    expect(out.examined.planned).toBe(plan.examined.planned);
+  });
+
+  it.each([[-0.5], [2]])('rejects lowScoreFloor %p, naming it', (floor) => {
+    expect(() => new CameraScheduling('c', 5, { refreshS: 1, lowScoreFloor: floor })).toThrow(/lowScoreFloor/);
+  });
+});

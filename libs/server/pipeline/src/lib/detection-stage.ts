@@ -1,5 +1,5 @@
 import type { CameraSchedulerHealth, DetectOptions, Detection, RawFrame } from '@crowdsafe/contracts';
-import { DetectionScheduler, type DetectionSchedulerOptions, type ExaminedSlices, PassBudgetAllocator } from '@crowdsafe/vision';
+import { DetectionScheduler, type DetectionSchedulerOptions, type ExaminedSlices, LOW_SCORE_FLOOR, PassBudgetAllocator, splitByConfidence } from '@crowdsafe/vision';
 
 /** Scheduled detection of one camera (tiling 'scheduled', the default). */
 export interface CameraSchedulingOptions {
@@ -9,12 +9,20 @@ export interface CameraSchedulingOptions {
   allocator?: PassBudgetAllocator;
   /** Planner / size-map tuning (tests, benches); defaults otherwise. */
   scheduler?: Omit<DetectionSchedulerOptions, 'fps' | 'refreshS' | 'budgetPerSecond'>;
+  /**
+   * BYTE: the detector is asked down to this score and detections below the camera's confidence go to the tracker's
+   * second association only (split()); default LOW_SCORE_FLOOR (0.1); null = off (the detector runs at the camera's
+   * confidence).
+   */
+  lowScoreFloor?: number | null;
 }
 
 /** The detect options and examined slices of one frame. */
 export interface ScheduledFrame {
   detect: DetectOptions;
   examined: ExaminedSlices;
+  /** The camera's own confidence when the detector was asked lower (BYTE floor); split() cuts there. */
+  confidence?: number;
 }
 
 /**
@@ -25,6 +33,7 @@ export interface ScheduledFrame {
 export class CameraScheduling {
   private readonly scheduler: DetectionScheduler;
   private readonly allocator: PassBudgetAllocator;
+  private readonly lowScoreFloor: number | null;
 
   constructor(
     private readonly cameraId: string,
@@ -32,6 +41,9 @@ export class CameraScheduling {
     opts: CameraSchedulingOptions,
   ) {
     this.allocator = opts.allocator ?? new PassBudgetAllocator();
+    const floor = opts.lowScoreFloor === undefined ? LOW_SCORE_FLOOR : opts.lowScoreFloor;
+    if (floor !== null && !(floor >= 0 && floor <= 1)) throw new RangeError(`lowScoreFloor must be in [0, 1] or null, got ${floor}`);
+    this.lowScoreFloor = floor;
     const budget = this.allocator.request(cameraId, { fps, wanted: fps });
     this.scheduler = new DetectionScheduler({ ...opts.scheduler, fps, refreshS: opts.refreshS, budgetPerSecond: budget });
   }
@@ -41,10 +53,22 @@ export class CameraScheduling {
     this.scheduler.setBudget(this.allocator.request(this.cameraId, { fps: this.scheduler.fps, wanted: this.scheduler.wantedPerSecond() }));
     const s = this.scheduler.next({ width: frame.width, height: frame.height, capturedAt: frame.capturedAt });
     const { tiling: _ignored, ...rest } = base;
+    const conf = base.confidence;
+    const lowered = this.lowScoreFloor !== null && conf !== undefined && conf > this.lowScoreFloor;
     return {
-      detect: { ...rest, slices: s.slices.map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })) },
-      examined: { slices: s.slices, holdFrames: s.holdFrames },
+      detect: { ...rest, ...(lowered ? { confidence: this.lowScoreFloor as number } : {}), slices: s.slices.map((r) => ({ x: r.x, y: r.y, width: r.width, height: r.height })) },
+      examined: { slices: s.slices, holdFrames: s.holdFrames, planned: s.planned },
+      ...(lowered ? { confidence: conf } : {}),
     };
+  }
+
+  /**
+   * The frame's detections as the camera reports them (score >= its confidence) and its examined slices with the
+   * low-score ones attached for the tracker's second association (ExaminedSlices.lowScore).
+   */
+  split(plan: ScheduledFrame, detections: readonly Detection[]): { detections: Detection[]; examined: ExaminedSlices } {
+    const s = splitByConfidence(detections, plan.confidence);
+    return { detections: s.detections, examined: s.lowScore.length ? { ...plan.examined, lowScore: s.lowScore } : plan.examined };
   }
 
   observe(detections: readonly Detection[]): void {

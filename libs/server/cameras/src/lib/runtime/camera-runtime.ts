@@ -311,7 +311,11 @@ export class CameraRuntime {
         try {
           const plan = this.pipeline.plan(frame);
           const result = await this.deps.detect(frame, plan.detect);
-          if (!result.missing) this.onDetections(frame, result.detections, plan);
+          if (!result.missing) {
+            // Scheduled detection asks the detector below the camera's confidence (BYTE): accept() keeps those for the tracker only.
+            const accepted = this.pipeline.accept(plan, result.detections);
+            this.onDetections(frame, accepted.detections, accepted);
+          }
         } catch (err) {
           this.inferenceErrors++;
           this.lastError = redactUrl(err instanceof Error ? err.message : String(err));

@@ -10,3 +10,5 @@ export {
   type GmcMode,
 } from './detection-settings';
 export { footInRoi, type FrameSize as PipelineFrameSize, type NormalizedPoint, type RoiPolygon } from './roi';
+export { LOW_SCORE_FLOOR, splitByConfidence, asSecondStage, type SplitDetections } from './low-score';
+export { coastingTracks } from './coast-unexamined';

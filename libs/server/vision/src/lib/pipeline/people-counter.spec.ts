@@ -144,3 +144,52 @@ describe('PeopleCounter', () => {
     expect(() => counter.process([], 3, FRAME)).toThrow(/frameIndex/);
   });
 });
+
+describe('PeopleCounter with slice scheduling: low-score detections and coasting', () => {
+  const slice = (x: number) => ({ x, y: 0, width: 320, height: 480, kind: 'tile' as const });
+  const planned = [slice(0), slice(320)];
+  const p = (score = 0.9) => person(100, 300, score);
+
+  it.each([
+    // name, counter options, per frame: [detections, low-score detections, slices run], expected count per frame
+    ['empty', {}, [], []],
+    [
+      'a tracked person seen only weakly (below the camera confidence) stays matched through the second association',
+      {},
+      [[[p()], [], [slice(0)]], [[p()], [], [slice(0)]], [[p()], [], [slice(0)]], [[], [p(0.2)], [slice(0)]], [[], [p(0.2)], [slice(0)]]],
+      [1, 1, 1, 1, 1],
+    ],
+    [
+      'without the weak detections, the slice ran and missed twice: dropped from the count',
+      {},
+      [[[p()], [], [slice(0)]], [[p()], [], [slice(0)]], [[p()], [], [slice(0)]], [[], [], [slice(0)]], [[], [], [slice(0)]]],
+      [1, 1, 1, 1, 0],
+    ],
+    [
+      'a low-score detection alone never starts a counted track',
+      {},
+      [[[], [p(0.2)], [slice(0)]], [[], [p(0.2)], [slice(0)]], [[], [p(0.2)], [slice(0)]], [[], [p(0.2)], [slice(0)]]],
+      [0, 0, 0, 0],
+    ],
+    [
+      'found by the global pass, then missed while its slice is not run: coasts (output and counted); not once it ran',
+      {},
+      [[[p()], [], []], [[p()], [], []], [[p()], [], []], [[], [], [slice(320)]], [[], [], [slice(0)]]],
+      [1, 1, 1, 1, 0],
+    ],
+    [
+      'the same with coastUnexamined off: not coasted',
+      { coastUnexamined: false },
+      [[[p()], [], []], [[p()], [], []], [[p()], [], []], [[], [], [slice(320)]], [[], [], [slice(0)]]],
+      [1, 1, 1, 0, 0],
+    ],
+  ] as const)('%s', (_n, opts, frames, counts) => {
+    const counter = new PeopleCounter({ frameRate: 5, trackBufferS: 1, sliceConfirmScore: 1, ...opts });
+    const got = frames.map(([dets, low, slices], i) => {
+      const r = counter.process(dets, i + 1, FRAME, null, undefined, { slices, holdFrames: 6, planned, lowScore: low });
+      expect(r.tracks.map((t) => t.id)).toEqual(r.countedIds.slice().sort((a, b) => a - b));
+      return r.count.count;
+    });
+    expect(got).toEqual(counts);
+  });
+});

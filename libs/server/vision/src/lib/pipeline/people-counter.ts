@@ -6,6 +6,8 @@ import { SparseOptFlowGmc } from '../gmc/sparse-opt-flow';
 import type { GmcMode } from './detection-settings';
 import { footInRoi, type FrameSize, type RoiPolygon } from './roi';
 import { SliceCarry, type ExaminedSlices } from './slice-carry';
+import { coastingTracks } from './coast-unexamined';
+import { asSecondStage } from './low-score';
 
 export interface PeopleCounterOptions {
   /**
@@ -44,6 +46,12 @@ export interface PeopleCounterOptions {
    * slice finds stay tentative until minHits, as everywhere. Default 0.35 (DEFAULT_SLICE_CONFIRM_SCORE): on the hall sample (replayed detections, 12 s at 5 fps) 0.35 / 0.4 / 0.5 / off gave tracked recall 0.845 / 0.829 / 0.808 / 0.775 at precision 0.910 / 0.913 / 0.917 / 0.921; 1 = off.
    */
   sliceConfirmScore?: number;
+  /**
+   * With slice scheduling (process() given `examined` with its `planned` slices): a confirmed track lost inside a
+   * planned slice that was not run on this frame, for at most the hold period, is output in `tracks` at its predicted
+   * box (timeSinceUpdate > 0) and counted (see coastingTracks). Default true; false = only matched tracks.
+   */
+  coastUnexamined?: boolean;
 }
 
 /** Default `sliceConfirmScore`. */
@@ -58,7 +66,10 @@ export interface PeopleCountResult {
   /** The tracker's frame index of this frame. */
   frameIndex: number;
   count: CountEstimate;
-  /** Confirmed tracks matched to a detection in this frame, inside the ROI or not (ids for overlays), ascending id. */
+  /**
+   * Confirmed tracks matched to a detection in this frame, inside the ROI or not (ids for overlays), ascending id;
+   * with slice scheduling also the coasting ones (coastUnexamined: timeSinceUpdate > 0, Kalman-predicted box).
+   */
   tracks: TrackedPerson[];
   /** Provisional id (Track.provisionalId) of each of `tracks`, same order: links them to their `unconfirmed` past. */
   trackProvisionalIds: number[];
@@ -115,6 +126,7 @@ export class PeopleCounter {
   private gray?: Uint8Array;
   private readonly carry = new SliceCarry();
   private readonly sliceConfirmScore: number;
+  private readonly coastUnexamined: boolean;
 
   constructor(opts: PeopleCounterOptions) {
     if (!(opts.frameRate > 0) || !Number.isFinite(opts.frameRate)) throw new RangeError(`frameRate must be a positive number, got ${opts.frameRate}`);
@@ -129,6 +141,7 @@ export class PeopleCounter {
     const sc = opts.sliceConfirmScore ?? DEFAULT_SLICE_CONFIRM_SCORE;
     if (!(sc >= 0 && sc <= 1)) throw new RangeError(`sliceConfirmScore must be in [0, 1], got ${opts.sliceConfirmScore}`);
     this.sliceConfirmScore = sc;
+    this.coastUnexamined = opts.coastUnexamined ?? true;
     this.detectionMethod = opts.detectionMethod ?? 'detection';
     // The GMC sees a 2x-downscaled grey frame; the warp it returns is in source pixels (GrayFrame.scale).
     this.gmc = opts.gmc === 'sparseOptFlow' ? new SparseOptFlowGmc({ downscale: 1 }) : null;
@@ -190,16 +203,21 @@ export class PeopleCounter {
     if (!(frame.width > 0 && frame.height > 0)) throw new RangeError(`invalid frame size ${frame.width}x${frame.height}`);
     const region = roi === undefined ? this.roi : roi;
     const fi = frameIndex ?? this.tracker.stats.frameIndex + 1;
-    const carried = examined ? this.carry.apply(frameDetections, fi, examined, frame) : null;
-    const detections = carried ? carried.detections : frameDetections;
+    // BYTE (scheduled detection): the frame's low-score detections, scores capped below trackHighThresh, join the
+    // frame's own: the tracker's second association only; SliceCarry takes them as sightings of the people it holds.
+    const low = examined?.lowScore?.length ? asSecondStage(examined.lowScore, this.tracker.options.trackHighThresh, this.tracker.options.trackLowThresh) : [];
+    const input = low.length ? [...frameDetections, ...low] : frameDetections;
+    const carried = examined ? this.carry.apply(input, fi, examined, frame) : null;
+    const detections = carried ? carried.detections : input;
+    const isLow = (i: number) => i >= frameDetections.length && i < input.length;
     const out = this.tracker.update(detections, fi, this.cameraMotion(frameDetections, pixels), examined ? this.sliceFinds(frameDetections, examined) : undefined);
     this.framesSinceReset++;
     const warmingUp = this.framesSinceReset < this.tracker.options.minHits;
 
     let detectionsInRoi = 0;
     let confident = 0;
-    for (const d of detections) {
-      if (!footInRoi(d.box, frame, region)) continue;
+    for (const [i, d] of detections.entries()) {
+      if (isLow(i) || !footInRoi(d.box, frame, region)) continue;
       detectionsInRoi++;
       if (d.score >= CONFIDENT_SCORE) confident++;
     }
@@ -211,9 +229,14 @@ export class PeopleCounter {
       if (footInRoi(seen, frame, region)) countedIds.push(t.id);
     }
     const matched = countedIds.length;
+    // Scheduled slices: confirmed tracks whose region was not examined on this frame coast (output and counted).
+    const coasting = this.coastUnexamined ? coastingTracks(out.lost, examined, frame, out.tracks) : [];
+    const coastIds = new Set(coasting.map((t) => t.id));
+    for (const t of coasting) if (footInRoi(t.box, frame, region)) countedIds.push(t.id);
+    const shown = coasting.length ? [...out.tracks, ...coasting].sort((a, b) => a.id - b.id) : out.tracks;
     let extra = 0;
     for (const t of out.lost) {
-      if (!inFrame(t, frame) || !footInRoi(t.box, frame, region)) continue;
+      if (coastIds.has(t.id) || !inFrame(t, frame) || !footInRoi(t.box, frame, region)) continue;
       if (t.timeSinceUpdate <= this.coastFrames) countedIds.push(t.id);
       else extra++;
     }
@@ -229,15 +252,15 @@ export class PeopleCounter {
     return {
       frameIndex: out.frameIndex,
       count,
-      tracks: out.tracks.map(toTrackedPerson),
-      trackProvisionalIds: out.tracks.map((t) => t.provisionalId),
+      tracks: shown.map(toTrackedPerson),
+      trackProvisionalIds: shown.map((t) => t.provisionalId),
       unconfirmed: out.tentative.map((t) => ({ provisionalId: t.provisionalId, box: { ...t.box }, score: t.score })),
       countedIds: warmingUp ? [] : countedIds,
       detectionsInRoi,
       tentative: out.tentative.length,
       lost: out.lost.length,
       warmingUp,
-      carried: carried ? out.tracks.filter((t) => t.detectionIndex >= frameDetections.length).length : 0,
+      carried: carried ? out.tracks.filter((t) => t.detectionIndex >= input.length).length : 0,
     };
   }
 }

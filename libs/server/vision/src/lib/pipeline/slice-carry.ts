@@ -7,6 +7,16 @@ export interface ExaminedSlices {
   slices: readonly TileRegion[];
   /** Frames a slice-found person may be carried before its slice is re-examined (the achieved refresh period). */
   holdFrames: number;
+  /**
+   * Every slice of the current plan (DetectionScheduler's `planned`): a confirmed track lost inside a planned slice
+   * that was not run on this frame coasts (PeopleCounter `coastUnexamined`). Absent = no coasting.
+   */
+  planned?: readonly TileRegion[];
+  /**
+   * This frame's detections below the camera's confidence (down to LOW_SCORE_FLOOR; splitByConfidence): given to the
+   * tracker's second, low-score association only (BYTE). Absent = none.
+   */
+  lowScore?: readonly Detection[];
 }
 
 interface Held {

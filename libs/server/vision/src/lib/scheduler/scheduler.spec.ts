@@ -101,12 +101,32 @@ describe('planSlices', () => {
     expect(rows.to).toBeLessThan(H);
   });
 
-  it('far people get smaller slices than nearer ones (slice side follows the person size)', () => {
-    const p = planSlices(learntMap(1920, 1080, 20, 260), { inputSize: 640 });
+  it('with a slice size range, far people get smaller slices than nearer ones (slice side follows the person size)', () => {
+    const p = planSlices(learntMap(1920, 1080, 20, 260), { inputSize: 640, minSlice: 320, maxSlice: 1280 });
     const top = p.slices.filter((s) => s.y === Math.min(...p.slices.map((q) => q.y)));
     const lower = p.slices.filter((s) => s.y > top[0].y);
     expect(lower.length).toBeGreaterThan(0);
     expect(top[0].width).toBeLessThan(lower[0].width);
+  });
+});
+
+describe('planSlices defaults: 1:1 slices, no row for a thin strip at the frame edge', () => {
+  const learntMap = (W: number, H: number, hTop: number, hBottom: number) => {
+    const m = new PersonSizeMap({ frameWidth: W, frameHeight: H, minCellSamples: 1e9 });
+    m.add(perspective(W, H, hTop, hBottom, 300));
+    return m;
+  };
+
+  it.each([
+    // name, W, H, person height top -> bottom, expected slice rows (y), slices
+    ['nobody small', 1280, 720, 150, 300, [], 0],
+    ['720p, small everywhere: the 2nd row would add 80 rows (< 20 % of 640): one row', 1280, 720, 25, 60, [0], 3],
+    ['1080p, small everywhere: the 2nd row adds 440 rows: two rows', 1920, 1080, 20, 90, [0, 440], 8],
+  ] as const)('%s', (_n, W, H, hTop, hBottom, rows, n) => {
+    const p = planSlices(learntMap(W, H, hTop, hBottom), { inputSize: 640 });
+    expect(p.slices).toHaveLength(n);
+    expect([...new Set(p.slices.map((s) => s.y))]).toEqual(rows);
+    expect(p.slices.every((s) => s.width === 640 && s.height === 640)).toBe(true);
   });
 });
 
