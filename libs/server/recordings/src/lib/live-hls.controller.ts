@@ -131,9 +131,10 @@ export class LiveHlsController {
       return;
     }
     const st = await stat(path).catch(() => null);
-    if (!st?.isFile()) throw new NotFoundException(`segment ${file} is gone (the playlist slides)`);
-    this.stats.record(cameraId, viewer, st.size);
-    const data = await readFile(path);
+    // the muxer may delete it between the stat and the read: both are a 404, not a 500
+    const data = st?.isFile() ? await readFile(path).catch(() => null) : null;
+    if (!data) throw new NotFoundException(`segment ${file} is gone (the playlist slides)`);
+    this.stats.record(cameraId, viewer, data.length);
     res.type('video/mp2t').send(data);
   }
 

@@ -94,6 +94,8 @@ describe('LiveTranscoder lifecycle', () => {
       expect(s.children[0].signals).toEqual(['SIGTERM']);
       expect(s.t.state('a')).toBe('idle');
       expect(s.t.pidOf('a')).toBeUndefined();
+      s.advance(5_000);
+      expect(s.t.touch('a')).toBe('backoff'); // the stopped ffmpeg has not exited yet: its UDP port is still bound
       await new Promise((r) => setImmediate(r));
       expect(s.t.touch('a')).toBe('started');
       expect(s.children).toHaveLength(2);
@@ -184,7 +186,7 @@ describe('feed arguments', () => {
   it('copies into a loopback UDP port, never encodes', () => {
     const o = hlsFeedOutputArgs({ format: 'mpegts', port: 20_001 });
     expect(o.target).toBe('udp://127.0.0.1:20001?pkt_size=1316');
-    expect(o.options.join(' ')).toContain('-c:v copy -f mpegts');
+    expect(o.options.join(' ')).toContain('-c:v copy -flush_packets 1 -f mpegts');
     expect(o.options).not.toContain('libx264');
   });
 

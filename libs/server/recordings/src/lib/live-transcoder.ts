@@ -59,6 +59,8 @@ export class LiveTranscoder {
   private readonly feeds = new Map<string, TranscodeFeed>();
   private readonly sessions = new Map<string, Session>();
   private readonly lastStart = new Map<string, number>();
+  /** Stopped transcodes not exited yet: their UDP port is still bound, a new one could not read the feed. */
+  private readonly exiting = new Map<string, TranscoderChild>();
   private readonly spawnFn: SpawnTranscoder;
   private readonly now: () => number;
   private readonly backoffMs: number;
@@ -107,7 +109,7 @@ export class LiveTranscoder {
     if (!feed) return 'no-feed';
     if (this.activeCount() >= this.o.maxSessions) return 'busy';
     const last = this.lastStart.get(cameraId);
-    if (last !== undefined && now - last < this.backoffMs) return 'backoff';
+    if (this.exiting.has(cameraId) || (last !== undefined && now - last < this.backoffMs)) return 'backoff';
     this.start(cameraId, feed, now);
     return 'started';
   }
@@ -196,9 +198,13 @@ export class LiveTranscoder {
     if (!s || s.stopping) return;
     s.stopping = true;
     this.sessions.delete(cameraId);
-    s.child.kill('SIGTERM');
+    this.exiting.set(cameraId, s.child);
     const t = setTimeout(() => s.child.kill('SIGKILL'), 3_000);
     t.unref();
-    s.child.once('exit', () => clearTimeout(t));
+    s.child.once('exit', () => {
+      clearTimeout(t);
+      if (this.exiting.get(cameraId) === s.child) this.exiting.delete(cameraId);
+    });
+    s.child.kill('SIGTERM');
   }
 }

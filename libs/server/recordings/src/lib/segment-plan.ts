@@ -196,7 +196,8 @@ export function hlsOutputArgs(o: { segmentS: number; dir: string; runId: string;
       '-map', '0:v:0', '-an', '-sn', '-dn', ...codec,
       '-f', 'hls',
       '-hls_time', String(o.segmentS),
-      '-hls_list_size', '4',
+      // at least 4 segments and ~3 s listed: a player starting 3 segments back, or late on a busy host, still finds them
+      '-hls_list_size', String(Math.max(4, Math.ceil(3 / o.segmentS))),
       '-hls_flags', 'delete_segments+omit_endlist+independent_segments+temp_file',
       '-hls_delete_threshold', '2',
       '-hls_start_number_source', 'epoch',
@@ -220,7 +221,7 @@ export function feedFormatOf(codec: string | undefined): 'mpegts' | 'mjpeg' | un
  */
 export function hlsFeedOutputArgs(o: { format: 'mpegts' | 'mjpeg'; port: number }): { target: string; options: string[] } {
   if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) throw new Error(`port must be an integer in 1..65535 (got ${o.port})`);
-  return { target: `udp://127.0.0.1:${o.port}?pkt_size=1316`, options: ['-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy', '-f', o.format] };
+  return { target: `udp://127.0.0.1:${o.port}?pkt_size=1316`, options: ['-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy', '-flush_packets', '1', '-f', o.format] };
 }
 
 /**
