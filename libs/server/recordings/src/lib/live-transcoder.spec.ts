@@ -145,7 +145,7 @@ describe('LiveTranscoder lifecycle', () => {
     }
   });
 
-  it('playlistReady: only a playlist that lists a segment, and a stale one is removed at start', () => {
+  it('playlistReady: only a playlist that lists a segment, and a stale one is removed at start', async () => {
     const s = setup();
     try {
       expect(s.t.playlistReady('a')).toBe(false);
@@ -157,7 +157,8 @@ describe('LiveTranscoder lifecycle', () => {
       expect(s.t.playlistReady('a')).toBe(true);
       s.t.stopAll();
       s.advance(10_000);
-      s.t.touch('a');
+      await new Promise((r) => setImmediate(r)); // the stopped ffmpeg exits
+      expect(s.t.touch('a')).toBe('started');
       expect(s.t.playlistReady('a')).toBe(false);
     } finally {
       s.cleanup();
