@@ -436,9 +436,10 @@ export class EnvSchema extends OpsEnvSchema {
    * Live HLS rendition: `copy` (the camera's stream as it is: no CPU, latency >= its keyframe interval), `transcode`
    * (H.264 libx264 veryfast/zerolatency, a keyframe every segment, bounded size and rate: low latency for every
    * source, ~a tenth of a core per camera), `auto` (copy when the camera's measured keyframe interval fits the
-   * segment length, else transcode). Recordings always copy. Default `copy`: the transcode runs inside the camera's
-   * ffmpeg all the time, watched or not (~16 % of a core per camera measured), and on a small host that CPU is the
-   * detector's; choose `auto` where low-latency HLS is worth it.
+   * segment length, else transcode). Recordings always copy. The transcode runs only while watched (a separate
+   * ffmpeg on the camera's loopback feed, started by the first playlist request, stopped LIVE_HLS_LINGER_S after the
+   * last; ~0.5 % of a core per camera with no viewer). Default `copy` until the console player retries the 503 of a
+   * cold start; choose `auto` where low-latency HLS is worth it.
    */
   @IsIn(['copy', 'transcode', 'auto'])
   LIVE_HLS_MODE: 'copy' | 'transcode' | 'auto' = 'copy';
