@@ -1,12 +1,19 @@
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { type LiveHlsCameraStatsDto, RecordingsApi } from '@crowdsafe/web-data-access';
+import { RecordingsApi } from '@crowdsafe/web-data-access';
 import { of } from 'rxjs';
 import { CameraDirectory } from '../live/camera-directory.service';
 import { LiveVideoStatsComponent } from './live-video-stats.component';
 
 // The first render compiles the template: slow on a loaded machine.
 jest.setTimeout(60_000);
+
+interface LiveHlsCameraStatsDto {
+  cameraId: string;
+  viewers: number;
+  bytesPerS: number;
+  transcode: 'running' | 'idle' | 'none';
+}
 
 describe('LiveVideoStatsComponent', () => {
   it.each<{ name: string; stats: LiveHlsCameraStatsDto[]; rows: string[] }>([
