@@ -23,7 +23,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { decodeArgs } from '../../libs/server/cameras/src/lib/ingest/ffmpeg-args';
-import { assembleClip, hlsOutputArgs, parseSegmentList, planClip, segmentOutputArgs, type Segment } from '@crowdsafe/server-recordings';
+import { assembleClip, hlsFeedOutputArgs, hlsOutputArgs, parseSegmentList, planClip, segmentOutputArgs, type Segment } from '@crowdsafe/server-recordings';
 import { BITS, blockRect, cpuSeconds, startSource } from './live';
 
 const root = resolve(__dirname, '../..');
@@ -43,13 +43,14 @@ function cpuOf(args: string[]): { cpuS: number; wallS: number } {
 }
 
 let hlsTranscodeCpuPct = NaN;
+let feedCpuPct = NaN;
 
 const argOf = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 
-/** Options: --seconds N, --hls-only (skip the recorder part), --hls-width N / --hls-fps N (the stamped camera). */
+/** Options: --seconds N, --hls-only (skip the recorder part), --hls-width N / --hls-fps N (the stamped camera), --hls-segment S (LIVE_HLS_SEGMENT_S). */
 export async function recordingsBench(seconds: number): Promise<void> {
   if (!process.argv.includes('--hls-only')) await recorderBench(seconds);
   await liveHlsBench(Math.max(10, Math.min(seconds, 30)));
@@ -99,9 +100,14 @@ async function recorderBench(seconds: number): Promise<void> {
     };
     const withHlsCopy = cpuOf([...base, ...hls('hls-copy', { kind: 'copy' })]);
     const withHlsTranscode = cpuOf([...base, ...hls('hls-x264', { kind: 'transcode', maxWidth: 960, fps: 15 })]);
+    // On-demand transcode with nobody watching: the camera ffmpeg only copies into a loopback UDP port nobody reads.
+    const feed = hlsFeedOutputArgs({ format: 'mpegts', port: 20_000 + Math.floor(Math.random() * 12_000) });
+    const withFeed = cpuOf([...base, ...feed.options, feed.target]);
     console.log(`live HLS rendition over ${seconds} s (1 s segments), % of one core:`);
     console.log(`  + HLS output, stream copy (latency >= source GOP: 10 s here)   ${pct(withHlsCopy.cpuS)} %  -> HLS ${pct(withHlsCopy.cpuS - decodeOnly.cpuS)} %`);
     console.log(`  + HLS output, transcode (x264 veryfast/zerolatency 960 px 15 fps, keyframe/s)  ${pct(withHlsTranscode.cpuS)} %  -> HLS transcode ${pct(withHlsTranscode.cpuS - decodeOnly.cpuS)} % per camera`);
+    console.log(`  + on-demand feed only (copy to loopback UDP, nobody watching)   ${pct(withFeed.cpuS)} %  -> no-viewer cost ${pct(withFeed.cpuS - decodeOnly.cpuS)} % per camera`);
+    feedCpuPct = (100 * (withFeed.cpuS - decodeOnly.cpuS)) / seconds;
     hlsTranscodeCpuPct = (100 * (withHlsTranscode.cpuS - decodeOnly.cpuS)) / seconds;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -129,8 +135,8 @@ async function hlsApiChild(): Promise<void> {
   const { CamerasService } = await import('@crowdsafe/server-cameras');
   const { SessionService } = await import('@crowdsafe/server-auth');
   const { UserAccountsService } = await import('@crowdsafe/server-users');
-  const [dataDir, sourceUrl] = process.argv.slice(process.argv.indexOf('--hls-api-child') + 1);
-  const config = loadConfig({ DATA_DIR: dataDir, MODEL_PATH: resolve(root, 'models/yolo11n.onnx'), SAMPLE_CAMERA: 'false', WEB_DIST: '', LOG_LEVEL: 'warn', CAMERA_ALLOWED_NETWORKS: '127.0.0.1/32', RATE_LIMIT_ENABLED: 'false', LIVE_HLS_MODE: 'auto' }, root);
+  const [dataDir, sourceUrl, segmentS] = process.argv.slice(process.argv.indexOf('--hls-api-child') + 1);
+  const config = loadConfig({ DATA_DIR: dataDir, MODEL_PATH: resolve(root, 'models/yolo11n.onnx'), SAMPLE_CAMERA: 'false', WEB_DIST: '', LOG_LEVEL: 'warn', CAMERA_ALLOWED_NETWORKS: '127.0.0.1/32', RATE_LIMIT_ENABLED: 'false', LIVE_HLS_MODE: 'auto', LIVE_HLS_SEGMENT_S: segmentS, LIVE_HLS_LINGER_S: String(LINGER_S) }, root);
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
@@ -141,8 +147,28 @@ async function hlsApiChild(): Promise<void> {
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
 }
 
-function startHlsApi(dataDir: string, sourceUrl: string): Promise<{ child: ChildProcess; info: HlsApi }> {
-  const child = spawn(process.execPath, ['-r', './tools/ts-register.js', 'tools/bench/recordings.ts', '--hls-api-child', dataDir, sourceUrl], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const LINGER_S = 5;
+
+/** CPU seconds of the api's ffmpeg children (the camera's and, while watched, the transcoder) and whether a transcoder runs. */
+function ffmpegChildren(apiPid: number): { pids: number[]; transcoding: boolean } {
+  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(apiPid)]).toString().split('\n').filter((l) => /\bffmpeg\b/.test(l));
+  return { pids: lines.map((l) => Number(l.trim().split(/\s+/)[0])), transcoding: lines.some((l) => l.includes('-i udp://')) };
+}
+function ffmpegCpu(apiPid: number): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const pid of ffmpegChildren(apiPid).pids) {
+    try {
+      m.set(pid, cpuSeconds(pid));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return m;
+}
+const cpuDelta = (a: Map<number, number>, b: Map<number, number>) => [...b].reduce((n, [pid, c]) => n + c - (a.get(pid) ?? 0), 0);
+
+function startHlsApi(dataDir: string, sourceUrl: string, segmentS: number): Promise<{ child: ChildProcess; info: HlsApi }> {
+  const child = spawn(process.execPath, ['-r', './tools/ts-register.js', 'tools/bench/recordings.ts', '--hls-api-child', dataDir, sourceUrl, String(segmentS)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((res, rej) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
       if (l.startsWith('{"port"')) res({ child, info: JSON.parse(l) as HlsApi });
@@ -210,15 +236,17 @@ function stampsOf(ts: Buffer, width: number, height: number): Promise<(number | 
   });
 }
 
-/** One viewer polling fast and timing every frame: per-frame arrival - emission, and per segment its first frame's. */
-async function latencyProbe(api: HlsApi, seconds: number, width: number, height: number): Promise<{ frames: number[]; firstFrames: number[]; unreadable: number; segments: number }> {
+/**
+ * One viewer polling fast and timing every frame: per-frame arrival - emission, and per segment its first frame's.
+ * Segments are only fetched (arrival noted) during the run and decoded afterwards: decoding in between would make
+ * the probe itself fall behind short segments on a loaded host.
+ */
+async function latencyProbe(api: HlsApi, seconds: number, width: number, height: number): Promise<{ frames: number[]; firstFrames: number[]; unreadable: number; segments: number; missed: number }> {
   const url = await ticketUrl(api);
   const base = url.slice(0, url.lastIndexOf('/') + 1);
   const seen = new Set<number>();
-  const frames: number[] = [];
-  const firstFrames: number[] = [];
-  let unreadable = 0;
-  let segments = 0;
+  const got: { arrival: number; body: Buffer }[] = [];
+  let missed = 0;
   const end = Date.now() + seconds * 1000;
   let primed = false;
   while (Date.now() < end) {
@@ -230,22 +258,40 @@ async function latencyProbe(api: HlsApi, seconds: number, width: number, height:
         seen.add(s.seq);
         if (!primed) continue; // segments listed before the probe started are not timed
         const res = await fetch(base + s.uri);
-        if (res.status !== 200) continue;
+        if (res.status !== 200) {
+          missed++;
+          continue;
+        }
         const body = Buffer.from(await res.arrayBuffer());
-        const arrival = Date.now();
-        const stamps = await stampsOf(body, width, height);
-        segments++;
-        const lat = stamps.map((t) => (t === null || arrival - t < 0 || arrival - t > 60_000 ? null : arrival - t));
-        for (const l of lat) if (l === null) unreadable++;
-        else frames.push(l);
-        const first = lat.find((l) => l !== null);
-        if (first !== undefined && first !== null) firstFrames.push(first);
+        got.push({ arrival: Date.now(), body });
       }
       primed = true;
     }
     await sleep(100);
   }
-  return { frames, firstFrames, unreadable, segments };
+  const frames: number[] = [];
+  const firstFrames: number[] = [];
+  let unreadable = 0;
+  for (const { arrival, body } of got) {
+    const stamps = await stampsOf(body, width, height);
+    const lat = stamps.map((t) => (t === null || arrival - t < 0 || arrival - t > 60_000 ? null : arrival - t));
+    for (const l of lat) if (l === null) unreadable++;
+    else frames.push(l);
+    const first = lat.find((l) => l !== null);
+    if (first !== undefined && first !== null) firstFrames.push(first);
+  }
+  return { frames, firstFrames, unreadable, segments: got.length, missed };
+}
+
+/** CPU (% of a core) of the api process and of its ffmpeg children over `seconds`, and whether a transcoder ran at the end. */
+async function phaseCpu(apiPid: number, seconds: number): Promise<{ api: number; ffmpeg: number; transcoding: boolean; wall: number }> {
+  const a0 = cpuSeconds(apiPid);
+  const f0 = ffmpegCpu(apiPid);
+  const t0 = Date.now();
+  await sleep(seconds * 1000);
+  const wall = (Date.now() - t0) / 1000;
+  const f1 = ffmpegCpu(apiPid);
+  return { api: (100 * (cpuSeconds(apiPid) - a0)) / wall, ffmpeg: (100 * cpuDelta(f0, f1)) / wall, transcoding: ffmpegChildren(apiPid).transcoding, wall };
 }
 
 /** A viewer behaving like hls.js on a live playlist. */
@@ -293,46 +339,54 @@ async function liveHlsBench(seconds: number): Promise<void> {
   const fps = argOf('hls-fps', 15);
   const dataDir = mkdtempSync(join(tmpdir(), 'cs-bench-hls-'));
   const source = await startSource(fps, width, height);
-  const { child, info } = await startHlsApi(dataDir, source.url);
+  const segmentS = argOf('hls-segment', 1);
+  const { child, info } = await startHlsApi(dataDir, source.url, segmentS);
   const pid = child.pid as number;
   try {
-    console.log(`\nlive HLS through the api — ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; camera: ${width}x${height} MJPEG at ${fps} fps with its emission time stamped in the pixels; LIVE_HLS_MODE=auto (MJPEG -> transcode <= 960 px, 15 fps, 1 s segments); ${seconds} s per phase`);
+    console.log(`\nlive HLS through the api — ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; camera: ${width}x${height} MJPEG at ${fps} fps with its emission time stamped in the pixels; LIVE_HLS_MODE=auto (MJPEG -> on-demand transcode <= 960 px, 15 fps, ${segmentS} s segments, linger ${LINGER_S} s); ${seconds} s per phase`);
+    // Nobody watching: the camera ffmpeg runs (with its feed), no transcoder.
+    for (let i = 0; i < 60 && !ffmpegChildren(pid).pids.length; i++) await sleep(500);
+    await sleep(3000);
+    const idleRow = await phaseCpu(pid, seconds);
+    console.log(`no viewer:  ffmpeg CPU ${idleRow.ffmpeg.toFixed(1)} % of a core (camera ffmpeg incl. its feed), api ${idleRow.api.toFixed(1)} %, transcoder running: ${idleRow.transcoding}`);
     const url = await ticketUrl(info);
+    const t0 = Date.now();
+    const firstStatus = (await fetch(url)).status;
+    console.log(`first playlist request: HTTP ${firstStatus} after ${Date.now() - t0} ms (the transcode starts on it)`);
     for (let i = 0; i < 120; i++) {
       const r = await fetch(url);
       if (r.status === 200 && parsePlaylist(await r.text()).segments.length >= 2) break;
       await sleep(500);
     }
     const lat = await latencyProbe(info, seconds, width, height);
-    const g2g = lat.firstFrames.map((x) => x + 1000);
-    console.log(`glass-to-glass (stamped frames, ${lat.segments} segments, ${lat.frames.length} frames, ${lat.unreadable} unreadable):`);
+    const g2g = lat.firstFrames.map((x) => x + segmentS * 1000);
+    console.log(`glass-to-glass (stamped frames, ${lat.segments} segments, ${lat.missed} missed, ${lat.frames.length} frames, ${lat.unreadable} unreadable):`);
     console.log(`  frame emitted -> its segment in the viewer's hands: p50 ${pctl(lat.frames, 50)} ms, p95 ${pctl(lat.frames, 95)} ms, max ${pctl(lat.frames, 100)} ms`);
     console.log(`  segment's first frame -> segment in hand:          p50 ${pctl(lat.firstFrames, 50)} ms, p95 ${pctl(lat.firstFrames, 95)} ms`);
-    console.log(`  glass-to-glass at the player (+ 1 segment buffered): p50 ${pctl(g2g, 50)} ms, p95 ${pctl(g2g, 95)} ms (spec < 3000 ms)`);
-    const rows: { viewers: number; cpu: number; bps: number; errors: number }[] = [];
+    console.log(`  glass-to-glass at the player (+ 1 segment buffered, ${segmentS} s): p50 ${pctl(g2g, 50)} ms, p95 ${pctl(g2g, 95)} ms (spec < 3000 ms)`);
+    const rows: { viewers: number; cpu: number; ffmpeg: number; transcoding: boolean; bps: number; errors: number }[] = [];
+    // The transcode of the latency probe lingers: the 0-viewer phase starts once it has stopped.
+    for (let i = 0; i < 4 * (LINGER_S + 5) && ffmpegChildren(pid).transcoding; i++) await sleep(250);
     for (const n of [0, 1, 10, 50]) {
       let stop = false;
       const urls = await Promise.all(Array.from({ length: n }, () => ticketUrl(info)));
       const viewers = urls.map((u) => hlsJsViewer(u, () => stop));
       await sleep(3000);
       const b0 = viewers.reduce((a, v) => a + v.bytes(), 0);
-      const c0 = cpuSeconds(pid);
-      const t0 = Date.now();
-      await sleep(seconds * 1000);
-      const wall = (Date.now() - t0) / 1000;
-      const cpu = cpuSeconds(pid) - c0;
+      const c = await phaseCpu(pid, seconds);
       const b1 = viewers.reduce((a, v) => a + v.bytes(), 0);
       stop = true;
       await Promise.all(viewers.map((v) => v.done));
-      rows.push({ viewers: n, cpu: (100 * cpu) / wall, bps: (b1 - b0) / wall, errors: viewers.reduce((a, v) => a + v.errors(), 0) });
+      rows.push({ viewers: n, cpu: c.api, ffmpeg: c.ffmpeg, transcoding: c.transcoding, bps: (b1 - b0) / c.wall, errors: viewers.reduce((a, v) => a + v.errors(), 0) });
       await sleep(1500);
     }
     const idle = rows[0].cpu;
-    console.log('\nHLS viewers of one camera  api CPU %  (over idle)  bytes/s served   Mbit/s  errors');
+    console.log('\nHLS viewers of one camera  api CPU %  (over idle)  ffmpeg CPU %  transcoder  bytes/s served   Mbit/s  errors');
     for (const r of rows) {
-      console.log(`${String(r.viewers).padStart(26)}  ${r.cpu.toFixed(1).padStart(9)}  ${(r.viewers ? `+${(r.cpu - idle).toFixed(1)}` : '-').padStart(11)}  ${Math.round(r.bps).toLocaleString('en').padStart(14)}  ${((r.bps * 8) / 1e6).toFixed(2).padStart(7)}  ${String(r.errors).padStart(6)}`);
+      console.log(`${String(r.viewers).padStart(26)}  ${r.cpu.toFixed(1).padStart(9)}  ${(r.viewers ? `+${(r.cpu - idle).toFixed(1)}` : '-').padStart(11)}  ${r.ffmpeg.toFixed(1).padStart(12)}  ${(r.transcoding ? 'running' : 'idle').padStart(10)}  ${Math.round(r.bps).toLocaleString('en').padStart(14)}  ${((r.bps * 8) / 1e6).toFixed(2).padStart(7)}  ${String(r.errors).padStart(6)}`);
     }
-    console.log(`\nsummary: recorder (copy) and HLS transcode CPU above; HLS transcode ${Number.isNaN(hlsTranscodeCpuPct) ? '-' : hlsTranscodeCpuPct.toFixed(1)} % of a core per camera; HLS glass-to-glass p95 ${pctl(g2g, 95)} ms`);
+    const one = rows.find((r) => r.viewers === 1);
+    console.log(`\nsummary: HLS transcode ${Number.isNaN(hlsTranscodeCpuPct) ? '-' : hlsTranscodeCpuPct.toFixed(1)} % of a core per camera when always on; on demand, no viewer: feed ${Number.isNaN(feedCpuPct) ? '-' : feedCpuPct.toFixed(1)} % (sample), camera ffmpeg ${idleRow.ffmpeg.toFixed(1)} % -> one viewer ${one ? one.ffmpeg.toFixed(1) : '-'} % (camera + transcoder); HLS glass-to-glass p95 ${pctl(g2g, 95)} ms (${segmentS} s segments, ${width}x${height})`);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 3000).unref() && child.once('exit', r));

@@ -433,17 +433,18 @@ export class EnvSchema extends OpsEnvSchema {
   @Transform(toBool) @IsBoolean()
   LIVE_HLS_ENABLED = true;
 
-  /** Target HLS segment length (s). A copied stream is cut at the source's keyframes, so its latency is at least the camera's GOP. */
-  @Type(() => Number) @IsInt() @Min(1) @Max(10)
+  /** Target HLS segment length (s, 0.5 to 10). A copied stream is cut at the source's keyframes, so its latency is at least the camera's GOP; a transcoded one gets a keyframe every segment. */
+  @Type(() => Number) @IsNumber() @Min(0.5) @Max(10)
   LIVE_HLS_SEGMENT_S = 1;
 
   /**
    * Live HLS rendition: `copy` (the camera's stream as it is: no CPU, latency >= its keyframe interval), `transcode`
    * (H.264 libx264 veryfast/zerolatency, a keyframe every segment, bounded size and rate: low latency for every
    * source, ~a tenth of a core per camera), `auto` (copy when the camera's measured keyframe interval fits the
-   * segment length, else transcode). Recordings always copy. Default `copy`: the transcode runs inside the camera's
-   * ffmpeg all the time, watched or not (~16 % of a core per camera measured), and on a small host that CPU is the
-   * detector's; choose `auto` where low-latency HLS is worth it.
+   * segment length, else transcode). Recordings always copy. The transcode runs only while watched (a separate
+   * ffmpeg on the camera's loopback feed, started by the first playlist request, stopped LIVE_HLS_LINGER_S after the
+   * last; ~0.5 % of a core per camera with no viewer). Default `copy` until the console player retries the 503 of a
+   * cold start; choose `auto` where low-latency HLS is worth it.
    */
   @IsIn(['copy', 'transcode', 'auto'])
   LIVE_HLS_MODE: 'copy' | 'transcode' | 'auto' = 'copy';
@@ -455,6 +456,18 @@ export class EnvSchema extends OpsEnvSchema {
   /** Frame rate of the transcoded HLS rendition (0 = the source's). */
   @Type(() => Number) @IsInt() @Min(0) @Max(60)
   LIVE_HLS_FPS = 15;
+
+  /** On-demand HLS transcode: seconds without a playlist/segment request before a camera's transcode is stopped. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  LIVE_HLS_LINGER_S = 30;
+
+  /** On-demand HLS transcode: how long (ms) the first playlist request waits for the first segment before a 503 with Retry-After. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(30000)
+  LIVE_HLS_START_WAIT_MS = 4000;
+
+  /** On-demand HLS transcode: at most this many cameras transcode at once (more viewers of other cameras get 503). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(256)
+  LIVE_HLS_MAX_TRANSCODES = 4;
 
   /** Disk usage (%) that raises the storage warning in the console. */
   @Type(() => Number) @IsInt() @Min(1) @Max(100)

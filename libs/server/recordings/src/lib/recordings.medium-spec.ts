@@ -159,6 +159,7 @@ describe('recordings on real ffmpeg', () => {
         CAMERA_DEFAULT_FPS: '2',
         RECORDING_SEGMENT_S: '2',
         LIVE_HLS_MODE: 'auto',
+        LIVE_HLS_LINGER_S: '3',
         RECORDING_BUFFER_S: '30',
         RECORDING_ALERT_PREROLL_S: '10',
         RECORDING_ALERT_POSTROLL_S: '5',
@@ -229,6 +230,17 @@ describe('recordings on real ffmpeg', () => {
     const t = await api().post(`/api/live-hls/${cameraId}/ticket`).expect(200);
     await api().get(`/api/live-hls/${cameraId}/..%2F..%2Fetc%2Fpasswd?ticket=${encodeURIComponent(t.body.ticket)}`).expect(400);
     await api().get(`/api/live-hls/${stoppedCameraId}/index.m3u8?ticket=${encodeURIComponent(t.body.ticket)}`).expect(403);
+    // Transcoded on demand: no transcode process until a viewer asks for the playlist.
+    const liveDir = recorder.liveDir(cameraId);
+    const transcoders = () => execFileSync('ps', ['-eo', 'pid=,args=']).toString().split('\n').filter((l) => l.includes('ffmpeg') && l.includes(liveDir)).map((l) => Number(l.trim().split(/\s+/)[0]));
+    expect(transcoders()).toEqual([]);
+    expect(recorder.transcoder?.state(cameraId)).toBe('idle');
+    const idle = await api().get('/api/live-hls/stats').expect(200);
+    expect(idle.body.find((x: { cameraId: string }) => x.cameraId === cameraId)).toMatchObject({ viewers: 0, transcode: 'idle' });
+    const first = await api().get(t.body.url);
+    expect([200, 503]).toContain(first.status); // 503 (+ Retry-After) when the first segment took longer than LIVE_HLS_START_WAIT_MS
+    if (first.status === 503) expect(first.headers['retry-after']).toBeDefined();
+    expect(transcoders()).toHaveLength(1);
     const playlist = await waitFor(async () => {
       const r = await api().get(t.body.url);
       return r.status === 200 && /\.ts\?ticket=/.test(r.text) ? r : null;
@@ -250,6 +262,11 @@ describe('recordings on real ffmpeg', () => {
     const stats = await api().get('/api/live-hls/stats').expect(200);
     expect(stats.body.find((x: { cameraId: string }) => x.cameraId === cameraId)).toMatchObject({ viewers: 1 });
     expect(stats.body.find((x: { cameraId: string }) => x.cameraId === cameraId).bytesPerS).toBeGreaterThan(0);
+    expect(stats.body.find((x: { cameraId: string }) => x.cameraId === cameraId).transcode).toBe('running');
+    expect(transcoders()).toHaveLength(1);
+    // Nobody asks any more: the transcode stops after the linger (3 s here, swept every second).
+    await waitFor(() => transcoders().length === 0, 'the transcode to stop after the linger', 20_000);
+    expect(recorder.transcoder?.state(cameraId)).toBe('idle');
   });
 
   it('records ~12 s on demand: start -> stop -> completed -> download is an H.264 MP4 of that duration (Range works)', async () => {

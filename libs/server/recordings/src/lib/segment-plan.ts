@@ -196,11 +196,48 @@ export function hlsOutputArgs(o: { segmentS: number; dir: string; runId: string;
       '-map', '0:v:0', '-an', '-sn', '-dn', ...codec,
       '-f', 'hls',
       '-hls_time', String(o.segmentS),
-      '-hls_list_size', '4',
+      // at least 4 segments and ~3 s listed: a player starting 3 segments back, or late on a busy host, still finds them
+      '-hls_list_size', String(Math.max(4, Math.ceil(3 / o.segmentS))),
       '-hls_flags', 'delete_segments+omit_endlist+independent_segments+temp_file',
       '-hls_delete_threshold', '2',
       '-hls_start_number_source', 'epoch',
       '-hls_segment_filename', `${o.dir}/${o.runId}-%d.ts`,
     ],
   };
+}
+
+/** Codecs the on-demand transcoder can be fed as they are (copied by the camera's ffmpeg into a local UDP feed). */
+const FEEDABLE: Record<string, 'mpegts' | 'mjpeg'> = { h264: 'mpegts', hevc: 'mpegts', mjpeg: 'mjpeg' };
+
+/** The feed format of a codec (h264/hevc: MPEG-TS, MJPEG: raw JPEG stream), undefined when it cannot be fed. */
+export function feedFormatOf(codec: string | undefined): 'mpegts' | 'mjpeg' | undefined {
+  return codec !== undefined ? FEEDABLE[codec] : undefined;
+}
+
+/**
+ * The camera ffmpeg's output feeding the on-demand HLS transcoder: its video stream COPIED (no encoding: a mux and a
+ * send per packet) as MPEG-TS or raw MJPEG to a loopback UDP port. Nobody listening costs no more than that (the
+ * datagrams are dropped by the kernel), and a transcoder that starts later joins at the next keyframe / JPEG.
+ */
+export function hlsFeedOutputArgs(o: { format: 'mpegts' | 'mjpeg'; port: number }): { target: string; options: string[] } {
+  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) throw new Error(`port must be an integer in 1..65535 (got ${o.port})`);
+  return { target: `udp://127.0.0.1:${o.port}?pkt_size=1316`, options: ['-map', '0:v:0', '-an', '-sn', '-dn', '-c:v', 'copy', '-flush_packets', '1', '-f', o.format] };
+}
+
+/**
+ * The on-demand transcoder's ffmpeg command line: reads the camera's UDP feed (`hlsFeedOutputArgs`) and writes the
+ * transcoded live playlist (`hlsOutputArgs`). Exits by itself when the feed is silent for 10 s.
+ */
+export function hlsTranscoderArgs(o: { format: 'mpegts' | 'mjpeg'; port: number; segmentS: number; dir: string; runId: string; maxWidth: number; fps: number }): string[] {
+  if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) throw new Error(`port must be an integer in 1..65535 (got ${o.port})`);
+  const out = hlsOutputArgs({ segmentS: o.segmentS, dir: o.dir, runId: o.runId, rendition: { kind: 'transcode', maxWidth: o.maxWidth, fps: o.fps } });
+  const input = [
+    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-fflags', '+nobuffer+discardcorrupt', '-probesize', '500000', '-analyzeduration', '500000',
+    // raw MJPEG carries no timestamps: stamp frames on arrival so the rendition keeps real time
+    ...(o.format === 'mjpeg' ? ['-use_wallclock_as_timestamps', '1'] : []),
+    '-f', o.format,
+    '-i', `udp://127.0.0.1:${o.port}?fifo_size=100000&overrun_nonfatal=1&timeout=10000000`,
+  ];
+  return [...input, ...out.options, '-y', out.target];
 }

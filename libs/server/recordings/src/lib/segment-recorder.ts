@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { CameraRecordingOutputs, type CameraRunInfo, type ExtraFfmpegOutput } from '@crowdsafe/server-core';
-import { chooseHlsRendition, gopOf, hlsOutputArgs, type HlsRendition } from './segment-plan';
+import { LiveTranscoder } from './live-transcoder';
+import { chooseHlsRendition, feedFormatOf, gopOf, hlsFeedOutputArgs, hlsOutputArgs, type HlsRendition } from './segment-plan';
 import { SegmentStore } from './segment-store';
 
 /** A camera's `settings.recording.continuous`, when it is a boolean. */
@@ -20,19 +21,40 @@ export function continuousOf(settings: unknown, fallback: boolean): boolean {
  * dependencies but the config, so the camera supervisor can use it without a cycle.
  */
 @Injectable()
-export class SegmentRecorder extends CameraRecordingOutputs {
+export class SegmentRecorder extends CameraRecordingOutputs implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Recordings');
   readonly store: SegmentStore;
   readonly enabled: boolean;
   private readonly gops = new Map<string, number>();
   private readonly probing = new Set<string>();
   private readonly renditions = new Map<string, HlsRendition>();
+  /** On-demand transcode of cameras whose live HLS is transcoded (null: LIVE_HLS off). */
+  readonly transcoder: LiveTranscoder | null;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     super();
     const r = config.recordings;
     this.enabled = r.enabled;
     this.store = new SegmentStore(join(r.dir, 'segments'), r.segmentS, (m) => this.logger.warn(m));
+    const hls = r.hls;
+    this.transcoder = hls
+      ? new LiveTranscoder({ ffmpegPath: config.cameras.ffmpegPath, segmentS: hls.segmentS, lingerMs: hls.lingerMs, maxSessions: hls.maxTranscodes, liveDir: (id) => this.liveDir(id), log: (m) => this.logger.warn(m) })
+      : null;
+  }
+
+  onModuleInit(): void {
+    if (this.transcoder) {
+      const t = this.transcoder;
+      this.sweepTimer = setInterval(() => t.sweep(), 1_000);
+      this.sweepTimer.unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    this.transcoder?.stopAll();
   }
 
   outputsFor(run: CameraRunInfo): ExtraFfmpegOutput[] {
@@ -41,6 +63,18 @@ export class SegmentRecorder extends CameraRecordingOutputs {
     const hls = this.config.recordings.hls;
     // LIVE_HLS_MODE: copy (copyable codecs only), transcode, or auto (copy when the measured GOP fits the segment).
     const rendition = hls ? chooseHlsRendition({ mode: hls.mode, codec: run.codec, gopS: this.gops.get(run.cameraId), segmentS: hls.segmentS, maxWidth: hls.maxWidth, fps: hls.fps }) : null;
+    const feedFormat = rendition?.kind === 'transcode' ? feedFormatOf(run.codec) : undefined;
+    if (hls && rendition?.kind === 'transcode' && feedFormat && this.transcoder) {
+      // Transcoded on demand: this run only copies its video into a loopback feed; the transcode starts with a viewer.
+      const port = this.transcoder.feedOf(run.cameraId)?.port ?? feedPort();
+      this.transcoder.setFeed(run.cameraId, { format: feedFormat, port, maxWidth: rendition.maxWidth, fps: rendition.fps });
+      mkdirSync(this.liveDir(run.cameraId), { recursive: true });
+      sweepLive(this.liveDir(run.cameraId), Date.now() - 30_000);
+      this.renditions.set(run.cameraId, rendition);
+      out.push(hlsFeedOutputArgs({ format: feedFormat, port }));
+      return out;
+    }
+    this.transcoder?.dropFeed(run.cameraId);
     if (hls && rendition) {
       const dir = this.liveDir(run.cameraId);
       mkdirSync(dir, { recursive: true });
@@ -93,6 +127,14 @@ export class SegmentRecorder extends CameraRecordingOutputs {
   override runEnded(cameraId: string): void {
     this.store.runEnded(cameraId);
   }
+}
+
+/**
+ * A loopback UDP port for a camera's feed, kept for the camera's lifetime in this process: random below Linux's
+ * ephemeral range (32768+) so that it does not collide with the ports the kernel hands out.
+ */
+function feedPort(): number {
+  return 20_000 + Math.floor(Math.random() * 12_000);
 }
 
 /** Segments left by an earlier (killed) run of the live HLS output: ffmpeg only deletes its own. */

@@ -11,6 +11,11 @@ export interface LiveHlsCameraStatsDto {
   cameraId: string;
 
   /**
+   * On-demand transcode (LIVE_HLS_MODE transcode/auto): running while watched, idle when nobody watches; none: the stream is copied (or no HLS)
+   */
+  transcode: 'running' | 'idle' | 'none';
+
+  /**
    * Players that fetched the playlist or a segment in the last 10 s
    */
   viewers: number;
