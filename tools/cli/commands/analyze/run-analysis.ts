@@ -258,7 +258,9 @@ export async function runAnalysis(o: AnalysisOptions): Promise<AnalysisResult> {
         const b = toSource(d.box);
         return { x1: r1(b.x1), y1: r1(b.y1), x2: r1(b.x2), y2: r1(b.y2), score: r3(d.score) };
       }),
-      tracks: result.tracks.map((t) => ({ id: t.id, ...motBox(toSource(t.box), t.score) })),
+      // Matched tracks only: a coasting track's predicted box is a live-count device; offline, its gap is
+      // interpolated from the boxes around it (interpolateMotGaps) or, when it is never re-found, not invented.
+      tracks: result.tracks.filter((t) => !(t.timeSinceUpdate > 0)).map((t) => ({ id: t.id, ...motBox(toSource(t.box), t.score) })),
       beforeConfirmation: [],
       timingsMs: {
         decode: r1(f.decodeMs),

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
 import { RecordingsApi, toApiError } from '@crowdsafe/web-data-access';
+import { switchMap } from 'rxjs';
 import { RecordingPlayerComponent } from './recording-player.component';
 
 /**
@@ -15,6 +16,7 @@ import { RecordingPlayerComponent } from './recording-player.component';
       @if (url(); as u) {
         <cs-recording-player [src]="u" type="application/x-mpegURL" [autoplay]="true" [lowLatency]="true" />
       }
+      @if (starting()) { <p class="small text-body-secondary mb-0" role="status" data-testid="live-hls-starting">Starting the live stream…</p> }
       @if (error(); as e) { <p class="small text-danger mb-0" role="alert">{{ e }}</p> }
     </div>
   `,
@@ -24,12 +26,23 @@ export class LiveHlsPlayerComponent {
   private readonly api = inject(RecordingsApi);
   protected readonly url = signal<string | null>(null);
   protected readonly error = signal<string | null>(null);
+  protected readonly starting = signal(false);
 
   constructor() {
     effect((onCleanup) => {
       const id = this.cameraId();
       this.url.set(null);
-      const s = this.api.liveHlsTicket(id).subscribe({ next: (t) => this.url.set(t.url), error: (err: unknown) => this.error.set(toApiError(err).message) });
+      this.error.set(null);
+      this.starting.set(true);
+      // The transcode may start on this request (LIVE_HLS_MODE transcode/auto): wait for its playlist (503 meanwhile)
+      // before video.js loads it, or the player would stop on the first error.
+      const s = this.api
+        .liveHlsTicket(id)
+        .pipe(switchMap((t) => this.api.liveHlsReady(t.url).pipe(switchMap(() => [t.url]))))
+        .subscribe({
+          next: (u) => (this.starting.set(false), this.url.set(u)),
+          error: (err: unknown) => (this.starting.set(false), this.error.set(toApiError(err).message)),
+        });
       onCleanup(() => s.unsubscribe());
     });
   }

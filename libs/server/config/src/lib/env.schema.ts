@@ -443,11 +443,11 @@ export class EnvSchema extends OpsEnvSchema {
    * source, ~a tenth of a core per camera), `auto` (copy when the camera's measured keyframe interval fits the
    * segment length, else transcode). Recordings always copy. The transcode runs only while watched (a separate
    * ffmpeg on the camera's loopback feed, started by the first playlist request, stopped LIVE_HLS_LINGER_S after the
-   * last; ~0.5 % of a core per camera with no viewer). Default `copy` until the console player retries the 503 of a
-   * cold start; choose `auto` where low-latency HLS is worth it.
+   * last; ~0.5 % of a core per camera with no viewer; the console player waits through the 503 of a cold start).
+   * Default `auto`; `copy` where no CPU may go to HLS.
    */
   @IsIn(['copy', 'transcode', 'auto'])
-  LIVE_HLS_MODE: 'copy' | 'transcode' | 'auto' = 'copy';
+  LIVE_HLS_MODE: 'copy' | 'transcode' | 'auto' = 'auto';
 
   /** Largest width of the transcoded HLS rendition (px; kept below the source's, aspect preserved). */
   @Type(() => Number) @IsInt() @Min(160) @Max(3840)

@@ -62,7 +62,7 @@ describe('CameraScheduling, low-score floor (BYTE)', () => {
 
   it.each([
     // name, lowScoreFloor option, camera confidence, detector confidence asked, split kept / low
-    ['default floor 0.1 below the camera 0.35', undefined, 0.35, 0.1, [0.9, 0.35], [0.2, 0.12]],
+    ['default floor 0.25 below the camera 0.35', undefined, 0.35, 0.25, [0.9, 0.35], [0.2, 0.12]],
     ['off (null): the camera confidence, nothing low', null, 0.35, 0.35, [0.9, 0.35, 0.2, 0.12], []],
     ['camera confidence at or below the floor: unchanged', 0.1, 0.1, 0.1, [0.9, 0.35, 0.2, 0.12], []],
     ['no camera confidence: unchanged, nothing low', undefined, undefined, undefined, [0.9, 0.35, 0.2, 0.12], []],

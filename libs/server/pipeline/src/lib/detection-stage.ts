@@ -11,7 +11,7 @@ export interface CameraSchedulingOptions {
   scheduler?: Omit<DetectionSchedulerOptions, 'fps' | 'refreshS' | 'budgetPerSecond'>;
   /**
    * BYTE: the detector is asked down to this score and detections below the camera's confidence go to the tracker's
-   * second association only (split()); default LOW_SCORE_FLOOR (0.1); null = off (the detector runs at the camera's
+   * second association only (split()); default LOW_SCORE_FLOOR (0.25); null = off (the detector runs at the camera's
    * confidence).
    */
   lowScoreFloor?: number | null;

@@ -6,7 +6,7 @@ import type { Detection } from '@crowdsafe/contracts';
  * small, far people alive on frames where the global pass sees them weakly. They never start a track, are never
  * counted as detections, and are not shown or stored.
  */
-export const LOW_SCORE_FLOOR = 0.1;
+export const LOW_SCORE_FLOOR = 0.25;
 
 /** A frame's detections split at the camera's confidence. */
 export interface SplitDetections {

@@ -305,6 +305,43 @@ describe('REST facades (cameras, system, analytics, users, recordings, reports)'
       expect(await p).toEqual({ items: [], total: 0 });
     });
 
+    describe('liveHlsReady (a transcode starting on demand answers 503 until its first segment)', () => {
+      const url = '/api/live-hls/c1/index.m3u8?ticket=t';
+      const tick = () => new Promise((r) => setTimeout(r, 5));
+
+      it('served at once: one request', async () => {
+        const ready = firstValueFrom(TestBed.inject(RecordingsApi).liveHlsReady(url, 3, 0));
+        ctrl.expectOne(url).flush('#EXTM3U');
+        await expect(ready).resolves.toBeUndefined();
+      });
+
+      it('503 twice, then served: retried until it is', async () => {
+        const ready = firstValueFrom(TestBed.inject(RecordingsApi).liveHlsReady(url, 5, 0));
+        for (let i = 0; i < 2; i++) {
+          ctrl.expectOne(url).flush('starting', { status: 503, statusText: 'Service Unavailable' });
+          await tick();
+        }
+        ctrl.expectOne(url).flush('#EXTM3U');
+        await expect(ready).resolves.toBeUndefined();
+      });
+
+      it('still 503 after every attempt: the 503 is passed on', async () => {
+        const ready = firstValueFrom(TestBed.inject(RecordingsApi).liveHlsReady(url, 2, 0));
+        ctrl.expectOne(url).flush('starting', { status: 503, statusText: 'Service Unavailable' });
+        await tick();
+        ctrl.expectOne(url).flush('starting', { status: 503, statusText: 'Service Unavailable' });
+        await expect(ready).rejects.toMatchObject({ status: 503 });
+      });
+
+      it('another error (expired ticket): passed on at once, no retry', async () => {
+        const ready = firstValueFrom(TestBed.inject(RecordingsApi).liveHlsReady(url, 5, 0));
+        ctrl.expectOne(url).flush({ message: 'ticket expired' }, { status: 401, statusText: 'Unauthorized' });
+        await expect(ready).rejects.toMatchObject({ status: 401 });
+        await tick();
+        ctrl.expectNone(url);
+      });
+    });
+
     it('start with and without a duration, stop, protect, remove, tickets, stats, storage', async () => {
       const api = TestBed.inject(RecordingsApi);
       api.start('c1', 30).subscribe();

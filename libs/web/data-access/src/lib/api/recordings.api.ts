@@ -1,5 +1,7 @@
+import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import { type Observable, map } from 'rxjs';
+import { type Observable, map, retry, throwError, timer } from 'rxjs';
+import { ApiError } from './api-error';
 import {
   Api,
   type RecordingDto,
@@ -45,6 +47,7 @@ const blank = <T extends string>(v: T | undefined): T | undefined => (v === unde
 @Injectable({ providedIn: 'root' })
 export class RecordingsApi {
   private readonly api = inject(Api);
+  private readonly http = inject(HttpClient);
 
   list(q: RecordingsQuery = {}): Observable<{ items: Recording[]; total: number }> {
     return this.api
@@ -84,6 +87,18 @@ export class RecordingsApi {
   /** A ticket and the URL of a camera's live HLS playlist (for video.js). */
   liveHlsTicket(cameraId: string): Observable<LiveHlsTicketDto> {
     return this.api.invoke(createLiveHlsTicket, { cameraId });
+  }
+
+  /**
+   * Completes once the live playlist at `url` (a ticket's) is served. A transcode started on demand by this request
+   * answers 503 until its first segment is written: retried every `retryMs` for at most `attempts` tries, so the
+   * player gets a playlist instead of a fatal error; any other error is passed on at once.
+   */
+  liveHlsReady(url: string, attempts = 12, retryMs = 1500): Observable<void> {
+    return this.http.get(url, { responseType: 'text' }).pipe(
+      retry({ count: attempts - 1, delay: (err: unknown) => (err instanceof ApiError && err.status === 503 ? timer(retryMs) : throwError(() => err)) }),
+      map(() => undefined),
+    );
   }
 
   /** HLS viewers and bytes/s per camera over the last 10 s. */
