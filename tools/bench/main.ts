@@ -23,6 +23,8 @@
 // wall time and peak memory (tools/bench/reports.ts).
 // `./crowdsafe bench scale [--rows N] [--clients N] [--cameras N] [--seconds S]`: metric ingest rows/s into PostgreSQL
 // through the metrics sink, and socket.io delivery p99 across 2 api replicas (tools/bench/scale.ts).
+// `./crowdsafe bench soak [--minutes M] [--clip-seconds S]`: one camera's pipeline replayed at max speed for M minutes
+// (default 30), RSS and heap growth after warm-up (tools/bench/soak.ts).
 // INFERENCE_THREADS=N (env) sets onnxruntime's intra-op threads for both measurements (0/unset = ORT default).
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -43,6 +45,7 @@ import { liveBench } from './live';
 import { onnxBench } from './onnx';
 import { recordingsBench } from './recordings';
 import { scaleBench } from './scale';
+import { soakBench } from './soak';
 import { webBench } from './web';
 import { visionBench } from './vision';
 
@@ -119,6 +122,7 @@ async function endToEnd(seconds: number): Promise<{ fps: number; fpsIn: number; 
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'scale') return scaleBench();
+  if (process.argv[2] === 'soak') return soakBench();
   if (process.argv[2] === 'analytics') return analyticsBench();
   if (process.argv[2] === 'reports') return reportsBench();
   if (process.argv[2] === 'alerts') return printAlertsBench(arg('triggers', 250));

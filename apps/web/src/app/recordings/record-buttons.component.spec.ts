@@ -91,7 +91,7 @@ describe('RecordButtonsComponent', () => {
   });
 
   it('a refused start shows the server message', async () => {
-    api.start.mockReturnValue(throwError(() => new ApiError(409, 'Camera c1 is not running')));
+    api.start.mockReturnValue(throwError(() => new ApiError(409, 'Camera c1 is not running', 'Conflict', null)));
     const { f, q } = await render();
     q('record-start')!.click();
     f.detectChanges();

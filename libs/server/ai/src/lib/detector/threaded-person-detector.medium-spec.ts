@@ -101,8 +101,9 @@ describe('ThreadedPersonDetector (real model in a worker thread)', () => {
 
     const localLag = await maxLoopLag(five(local));
     const threadedLag = await maxLoopLag(five(threaded));
-    // In-thread, session.run blocks the loop for a whole inference; in the worker thread it does not.
-    expect(localLag).toBeGreaterThan(inferenceMs * 0.8);
+    // In-thread, session.run blocks the loop for about a whole inference (a run can be faster than the fastest of the
+    // three timed above on a busy host: half of it is the bound); in the worker thread it does not.
+    expect(localLag).toBeGreaterThan(inferenceMs * 0.5);
     expect(threadedLag).toBeLessThan(inferenceMs / 2);
     expect(threadedLag).toBeLessThan(localLag / 3);
   });
