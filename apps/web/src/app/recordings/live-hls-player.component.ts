@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, signal } from '@angular/core';
 import { RecordingsApi, toApiError } from '@crowdsafe/web-data-access';
-import { switchMap } from 'rxjs';
+import { map, switchMap } from 'rxjs';
 import { RecordingPlayerComponent } from './recording-player.component';
 
 /**
@@ -38,7 +38,7 @@ export class LiveHlsPlayerComponent {
       // before video.js loads it, or the player would stop on the first error.
       const s = this.api
         .liveHlsTicket(id)
-        .pipe(switchMap((t) => this.api.liveHlsReady(t.url).pipe(switchMap(() => [t.url]))))
+        .pipe(switchMap((t) => this.api.liveHlsReady(t.url).pipe(map(() => t.url))))
         .subscribe({
           next: (u) => (this.starting.set(false), this.url.set(u)),
           error: (err: unknown) => (this.starting.set(false), this.error.set(toApiError(err).message)),
