@@ -2,10 +2,12 @@
 //   1. metric ingest: per-second rows of C cameras through the MetricsSink the pipelines use (MetricsWriter: bounded
 //      buffer, multi-row INSERT ... ON CONFLICT (camera_id, time) DO UPDATE from unnest() arrays) into a scratch PostgreSQL database;
 //      rows/s over --rows N (default 300,000; target >= 50,000 rows/s), flushes of --batch rows (default 20,000), once
-//      with one statement at a time and once with --parallel statements at once (the writer's default, 4).
-//   2. socket.io delivery: 2 api replicas (separate processes, socket.io with the Redis adapter as LiveCluster sets
-//      it up) and --clients N socket.io clients (default 500) in --client-procs P processes of their own (default 4;
-//      not the publisher's event loop) spread over them, each in every camera's room; a
+//      with one statement at a time and once with --parallel statements at once (the writer's default, 4); CPU time
+//      per row of this process and of the database's backends (/proc, PostgreSQL on this host).
+//   2. socket.io delivery: 2 api replicas (separate processes, socket.io with the Redis adapter installed by the
+//      product's LiveCluster) and --clients N socket.io clients (default 500) in --client-procs P processes of their
+//      own (default 4; not the publisher's event loop; --client-nice N lowers their priority) spread over them, each
+//      in every camera's room; per process CPU share and event-loop delay, publish -> replica arrival; a
 //      synthetic pipeline publishes metrics_update for --cameras C (default 8) at 1 Hz through the same Redis emitter
 //      path for --seconds S (default 20); latency publish -> client receipt, p50/p95/p99 (target p99 <= 100 ms).
 // PostgreSQL from PGHOST/PGPORT/PGUSER/PGPASSWORD (default postgres@127.0.0.1:5432), Redis from REDIS_URL
@@ -13,8 +15,10 @@
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, setPriority } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
@@ -25,6 +29,7 @@ import { ALL_MIGRATIONS } from '@crowdsafe/migrations';
 import type { AppConfig } from '@crowdsafe/server-config';
 import { createEntities, createScratchDatabase, METRICS_UNNEST_PARALLEL, MetricsRepository } from '@crowdsafe/server-database';
 import { MetricsWriter } from '@crowdsafe/server-metrics';
+import { LiveCluster } from '@crowdsafe/server-realtime';
 import { camerasBench } from './scale-cameras';
 
 const arg = (name: string, dflt: number) => {
@@ -40,6 +45,9 @@ const NS = '/live';
 
 interface IngestResult {
   rows: number;
+  /** CPU time per row of this process (the writer's side) and of the database's backends (same host). */
+  nodeUsPerRow: number;
+  pgUsPerRow: number | null;
   seconds: number;
   stored: number;
   replayAdded: number;
@@ -49,6 +57,22 @@ interface IngestResult {
   largestBatch: number;
 }
 
+/** CPU ms so far of each backend of this database (PostgreSQL on this host: /proc), or null when unreadable. */
+async function backendCpuMs(ds: DataSource): Promise<Map<number, number> | null> {
+  const pids = ((await ds.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')) as { pid: number }[]).map((r) => r.pid);
+  const out = new Map<number, number>();
+  try {
+    for (const pid of pids) {
+      // Fields 14 and 15 (utime, stime, clock ticks of 10 ms) after the ")" that ends the command name.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    }
+  } catch {
+    return null; // PostgreSQL on another host
+  }
+  return out;
+}
+
 /** Writes `total` rows of `ids` through one MetricsWriter (statements `parallel` at once), then replays 100 seconds. */
 async function ingestRun(ds: DataSource, ids: string[], total: number, batch: number, parallel: number): Promise<IngestResult> {
   await ds.query('TRUNCATE "metrics"');
@@ -56,6 +80,8 @@ async function ingestRun(ds: DataSource, ids: string[], total: number, batch: nu
   const t0 = Date.UTC(2025, 0, 1);
   let n = 0;
   let inFlight: Promise<number> = Promise.resolve(0);
+  const pg0 = await backendCpuMs(ds);
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   for (let s = 0; n < total; s++) {
     for (const cameraId of ids) {
@@ -71,6 +97,10 @@ async function ingestRun(ds: DataSource, ids: string[], total: number, batch: nu
   await inFlight;
   await sink.flush();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const pg1 = await backendCpuMs(ds);
+  let pgMs: number | null = null;
+  if (pg0 && pg1) pgMs = [...pg1].reduce((sum, [pid, ms]) => sum + ms - (pg0.get(pid) ?? 0), 0);
   const [before] = (await ds.query('SELECT COUNT(*)::int AS n FROM metrics')) as { n: number }[];
   // Replayed: the same rows again must not add any.
   const replayStart = performance.now();
@@ -79,7 +109,7 @@ async function ingestRun(ds: DataSource, ids: string[], total: number, batch: nu
   const replayMs = performance.now() - replayStart;
   const [after] = (await ds.query('SELECT COUNT(*)::int AS n FROM metrics')) as { n: number }[];
   const st = sink.stats();
-  return { rows: n, seconds, stored: Number(before?.n), replayAdded: Number(after?.n) - Number(before?.n), replayMs, dropped: st.dropped, batches: st.batches, largestBatch: st.largestBatch };
+  return { rows: n, nodeUsPerRow: (cpu.user + cpu.system) / n, pgUsPerRow: pgMs === null ? null : (pgMs * 1000) / n, seconds, stored: Number(before?.n), replayAdded: Number(after?.n) - Number(before?.n), replayMs, dropped: st.dropped, batches: st.batches, largestBatch: st.largestBatch };
 }
 
 async function ingestBench(): Promise<void> {
@@ -104,7 +134,7 @@ async function ingestBench(): Promise<void> {
       results.set(p, r);
       console.log(
         `  ${p === 1 ? 'one statement at a time' : `${p} statements at once  `}: ${r.rows.toLocaleString('en')} rows in ${r.seconds.toFixed(2)} s: ${Math.round(r.rows / r.seconds).toLocaleString('en')} rows/s (target >= 50,000); ` +
-          `${r.batches} flushes, largest ${r.largestBatch.toLocaleString('en')} rows; stored ${r.stored.toLocaleString('en')}; a replay of ${(100 * cameras).toLocaleString('en')} rows took ${r.replayMs.toFixed(0)} ms and added ${r.replayAdded}; dropped ${r.dropped}`,
+          `CPU per row: writer ${r.nodeUsPerRow.toFixed(1)} µs, PostgreSQL ${r.pgUsPerRow === null ? 'n/a' : r.pgUsPerRow.toFixed(1)} µs; ${r.batches} flushes, largest ${r.largestBatch.toLocaleString('en')} rows; stored ${r.stored.toLocaleString('en')}; a replay of ${(100 * cameras).toLocaleString('en')} rows took ${r.replayMs.toFixed(0)} ms and added ${r.replayAdded}; dropped ${r.dropped}`,
       );
     }
     const one = results.get(1);
@@ -116,17 +146,70 @@ async function ingestBench(): Promise<void> {
   }
 }
 
-/** One api replica: a socket.io server with the Redis adapter (as LiveCluster attaches it); clients join the rooms they ask for. */
+/** A process's own load while measured: CPU share of one core and event-loop delay (reset by `start`). */
+interface ProcStats {
+  cpuPct: number;
+  loopP99: number;
+  loopMax: number;
+}
+function procMeter() {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  let cpu = process.cpuUsage();
+  let t0 = performance.now();
+  return {
+    start(): void {
+      h.reset();
+      h.enable();
+      cpu = process.cpuUsage();
+      t0 = performance.now();
+    },
+    read(): ProcStats {
+      const c = process.cpuUsage(cpu);
+      return { cpuPct: ((c.user + c.system) / 1000 / (performance.now() - t0)) * 100, loopP99: h.percentile(99) / 1e6, loopMax: h.max / 1e6 };
+    },
+  };
+}
+
+/**
+ * One api replica: a socket.io server with the Redis adapter installed by the product's LiveCluster (as the api
+ * does, remote-room refresh every second included); clients join the rooms they ask for. It also records, per
+ * metrics_update it relays, publish -> arrival here (Redis hop and this event loop) and the time to write the frame
+ * to all its sockets (the adapter encodes the packet once per broadcast, then one write per socket).
+ */
 async function replica(): Promise<void> {
+  Logger.overrideLogger(['error']);
   const key = process.env['BENCH_KEY'] ?? 'bench';
-  const pub = new Redis(REDIS_URL);
-  const sub = pub.duplicate();
   const http = createServer();
   const server = new Server(http, { transports: ['websocket'] });
-  server.adapter(createAdapter(pub, sub, { key }));
+  const cluster = new LiveCluster(REDIS_URL, key);
+  cluster.attach(server.of(NS));
   server.of(NS).on('connection', (socket) => {
     const rooms = String(socket.handshake.query['rooms'] ?? '').split(',').filter(Boolean);
     for (const r of rooms) void socket.join(r);
+  });
+  const arrivals: number[] = [];
+  const fanouts: number[] = [];
+  const adapter = server.of(NS).adapter as unknown as { _encode(p: { data?: unknown[] }, o: unknown): unknown; apply(o: unknown, cb: unknown): void };
+  const encode = adapter._encode.bind(adapter);
+  adapter._encode = (packet, opts) => {
+    const sentAt = (packet.data?.[1] as { sentAt?: number } | undefined)?.sentAt;
+    if (typeof sentAt === 'number') arrivals.push(performance.timeOrigin + performance.now() - sentAt);
+    return encode(packet, opts);
+  };
+  const apply = adapter.apply.bind(adapter);
+  adapter.apply = (opts, cb) => {
+    const t = performance.now();
+    apply(opts, cb);
+    fanouts.push(performance.now() - t);
+  };
+  const meter = procMeter();
+  process.on('message', (m: { measure?: boolean; report?: boolean }) => {
+    if (m.measure) {
+      meter.start();
+      arrivals.length = 0;
+      fanouts.length = 0;
+    }
+    if (m.report) process.send?.({ replicaStats: { ...meter.read(), arrivals, fanouts } });
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
   const port = (http.address() as { port: number }).port;
@@ -153,10 +236,13 @@ async function clientProcess(): Promise<void> {
   }
   await Promise.all(sockets.map((s) => (s.connected ? Promise.resolve() : new Promise<void>((res, rej) => (s.once('connect', () => res()), s.once('connect_error', rej))))));
   process.send?.({ ready: true });
-  process.on('message', (m: { done?: boolean }) => {
+  const meter = procMeter();
+  process.on('message', (m: { measure?: boolean; done?: boolean }) => {
+    if (m.measure) meter.start();
     if (!m.done) return;
+    const stats = meter.read();
     for (const s of sockets) s.disconnect();
-    process.send?.({ latencies }, () => process.exit(0));
+    process.send?.({ latencies, stats }, () => process.exit(0));
   });
 }
 
@@ -179,6 +265,7 @@ async function deliveryBench(): Promise<void> {
   const cameras = arg('cameras', 8);
   const seconds = arg('seconds', 20);
   const procs = arg('client-procs', 4);
+  const clientNice = arg('client-nice', 0);
   if (!(procs >= 1 && procs <= clients)) throw new RangeError(`--client-procs must be between 1 and --clients (${clients}), got ${procs}`);
   const key = `cs-bench-scale-${randomUUID().slice(0, 8)}:socket.io`;
   const children: ChildProcess[] = [];
@@ -198,6 +285,9 @@ async function deliveryBench(): Promise<void> {
       const n = Math.floor(clients / procs) + (p < clients % procs ? 1 : 0);
       const child = forkBench(['--clients-proc'], { BENCH_PORTS: ports.join(','), BENCH_CLIENTS: String(n), BENCH_FIRST: String(first), BENCH_ROOMS: rooms });
       first += n;
+      // --client-nice N: the client processes at a lower priority, so their wake-ups on every socket write do not
+      // preempt the replicas (in production the clients are browsers on other machines).
+      if (clientNice > 0 && child.pid !== undefined) setPriority(child.pid, clientNice);
       children.push(child);
       clientProcs.push(child);
     }
@@ -211,6 +301,10 @@ async function deliveryBench(): Promise<void> {
     const ns = publisher.of(NS);
     await new Promise((r) => setTimeout(r, 500));
     let sent = 0;
+    // Every process's own CPU and event-loop delay from here on (separates the clients' load from the replicas').
+    for (const c of children) c.send({ measure: true });
+    const meter = procMeter();
+    meter.start();
     const start = performance.now();
     for (let s = 0; s < seconds; s++) {
       // Each camera publishes once a second, spread over the second as real cameras are.
@@ -224,14 +318,30 @@ async function deliveryBench(): Promise<void> {
       if (s % 5 === 4) loads.push(loadavg()[0]);
     }
     await new Promise((r) => setTimeout(r, 2000));
+    const publisherStats = meter.read();
+    const replicaReplies = children.slice(0, 2).map((c) => nextMessage<{ replicaStats: ProcStats & { arrivals: number[]; fanouts: number[] } }>(c, 'replicaStats'));
+    for (const c of children.slice(0, 2)) c.send({ report: true });
+    const replicaStats = (await Promise.all(replicaReplies)).map((r) => r.replicaStats);
     const latencies: number[] = [];
-    const replies = clientProcs.map((c) => nextMessage<{ latencies: number[] }>(c, 'latencies'));
+    const clientStats: ProcStats[] = [];
+    const replies = clientProcs.map((c) => nextMessage<{ latencies: number[]; stats: ProcStats }>(c, 'latencies'));
     for (const c of clientProcs) c.send({ done: true });
-    for (const r of await Promise.all(replies)) for (const v of r.latencies) latencies.push(v);
+    for (const r of await Promise.all(replies)) {
+      for (const v of r.latencies) latencies.push(v);
+      clientStats.push(r.stats);
+    }
     const expected = sent * clients;
-    console.log(`\nsocket.io delivery across 2 api replicas (Redis adapter), ${clients} clients in ${procs} client processes, ${cameras} cameras at 1 Hz, ${seconds} s`);
+    console.log(`\nsocket.io delivery across 2 api replicas (Redis adapter), ${clients} clients in ${procs} client processes${clientNice > 0 ? ` (nice ${clientNice})` : ''}, ${cameras} cameras at 1 Hz, ${seconds} s`);
     console.log(`  delivered ${latencies.length.toLocaleString('en')} of ${expected.toLocaleString('en')} metrics_update (${((100 * latencies.length) / expected).toFixed(2)} %)`);
     console.log(`  latency publish -> client: p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (target p99 <= 100 ms)`);
+    const arrivals = replicaStats.flatMap((r) => r.arrivals);
+    const fanouts = replicaStats.flatMap((r) => r.fanouts);
+    console.log(`  publish -> arrival at the replica (Redis hop + replica event loop): p50 ${pct(arrivals, 50).toFixed(1)} ms, p99 ${pct(arrivals, 99).toFixed(1)} ms, max ${Math.max(...arrivals).toFixed(1)} ms; writing one update to a replica's sockets: p50 ${pct(fanouts, 50).toFixed(2)} ms, p99 ${pct(fanouts, 99).toFixed(2)} ms`);
+    const show = (name: string, st: ProcStats[]) =>
+      `${name} CPU ${st.map((x) => `${x.cpuPct.toFixed(0)} %`).join(', ')}; event-loop delay p99 ${st.map((x) => x.loopP99.toFixed(0)).join(', ')} ms, max ${st.map((x) => x.loopMax.toFixed(0)).join(', ')} ms`;
+    console.log(`  ${show('replicas', replicaStats)}`);
+    console.log(`  ${show('client processes', clientStats)}`);
+    console.log(`  ${show('publisher', [publisherStats])}`);
     console.log(`  host load average (1 min) during the run: ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${cpus().length} cores`);
     publisher.close();
     pub.disconnect();

@@ -73,11 +73,23 @@ describe('PostgreSQL migrations', () => {
     await expect(pendingSchemaSql(ds)).resolves.toEqual([]);
   });
 
-  it('creates the (camera_id, time DESC) index on metrics', async () => {
-    const rows: { indexdef: string }[] = await ds.query(
-      `SELECT indexdef FROM pg_indexes WHERE tablename = 'metrics' AND indexname = 'IDX_metrics_camera_time_desc'`,
-    );
-    expect(rows.map((r) => r.indexdef)).toEqual([expect.stringContaining('(camera_id, "time" DESC)')]);
+  it('indexes metrics by its primary key (camera_id, time) only (the redundant DESC index is dropped)', async () => {
+    const rows: { indexname: string; indexdef: string }[] = await ds.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'metrics'`);
+    expect(rows).toEqual([{ indexname: 'PK_metrics', indexdef: expect.stringContaining('(camera_id, "time")') }]);
+  });
+
+  it('"latest" can read the primary key backwards', async () => {
+    const runner = ds.createQueryRunner(); // one connection: the SET applies to the EXPLAIN
+    await runner.query('SET enable_seqscan = off');
+    try {
+      const plan: { 'QUERY PLAN': string }[] = await runner.query(
+        `EXPLAIN SELECT * FROM metrics WHERE camera_id = '00000000-0000-4000-8000-000000000000' ORDER BY "time" DESC LIMIT 1`,
+      );
+      expect(plan.map((p) => p['QUERY PLAN']).join('\n')).toContain('Index Scan Backward using "PK_metrics"');
+    } finally {
+      await runner.query('RESET enable_seqscan');
+      await runner.release();
+    }
   });
 
   it('records the plain (non-Timescale) path, since timescaledb is not installed here', async () => {
@@ -336,6 +348,15 @@ describe.each(dialects)('repositories on $name', ({ name, config }) => {
         { cameraId, time: at(999), count: 2, metadata: { v: 2 } },
       ]);
       await expect(metrics.latest(cameraId)).resolves.toMatchObject({ count: 2, countMax: null, riskLevel: null, metadata: { v: 2 } });
+    });
+
+    it('round-trips metadata with quotes, backslashes, commas, braces and unicode', async () => {
+      const metadata = { note: 'a\\b"c,{d} NULL \'e\'', nested: { list: [1, 'x,y', null] }, unicode: 'Zoë ✓', empty: '' };
+      await metrics.insertMany([{ cameraId, time: at(-100_000), count: 1, density: 2.5, riskLevel: 'CAUTION', metadata }]);
+      const [row] = await ds.query(`SELECT metadata, density, risk_level FROM metrics WHERE camera_id = ${ds.options.type === 'postgres' ? '$1' : '?'} AND count = 1 ORDER BY time LIMIT 1`, [cameraId]);
+      const stored = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata;
+      expect([stored, Number(row.density), row.risk_level]).toEqual([metadata, 2.5, 'CAUTION']);
+      await expect(metrics.deleteOlderThan(at(0))).resolves.toBe(1);
     });
 
     it('refuses a malformed row without writing any', async () => {

@@ -168,9 +168,8 @@ export function createEntities(dialect: DatabaseDialect, opts: CreateEntitiesOpt
       heading: { type: 'real', nullable: true },
       metadata: { type: json, default: jsonDefault({}) },
     },
-    // (camera_id, time DESC) is created by a migration (TypeORM can't express DESC); synchronize:false keeps the
-    // schema builder from dropping it. On SQLite the primary key serves the same queries.
-    indices: [{ name: 'IDX_metrics_camera_time_desc', columns: ['cameraId', 'time'], synchronize: false }],
+    // No second index: the primary key (camera_id, time) serves "latest" (scanned backwards) and ranges; the
+    // (camera_id, time DESC) index of an earlier migration is dropped by MetricsDropRedundantIndex1795242135901.
     checks: [inCheck('metrics', 'risk_level', RISK_LEVELS)],
   });
 

@@ -4,6 +4,7 @@ import { RISK_LEVELS, type RiskLevel } from '@crowdsafe/contracts';
 import { isUuid } from './errors';
 import { completeMetricRecord, EntityName, type MetricRecord } from './records';
 import { isTimescale } from './timescale';
+import { dedupeMetricRows, METRIC_UNNEST_COLUMNS, metricUnnestArrays } from './metrics-unnest';
 
 /** One time bucket of `range()`. */
 export interface MetricBucket {
@@ -101,29 +102,29 @@ export class MetricsRepository {
       const problem = metricRecordProblem(r);
       if (problem) throw new TypeError(`metric row ${i}: ${problem}`);
     });
-    const unique = new Map<string, MetricRecord>();
-    for (const r of rows) unique.set(`${r.cameraId}|${r.time.getTime()}`, r);
-    if (unique.size === 0) return 0;
-    const values = [...unique.values()].map(completeMetricRecord);
+    const unique = dedupeMetricRows(rows);
+    if (unique.length === 0) return 0;
     const overwrite = ['count', 'count_max', 'density', 'velocity', 'surge', 'flow_in', 'flow_out', 'risk_score', 'risk_level', 'heading', 'metadata'];
     // No wrapping transaction: each statement is atomic and the upsert idempotent, so a failure after some chunks
     // is repaired by retrying the whole batch. (On SQLite TypeORM shares one connection, and concurrent explicit
     // transactions would nest as savepoints.)
     if (this.dataSource.options.type === 'postgres') {
       // Chunks are disjoint in (camera, second) (deduplicated above), so concurrent statements never wait on each
-      // other's keys. At most `parallel` run at once; every one is awaited before a failure is reported, so a retry
-      // never overlaps a statement still running.
+      // other's keys; rows come grouped by camera, so each chunk covers its own cameras (fewer shared foreign-key
+      // locks on the same camera rows). At most `parallel` run at once; every one is awaited before a failure is
+      // reported, so a retry never overlaps a statement still running.
       const parallel = options.parallel ?? METRICS_UNNEST_PARALLEL;
-      const chunks: Array<typeof values> = [];
+      const chunks: MetricRecord[][] = [];
       let at = 0;
-      for (const size of unnestChunks(values.length, parallel)) chunks.push(values.slice(at, (at += size)));
+      for (const size of unnestChunks(unique.length, parallel)) chunks.push(unique.slice(at, (at += size)));
       for (let i = 0; i < chunks.length; i += parallel) {
         const results = await Promise.allSettled(chunks.slice(i, i + parallel).map((c) => this.upsertUnnest(c, overwrite)));
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason;
       }
-      return values.length;
+      return unique.length;
     }
+    const values = unique.map(completeMetricRecord);
     for (let i = 0; i < values.length; i += METRICS_INSERT_CHUNK) {
       await this.dataSource
         .createQueryBuilder()
@@ -140,32 +141,17 @@ export class MetricsRepository {
   /**
    * PostgreSQL: one INSERT ... SELECT FROM unnest(one array parameter per column) ... ON CONFLICT DO UPDATE for many
    * rows: 13 parameters whatever the row count, no per-row SQL text to build or parse (several times the rows/s of a
-   * VALUES list; ./crowdsafe bench scale). Times travel as epoch ms (to_timestamp on the server).
+   * VALUES list; ./crowdsafe bench scale). The arrays are sent as ready array literals (metricUnnestArrays: one pass,
+   * no per-element escaping in the driver); times travel as epoch ms (to_timestamp on the server).
    */
-  private async upsertUnnest(rows: ReturnType<typeof completeMetricRecord>[], overwrite: string[]): Promise<void> {
-    const col = <T>(f: (r: ReturnType<typeof completeMetricRecord>) => T) => rows.map(f);
+  private async upsertUnnest(rows: readonly MetricRecord[], overwrite: string[]): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO "metrics" ("camera_id", "time", "count", "count_max", "density", "velocity", "surge", "flow_in", "flow_out", "risk_score", "risk_level", "heading", "metadata")
        SELECT u.camera_id, to_timestamp(u.t_ms / 1000.0), u.count, u.count_max, u.density, u.velocity, u.surge, u.flow_in, u.flow_out, u.risk_score, u.risk_level, u.heading, u.metadata
        FROM unnest($1::uuid[], $2::float8[], $3::int[], $4::int[], $5::real[], $6::real[], $7::real[], $8::int[], $9::int[], $10::real[], $11::varchar[], $12::real[], $13::jsonb[])
-         AS u(camera_id, t_ms, count, count_max, density, velocity, surge, flow_in, flow_out, risk_score, risk_level, heading, metadata)
+         AS u(${METRIC_UNNEST_COLUMNS.join(', ')})
        ON CONFLICT ("camera_id", "time") DO UPDATE SET ${overwrite.map((c) => `"${c}" = EXCLUDED."${c}"`).join(', ')}`,
-      [
-        col((r) => r.cameraId),
-        // Epoch ms, not Date: the driver formats a Date per element (time zone offset and all), a number is its digits.
-        col((r) => r.time.getTime()),
-        col((r) => r.count),
-        col((r) => r.countMax),
-        col((r) => r.density),
-        col((r) => r.velocity),
-        col((r) => r.surge),
-        col((r) => r.flowIn),
-        col((r) => r.flowOut),
-        col((r) => r.riskScore),
-        col((r) => r.riskLevel),
-        col((r) => r.heading),
-        col((r) => JSON.stringify(r.metadata)),
-      ],
+      metricUnnestArrays(rows),
     );
   }
 
