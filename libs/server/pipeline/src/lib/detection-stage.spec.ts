@@ -1,6 +1,6 @@
 import type { RawFrame } from '@crowdsafe/contracts';
 import { PassBudgetAllocator } from '@crowdsafe/vision';
-import { CameraScheduling } from './detection-stage';
+import { CameraScheduling, zoomedSlices } from './detection-stage';
 
 // Issue #13's bad-input clause: a camera whose person-size map cannot be learnt (an empty scene) falls back to
 // slicing everything at the budget, and says so in its health.
@@ -78,5 +78,55 @@ describe('CameraScheduling, low-score floor (BYTE)', () => {
 
   it.each([[-0.5], [2]])('rejects lowScoreFloor %p, naming it', (floor) => {
     expect(() => new CameraScheduling('c', 5, { refreshS: 1, lowScoreFloor: floor })).toThrow(/lowScoreFloor/);
+  });
+
+  it.each([
+    // name, sliceFindConfidence option, lowScoreFloor, camera confidence, kept / low (scores; 'in' = centre in a slice run now)
+    ['default: a slice find from 0.25 is reported, the global pass keeps the camera 0.5', undefined, undefined, 0.5, ['0.9 out', '0.3 in'], ['0.3 out', '0.2 in']],
+    ['sliceFindConfidence null: the camera confidence everywhere', null, undefined, 0.5, ['0.9 out'], ['0.3 in', '0.3 out', '0.2 in']],
+    ['sliceFindConfidence 0.35: 0.3 stays low', 0.35, undefined, 0.5, ['0.9 out'], ['0.3 in', '0.3 out', '0.2 in']],
+    ['floor off: nothing below the camera confidence is asked for, nothing moves', undefined, null, 0.5, ['0.9 out', '0.3 in', '0.3 out', '0.2 in'], []],
+  ] as const)('slice finds: %s', (_n, sliceConf, floor, conf, kept, low) => {
+    const s = new CameraScheduling('c', 5, { refreshS: 1, sliceFindConfidence: sliceConf, lowScoreFloor: floor });
+    // The map is not learnt yet: the whole frame is sliced in rotation once the allocator has granted slice passes.
+    let plan = s.next({ ...frame, width: 1920, height: 1080 }, { confidence: conf });
+    for (let i = 1; i < 5 && plan.examined.slices.length === 0; i++) plan = s.next({ ...frame, width: 1920, height: 1080, capturedAt: frame.capturedAt + i * 200 }, { confidence: conf });
+    const r = plan.examined.slices[0];
+    expect(r).toBeDefined();
+    const at = (score: number, inSlice: boolean) => {
+      const cx = inSlice ? r.x + r.width / 2 : r.x + r.width + 200;
+      const cy = inSlice ? r.y + r.height / 2 : 1000;
+      return { box: { x1: cx - 5, y1: cy - 10, x2: cx + 5, y2: cy + 10 }, score, classId: 0 };
+    };
+    const name = (d: { score: number; box: { x1: number } }) => `${d.score} ${d.box.x1 + 5 === r.x + r.width / 2 ? 'in' : 'out'}`;
+    const out = s.split(plan, [at(0.9, false), at(0.3, true), at(0.3, false), at(0.2, true)]);
+    expect(out.detections.map(name)).toEqual(kept);
+    expect((out.examined.lowScore ?? []).map(name)).toEqual(low);
+  });
+
+  it.each([
+    // name, frame, slices (side), expected zoomed sides
+    ['empty', [1920, 1080], [], []],
+    ['1080p: 1:1 640 slices show people 3x larger than the global pass', [1920, 1080], [640, 640], [640, 640]],
+    ['hall 1280x720: 2x', [1280, 720], [640], [640]],
+    ['640x480 (TUD-Campus): 480 px slices are only 1.33x', [640, 480], [480], []],
+    ['1080p: a 1000 px slice (1.92x) is, a 1400 px one (1.37x) is not', [1920, 1080], [1000, 1400], [1000]],
+  ] as const)('zoomedSlices: %s', (_n, [width, height], sides, expected) => {
+    const got = zoomedSlices(sides.map((side) => ({ x: 0, y: 0, width: side, height: side })), { width, height }, 640);
+    expect(got.map((r) => r.width)).toEqual(expected);
+  });
+
+  it('an eye-level 640x480 camera: its slices zoom too little, a 0.3 slice find stays low-score', () => {
+    const s = new CameraScheduling('c', 5, { refreshS: 1 });
+    const f = { ...frame, width: 640, height: 480 };
+    const plan = s.next(f, { confidence: 0.5 });
+    const withSlice = { ...plan, examined: { ...plan.examined, slices: [{ x: 0, y: 0, width: 480, height: 480, kind: 'tile' as const }] }, zoomedSlices: zoomedSlices([{ x: 0, y: 0, width: 480, height: 480 }], f, 640) };
+    const out = s.split(withSlice, [{ box: { x1: 100, y1: 100, x2: 120, y2: 140 }, score: 0.3, classId: 0 }]);
+    expect(out.detections).toEqual([]);
+    expect(out.examined.lowScore?.map((d) => d.score)).toEqual([0.3]);
+  });
+
+  it.each([[-0.5], [2], [Number.NaN]])('rejects sliceFindConfidence %p, naming it', (c) => {
+    expect(() => new CameraScheduling('c', 5, { refreshS: 1, sliceFindConfidence: c })).toThrow(/sliceFindConfidence/);
   });
 });

@@ -10,5 +10,5 @@ export {
   type GmcMode,
 } from './detection-settings';
 export { footInRoi, type FrameSize as PipelineFrameSize, type NormalizedPoint, type RoiPolygon } from './roi';
-export { LOW_SCORE_FLOOR, splitByConfidence, asSecondStage, type SplitDetections } from './low-score';
+export { LOW_SCORE_FLOOR, SLICE_FIND_CONFIDENCE, acceptSliceFinds, splitByConfidence, asSecondStage, type SliceRect, type SplitDetections } from './low-score';
 export { coastingTracks } from './coast-unexamined';

@@ -1,5 +1,5 @@
 import type { Detection } from '@crowdsafe/contracts';
-import { asSecondStage, splitByConfidence } from './low-score';
+import { acceptSliceFinds, asSecondStage, splitByConfidence } from './low-score';
 
 const det = (score: number, x = 0): Detection => ({ box: { x1: x, y1: 0, x2: x + 10, y2: 20 }, score, classId: 0 });
 
@@ -33,5 +33,23 @@ describe('asSecondStage', () => {
     expect(out).toHaveLength(expected.length);
     out.forEach((d, i) => expect(d.score).toBeCloseTo(expected[i], 9));
     for (const d of out) expect(d.score).toBeLessThan(high);
+  });
+});
+
+describe('acceptSliceFinds', () => {
+  const slice = { x: 0, y: 0, width: 100, height: 100 };
+  it.each([
+    // name, [score, x] of the low-score detections, slices, minScore, expected moved scores, expected still low
+    ['empty', [], [slice], 0.25, [], []],
+    ['no slices run: nothing moves', [[0.3, 10]], [], 0.25, [], [0.3]],
+    ['minScore undefined: nothing moves', [[0.3, 10]], [slice], undefined, [], [0.3]],
+    ['in a slice and >= minScore: moved', [[0.3, 10], [0.25, 50]], [slice], 0.25, [0.3, 0.25], []],
+    ['below minScore: stays low', [[0.2, 10]], [slice], 0.25, [], [0.2]],
+    ['centre outside every slice: stays low', [[0.3, 200]], [slice], 0.25, [], [0.3]],
+  ] as const)('%s', (_n, low, slices, minScore, moved, still) => {
+    const split = { detections: [det(0.9, 500)], lowScore: low.map(([s, x]) => det(s, x)) };
+    const out = acceptSliceFinds(split, slices, minScore);
+    expect(out.detections.map((d) => d.score)).toEqual([0.9, ...moved]);
+    expect(out.lowScore.map((d) => d.score)).toEqual(still);
   });
 });

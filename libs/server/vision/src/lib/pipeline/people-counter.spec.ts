@@ -1,5 +1,5 @@
 import type { CountEstimate, Detection } from '@crowdsafe/contracts';
-import { PeopleCounter, type PeopleCounterOptions } from './people-counter';
+import { DEFAULT_SLICE_CONFIRM_SCORE, PeopleCounter, type PeopleCounterOptions } from './people-counter';
 import type { RoiPolygon } from './roi';
 
 const FRAME = { width: 640, height: 480 };
@@ -164,6 +164,24 @@ describe('PeopleCounter with slice scheduling: low-score detections and coasting
       {},
       [[[p()], [], [slice(0)]], [[p()], [], [slice(0)]], [[p()], [], [slice(0)]], [[], [], [slice(0)]], [[], [], [slice(0)]]],
       [1, 1, 1, 1, 0],
+    ],
+    [
+      'a weak slice find (0.28, accepted by a camera at 0.25) is counted from its first hit with the default sliceConfirmScore',
+      { sliceConfirmScore: DEFAULT_SLICE_CONFIRM_SCORE },
+      [[[], [], []], [[], [], []], [[p(0.28)], [], [slice(0)]], [[p(0.28)], [], [slice(0)]], [[p(0.28)], [], [slice(0)]]],
+      [0, 0, 1, 1, 1],
+    ],
+    [
+      'the same find with sliceConfirmScore 0.35 (before): its tentative track never matches again (score-fused IoU)',
+      { sliceConfirmScore: 0.35 },
+      [[[], [], []], [[], [], []], [[p(0.28)], [], [slice(0)]], [[p(0.28)], [], [slice(0)]], [[p(0.28)], [], [slice(0)]], [[p(0.28)], [], [slice(0)]]],
+      [0, 0, 0, 0, 0, 0],
+    ],
+    [
+      'a weak find of the global pass (outside the slices run) is not confirmed on its first hit',
+      { sliceConfirmScore: DEFAULT_SLICE_CONFIRM_SCORE },
+      [[[], [], []], [[], [], []], [[p(0.28)], [], []]],
+      [0, 0, 0],
     ],
     [
       'a low-score detection alone never starts a counted track',

@@ -135,7 +135,8 @@ describe('PeopleCounter with slice scheduling (carried tracks)', () => {
   it.each([
     // name, score of the slice find, sliceConfirmScore, count on frames 4, 5, 6
     ['a confident slice find counts on its first frame', 0.8, undefined, [2, 2, 2]],
-    ['a low-scoring slice find stays tentative until minHits (carried hits included)', 0.34, undefined, [1, 1, 2]],
+    ['a weak (0.26) slice find counts on its first frame with the default sliceConfirmScore 0.25', 0.26, undefined, [2, 2, 2]],
+    ['below sliceConfirmScore 0.35 a slice find stays tentative until minHits (carried hits included)', 0.34, 0.35, [1, 1, 2]],
     ['sliceConfirmScore 1 turns first-hit confirmation off', 0.8, 1, [1, 1, 2]],
   ] as const)('%s', (_name, score, sliceConfirmScore, expected) => {
     const counter = new PeopleCounter({ frameRate: 5, trackBufferS: 1, ...(sliceConfirmScore === undefined ? {} : { sliceConfirmScore }) });
