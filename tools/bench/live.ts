@@ -77,7 +77,8 @@ function baseFrame(width: number, height: number): Buffer {
   return b;
 }
 
-export function startSource(fps: number, width: number, height: number): Promise<{ server: Server; url: string; stop(): void }> {
+/** `onSent`: each frame's stamped emission time, when its JPEG was handed to the client sockets (ms), and its size. */
+export function startSource(fps: number, width: number, height: number, onSent?: (stampMs: number, sentMs: number, bytes: number) => void): Promise<{ server: Server; url: string; stop(): void }> {
   const base = baseFrame(width, height);
   const clients = new Set<ServerResponse>();
   const server = createServer((req, res) => {
@@ -92,13 +93,20 @@ export function startSource(fps: number, width: number, height: number): Promise
     if (busy || !clients.size) return;
     busy = true;
     const rgb = Buffer.from(base);
-    stamp(rgb, width, Date.now());
+    const stampMs = Date.now();
+    stamp(rgb, width, stampMs);
     sharp(rgb, { raw: { width, height, channels: 3 } })
       .jpeg({ quality: 85 })
       .toBuffer()
       .then((jpeg) => {
         const part = Buffer.concat([Buffer.from(`--frame\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`), jpeg, Buffer.from('\r\n')]);
-        for (const c of clients) if (!c.writableNeedDrain) c.write(part);
+        let sent = false;
+        for (const c of clients) {
+          if (c.writableNeedDrain) continue; // a camera drops frames its client cannot take
+          c.write(part);
+          sent = true;
+        }
+        if (sent) onSent?.(stampMs, Date.now(), part.length);
       })
       .finally(() => (busy = false));
   }, 1000 / fps);

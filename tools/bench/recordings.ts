@@ -6,7 +6,7 @@
 //   2. clip assembly: a clip over all the recorded segments (concat demuxer, stream copy, +faststart) and its
 //      thumbnail, wall time vs the clip's duration.
 //   3. live HLS transcode CPU: the same camera ffmpeg with the live HLS output, copy vs transcode (LIVE_HLS_MODE:
-//      libx264 veryfast/zerolatency, 960 px, 15 fps, keyframe per 1 s segment), the difference per camera.
+//      libx264 ultrafast/zerolatency, 960x540, 15 fps, keyframe per 1 s segment), the difference per camera.
 //   4. live HLS through the REAL api (a child process: embedded mode, real detector at 2 fps, ffmpeg ingest) of a
 //      node MJPEG camera that stamps each frame's emission time (Date.now()) into its pixels (tools/bench/live.ts):
 //      - glass-to-glass: one viewer polls the api's playlist every 100 ms with its ticket, fetches each new segment at
@@ -24,7 +24,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { decodeArgs } from '../../libs/server/cameras/src/lib/ingest/ffmpeg-args';
 import { assembleClip, hlsFeedOutputArgs, hlsOutputArgs, parseSegmentList, planClip, segmentOutputArgs, type Segment } from '@crowdsafe/server-recordings';
-import { BITS, blockRect, cpuSeconds, startSource } from './live';
+import { breakdownLines, latencyProbe, parsePlaylist, pctl, type SourceLog } from './hls-latency';
+import { cpuSeconds, startSource } from './live';
 
 const root = resolve(__dirname, '../..');
 const video = resolve(root, 'media/sample.mp4');
@@ -50,7 +51,8 @@ const argOf = (name: string, dflt: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 
-/** Options: --seconds N, --hls-only (skip the recorder part), --hls-width N / --hls-fps N (the stamped camera), --hls-segment S (LIVE_HLS_SEGMENT_S). */
+/** Options: --seconds N, --hls-only (skip the recorder part), --hls-width N / --hls-fps N (the stamped camera), --hls-segment S (LIVE_HLS_SEGMENT_S),
+ * --hls-max-height N (LIVE_HLS_MAX_HEIGHT, default the product's), --hls-latency-only (skip the 0/1/10/50-viewer load phases). */
 export async function recordingsBench(seconds: number): Promise<void> {
   if (!process.argv.includes('--hls-only')) await recorderBench(seconds);
   await liveHlsBench(Math.max(10, Math.min(seconds, 30)));
@@ -99,13 +101,13 @@ async function recorderBench(seconds: number): Promise<void> {
       return [...o.options, o.target];
     };
     const withHlsCopy = cpuOf([...base, ...hls('hls-copy', { kind: 'copy' })]);
-    const withHlsTranscode = cpuOf([...base, ...hls('hls-x264', { kind: 'transcode', maxWidth: 960, fps: 15 })]);
+    const withHlsTranscode = cpuOf([...base, ...hls('hls-x264', { kind: 'transcode', maxWidth: 960, maxHeight: 540, fps: 15 })]);
     // On-demand transcode with nobody watching: the camera ffmpeg only copies into a loopback UDP port nobody reads.
     const feed = hlsFeedOutputArgs({ format: 'mpegts', port: 20_000 + Math.floor(Math.random() * 12_000) });
     const withFeed = cpuOf([...base, ...feed.options, feed.target]);
     console.log(`live HLS rendition over ${seconds} s (1 s segments), % of one core:`);
     console.log(`  + HLS output, stream copy (latency >= source GOP: 10 s here)   ${pct(withHlsCopy.cpuS)} %  -> HLS ${pct(withHlsCopy.cpuS - decodeOnly.cpuS)} %`);
-    console.log(`  + HLS output, transcode (x264 veryfast/zerolatency 960 px 15 fps, keyframe/s)  ${pct(withHlsTranscode.cpuS)} %  -> HLS transcode ${pct(withHlsTranscode.cpuS - decodeOnly.cpuS)} % per camera`);
+    console.log(`  + HLS output, transcode (x264 ultrafast/zerolatency 960x540 15 fps, keyframe/s)  ${pct(withHlsTranscode.cpuS)} %  -> HLS transcode ${pct(withHlsTranscode.cpuS - decodeOnly.cpuS)} % per camera`);
     console.log(`  + on-demand feed only (copy to loopback UDP, nobody watching)   ${pct(withFeed.cpuS)} %  -> no-viewer cost ${pct(withFeed.cpuS - decodeOnly.cpuS)} % per camera`);
     feedCpuPct = (100 * (withFeed.cpuS - decodeOnly.cpuS)) / seconds;
     hlsTranscodeCpuPct = (100 * (withHlsTranscode.cpuS - decodeOnly.cpuS)) / seconds;
@@ -117,11 +119,6 @@ async function recorderBench(seconds: number): Promise<void> {
 // ---- live HLS through the real api ----------------------------------------------------------------------------------
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pctl = (xs: number[], p: number) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 interface HlsApi {
   port: number;
@@ -135,8 +132,8 @@ async function hlsApiChild(): Promise<void> {
   const { CamerasService } = await import('@crowdsafe/server-cameras');
   const { SessionService } = await import('@crowdsafe/server-auth');
   const { UserAccountsService } = await import('@crowdsafe/server-users');
-  const [dataDir, sourceUrl, segmentS] = process.argv.slice(process.argv.indexOf('--hls-api-child') + 1);
-  const config = loadConfig({ DATA_DIR: dataDir, MODEL_PATH: resolve(root, 'models/yolo11n.onnx'), SAMPLE_CAMERA: 'false', WEB_DIST: '', LOG_LEVEL: 'warn', CAMERA_ALLOWED_NETWORKS: '127.0.0.1/32', RATE_LIMIT_ENABLED: 'false', LIVE_HLS_MODE: 'auto', LIVE_HLS_SEGMENT_S: segmentS, LIVE_HLS_LINGER_S: String(LINGER_S) }, root);
+  const [dataDir, sourceUrl, segmentS, maxHeight] = process.argv.slice(process.argv.indexOf('--hls-api-child') + 1);
+  const config = loadConfig({ DATA_DIR: dataDir, MODEL_PATH: resolve(root, 'models/yolo11n.onnx'), SAMPLE_CAMERA: 'false', WEB_DIST: '', LOG_LEVEL: 'warn', CAMERA_ALLOWED_NETWORKS: '127.0.0.1/32', RATE_LIMIT_ENABLED: 'false', LIVE_HLS_MODE: 'auto', LIVE_HLS_SEGMENT_S: segmentS, LIVE_HLS_LINGER_S: String(LINGER_S), ...(maxHeight !== '0' ? { LIVE_HLS_MAX_HEIGHT: maxHeight } : {}) }, root);
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
@@ -154,6 +151,17 @@ function ffmpegChildren(apiPid: number): { pids: number[]; transcoding: boolean 
   const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(apiPid)]).toString().split('\n').filter((l) => /\bffmpeg\b/.test(l));
   return { pids: lines.map((l) => Number(l.trim().split(/\s+/)[0])), transcoding: lines.some((l) => l.includes('-i udp://')) };
 }
+/** The camera's ffmpeg and the on-demand transcoder among the api's children. */
+function ffmpegPids(apiPid: number): { camera?: number; transcoder?: number } {
+  const out: { camera?: number; transcoder?: number } = {};
+  for (const l of execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(apiPid)]).toString().split('\n')) {
+    if (!/\bffmpeg\b/.test(l)) continue;
+    const p = Number(l.trim().split(/\s+/)[0]);
+    if (l.includes('-i udp://')) out.transcoder = p;
+    else out.camera = p;
+  }
+  return out;
+}
 function ffmpegCpu(apiPid: number): Map<number, number> {
   const m = new Map<number, number>();
   for (const pid of ffmpegChildren(apiPid).pids) {
@@ -167,8 +175,8 @@ function ffmpegCpu(apiPid: number): Map<number, number> {
 }
 const cpuDelta = (a: Map<number, number>, b: Map<number, number>) => [...b].reduce((n, [pid, c]) => n + c - (a.get(pid) ?? 0), 0);
 
-function startHlsApi(dataDir: string, sourceUrl: string, segmentS: number): Promise<{ child: ChildProcess; info: HlsApi }> {
-  const child = spawn(process.execPath, ['-r', './tools/ts-register.js', 'tools/bench/recordings.ts', '--hls-api-child', dataDir, sourceUrl, String(segmentS)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+function startHlsApi(dataDir: string, sourceUrl: string, segmentS: number, maxHeight: number): Promise<{ child: ChildProcess; info: HlsApi }> {
+  const child = spawn(process.execPath, ['-r', './tools/ts-register.js', 'tools/bench/recordings.ts', '--hls-api-child', dataDir, sourceUrl, String(segmentS), String(maxHeight)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((res, rej) => {
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (l) => {
       if (l.startsWith('{"port"')) res({ child, info: JSON.parse(l) as HlsApi });
@@ -177,110 +185,10 @@ function startHlsApi(dataDir: string, sourceUrl: string, segmentS: number): Prom
   });
 }
 
-interface Playlist {
-  seq: number;
-  target: number;
-  segments: { uri: string; seq: number; duration: number }[];
-}
-
-function parsePlaylist(text: string): Playlist {
-  let seq = 0;
-  let target = 1;
-  let dur = 0;
-  const segments: Playlist['segments'] = [];
-  for (const l of text.split('\n')) {
-    if (l.startsWith('#EXT-X-MEDIA-SEQUENCE:')) seq = Number(l.slice(22));
-    else if (l.startsWith('#EXT-X-TARGETDURATION:')) target = Number(l.slice(22));
-    else if (l.startsWith('#EXTINF:')) dur = Number(l.slice(8).split(',')[0]);
-    else if (l && !l.startsWith('#')) segments.push({ uri: l.trim(), seq: seq + segments.length, duration: dur });
-  }
-  return { seq, target, segments };
-}
-
 async function ticketUrl(api: HlsApi): Promise<string> {
   const r = await fetch(`http://127.0.0.1:${api.port}/api/live-hls/${api.cameraId}/ticket`, { method: 'POST', headers: { Authorization: `Bearer ${api.token}` } });
   if (r.status !== 200) throw new Error(`live-hls ticket: ${r.status} ${await r.text()}`);
   return `http://127.0.0.1:${api.port}${((await r.json()) as { url: string }).url}`;
-}
-
-/** The emission times stamped in the frames of an MPEG-TS segment (decoded at the source's size, grey). */
-function stampsOf(ts: Buffer, width: number, height: number): Promise<(number | null)[]> {
-  return new Promise((res, rej) => {
-    const ff = spawn('ffmpeg', ['-v', 'error', '-i', 'pipe:0', '-vf', `scale=${width}:${height}`, '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1']);
-    const chunks: Buffer[] = [];
-    ff.stdout.on('data', (c: Buffer) => chunks.push(c));
-    ff.on('error', rej);
-    ff.on('close', () => {
-      const all = Buffer.concat(chunks);
-      const size = width * height;
-      const out: (number | null)[] = [];
-      for (let off = 0; off + size <= all.length; off += size) {
-        let ms = 0;
-        let ok = true;
-        for (let i = 0; i < BITS && ok; i++) {
-          const r = blockRect(i, width);
-          const cx = Math.round(r.x + r.w / 2);
-          const cy = Math.round(r.y + r.h / 2);
-          let sum = 0;
-          for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) sum += all[off + (cy + dy) * width + cx + dx];
-          const v = sum / 9;
-          if (v > 80 && v < 175) ok = false;
-          ms = ms * 2 + (v >= 128 ? 1 : 0);
-        }
-        out.push(ok ? ms : null);
-      }
-      res(out);
-    });
-    ff.stdin.on('error', () => undefined);
-    ff.stdin.end(ts);
-  });
-}
-
-/**
- * One viewer polling fast and timing every frame: per-frame arrival - emission, and per segment its first frame's.
- * Segments are only fetched (arrival noted) during the run and decoded afterwards: decoding in between would make
- * the probe itself fall behind short segments on a loaded host.
- */
-async function latencyProbe(api: HlsApi, seconds: number, width: number, height: number): Promise<{ frames: number[]; firstFrames: number[]; unreadable: number; segments: number; missed: number }> {
-  const url = await ticketUrl(api);
-  const base = url.slice(0, url.lastIndexOf('/') + 1);
-  const seen = new Set<number>();
-  const got: { arrival: number; body: Buffer }[] = [];
-  let missed = 0;
-  const end = Date.now() + seconds * 1000;
-  let primed = false;
-  while (Date.now() < end) {
-    const r = await fetch(url);
-    if (r.status === 200) {
-      const pl = parsePlaylist(await r.text());
-      for (const s of pl.segments) {
-        if (seen.has(s.seq)) continue;
-        seen.add(s.seq);
-        if (!primed) continue; // segments listed before the probe started are not timed
-        const res = await fetch(base + s.uri);
-        if (res.status !== 200) {
-          missed++;
-          continue;
-        }
-        const body = Buffer.from(await res.arrayBuffer());
-        got.push({ arrival: Date.now(), body });
-      }
-      primed = true;
-    }
-    await sleep(100);
-  }
-  const frames: number[] = [];
-  const firstFrames: number[] = [];
-  let unreadable = 0;
-  for (const { arrival, body } of got) {
-    const stamps = await stampsOf(body, width, height);
-    const lat = stamps.map((t) => (t === null || arrival - t < 0 || arrival - t > 60_000 ? null : arrival - t));
-    for (const l of lat) if (l === null) unreadable++;
-    else frames.push(l);
-    const first = lat.find((l) => l !== null);
-    if (first !== undefined && first !== null) firstFrames.push(first);
-  }
-  return { frames, firstFrames, unreadable, segments: got.length, missed };
 }
 
 /** CPU (% of a core) of the api process and of its ffmpeg children over `seconds`, and whether a transcoder ran at the end. */
@@ -338,12 +246,17 @@ async function liveHlsBench(seconds: number): Promise<void> {
   const height = Math.round((width * 9) / 16 / 2) * 2;
   const fps = argOf('hls-fps', 15);
   const dataDir = mkdtempSync(join(tmpdir(), 'cs-bench-hls-'));
-  const source = await startSource(fps, width, height);
+  const log: SourceLog = { sent: new Map() };
+  const source = await startSource(fps, width, height, (stampMs, at, bytes) => {
+    log.sent.set(stampMs, { at, bytes });
+    if (log.sent.size > 4000) log.sent.delete(log.sent.keys().next().value as number); // bounded: the oldest goes
+  });
   const segmentS = argOf('hls-segment', 1);
-  const { child, info } = await startHlsApi(dataDir, source.url, segmentS);
+  const maxHeight = argOf('hls-max-height', 0);
+  const { child, info } = await startHlsApi(dataDir, source.url, segmentS, maxHeight);
   const pid = child.pid as number;
   try {
-    console.log(`\nlive HLS through the api — ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; camera: ${width}x${height} MJPEG at ${fps} fps with its emission time stamped in the pixels; LIVE_HLS_MODE=auto (MJPEG -> on-demand transcode <= 960 px, 15 fps, ${segmentS} s segments, linger ${LINGER_S} s); ${seconds} s per phase`);
+    console.log(`\nlive HLS through the api — ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}; camera: ${width}x${height} MJPEG at ${fps} fps with its emission time stamped in the pixels; LIVE_HLS_MODE=auto (MJPEG -> on-demand transcode <= 960x${maxHeight || 540} ultrafast, 15 fps, ${segmentS} s segments, linger ${LINGER_S} s); ${seconds} s per phase`);
     // Nobody watching: the camera ffmpeg runs (with its feed), no transcoder.
     for (let i = 0; i < 60 && !ffmpegChildren(pid).pids.length; i++) await sleep(500);
     await sleep(3000);
@@ -358,12 +271,14 @@ async function liveHlsBench(seconds: number): Promise<void> {
       if (r.status === 200 && parsePlaylist(await r.text()).segments.length >= 2) break;
       await sleep(500);
     }
-    const lat = await latencyProbe(info, seconds, width, height);
+    const lat = await latencyProbe({ url: await ticketUrl(info), seconds, width, height, fps, liveDir: join(dataDir, 'recordings', 'live', info.cameraId), sourcePort: Number(new URL(source.url).port), source: log, pids: () => ffmpegPids(pid) });
     const g2g = lat.firstFrames.map((x) => x + segmentS * 1000);
     console.log(`glass-to-glass (stamped frames, ${lat.segments} segments, ${lat.missed} missed, ${lat.frames.length} frames, ${lat.unreadable} unreadable):`);
     console.log(`  frame emitted -> its segment in the viewer's hands: p50 ${pctl(lat.frames, 50)} ms, p95 ${pctl(lat.frames, 95)} ms, max ${pctl(lat.frames, 100)} ms`);
     console.log(`  segment's first frame -> segment in hand:          p50 ${pctl(lat.firstFrames, 50)} ms, p95 ${pctl(lat.firstFrames, 95)} ms`);
-    console.log(`  glass-to-glass at the player (+ 1 segment buffered, ${segmentS} s): p50 ${pctl(g2g, 50)} ms, p95 ${pctl(g2g, 95)} ms (spec < 3000 ms)`);
+    console.log(`  glass-to-glass at the player (+ 1 segment buffered, ${segmentS} s): p50 ${pctl(g2g, 50)} ms, p95 ${pctl(g2g, 95)} ms (spec < 3000 ms), load average ${loadavg()[0].toFixed(1)}`);
+    for (const l of breakdownLines(lat)) console.log(l);
+    if (process.argv.includes('--hls-latency-only')) return;
     const rows: { viewers: number; cpu: number; ffmpeg: number; transcoding: boolean; bps: number; errors: number }[] = [];
     // The transcode of the latency probe lingers: the 0-viewer phase starts once it has stopped.
     for (let i = 0; i < 4 * (LINGER_S + 5) && ffmpegChildren(pid).transcoding; i++) await sleep(250);

@@ -92,6 +92,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env, '/x')).toThrow(problem);
   });
 
+  // ---- live HLS rendition size ----
+  it.each([
+    { name: 'default', env: {}, maxHeight: 540, problem: null },
+    { name: 'a lower bound for a busy host', env: { LIVE_HLS_MAX_HEIGHT: '360' }, maxHeight: 360, problem: null },
+    { name: 'not a number', env: { LIVE_HLS_MAX_HEIGHT: 'tall' }, maxHeight: null, problem: 'LIVE_HLS_MAX_HEIGHT' },
+    { name: 'too small', env: { LIVE_HLS_MAX_HEIGHT: '100' }, maxHeight: null, problem: 'LIVE_HLS_MAX_HEIGHT' },
+    { name: 'not an integer', env: { LIVE_HLS_MAX_HEIGHT: '360.5' }, maxHeight: null, problem: 'LIVE_HLS_MAX_HEIGHT' },
+    { name: 'above 2160', env: { LIVE_HLS_MAX_HEIGHT: '4320' }, maxHeight: null, problem: 'LIVE_HLS_MAX_HEIGHT' },
+  ])('live HLS max height: $name', ({ env, maxHeight, problem }) => {
+    if (problem === null) {
+      expect(loadConfig(env, '/x').recordings.hls).toMatchObject({ maxWidth: 960, maxHeight, fps: 15 });
+      return;
+    }
+    expect(() => loadConfig(env, '/x')).toThrow(ConfigError);
+    expect(() => loadConfig(env, '/x')).toThrow(problem);
+  });
+
   it('parses TRUSTED_PROXIES and keys', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     const c = loadConfig({ TRUSTED_PROXIES: 'loopback, 10.0.0.0/8,fd00::1', SECRETS_KEY: key, SECRETS_PREVIOUS_KEYS: `${key}, ${key}` }, '/x');

@@ -439,7 +439,7 @@ export class EnvSchema extends OpsEnvSchema {
 
   /**
    * Live HLS rendition: `copy` (the camera's stream as it is: no CPU, latency >= its keyframe interval), `transcode`
-   * (H.264 libx264 veryfast/zerolatency, a keyframe every segment, bounded size and rate: low latency for every
+   * (H.264 libx264 ultrafast/zerolatency, a keyframe every segment, bounded size and rate: low latency for every
    * source, ~a tenth of a core per camera), `auto` (copy when the camera's measured keyframe interval fits the
    * segment length, else transcode). Recordings always copy. The transcode runs only while watched (a separate
    * ffmpeg on the camera's loopback feed, started by the first playlist request, stopped LIVE_HLS_LINGER_S after the
@@ -452,6 +452,14 @@ export class EnvSchema extends OpsEnvSchema {
   /** Largest width of the transcoded HLS rendition (px; kept below the source's, aspect preserved). */
   @Type(() => Number) @IsInt() @Min(160) @Max(3840)
   LIVE_HLS_MAX_WIDTH = 960;
+
+  /**
+   * Largest height of the transcoded HLS rendition (px; with LIVE_HLS_MAX_WIDTH, whichever bounds first, aspect
+   * preserved, never upscaled). Lower it (e.g. 360) on a busy host: the on-demand transcode must keep real time, or
+   * its live latency grows until its input queue (~1 s) drops frames.
+   */
+  @Type(() => Number) @IsInt() @Min(120) @Max(2160)
+  LIVE_HLS_MAX_HEIGHT = 540;
 
   /** Frame rate of the transcoded HLS rendition (0 = the source's). */
   @Type(() => Number) @IsInt() @Min(0) @Max(60)

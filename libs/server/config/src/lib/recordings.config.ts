@@ -29,8 +29,9 @@ export interface LiveHlsConfig {
   segmentS: number;
   /** copy the stream, transcode it (keyframe per segment), or auto: transcode only when the keyframe interval is too long. */
   mode: LiveHlsMode;
-  /** Transcoded rendition: width bound (px) and frame rate (0 = source). */
+  /** Transcoded rendition: width and height bounds (px) and frame rate (0 = source). */
   maxWidth: number;
+  maxHeight: number;
   fps: number;
   /** On-demand transcode (transcode/auto): stop after this long without a request (ms). */
   lingerMs: number;
@@ -56,6 +57,6 @@ export function buildRecordingsConfig(e: EnvSchema, dataDir: string): Recordings
     retentionDays: { manual: e.RECORDING_RETENTION_MANUAL_DAYS, alert: e.RECORDING_RETENTION_ALERT_DAYS, continuous: e.RECORDING_RETENTION_CONTINUOUS_DAYS },
     minFreeBytes: e.RECORDING_MIN_FREE_MB * 1024 * 1024,
     diskWarnPercent: e.RECORDING_DISK_WARN_PERCENT,
-    hls: e.LIVE_HLS_ENABLED ? { segmentS: e.LIVE_HLS_SEGMENT_S, mode: e.LIVE_HLS_MODE, maxWidth: e.LIVE_HLS_MAX_WIDTH, fps: e.LIVE_HLS_FPS, lingerMs: e.LIVE_HLS_LINGER_S * 1000, startWaitMs: e.LIVE_HLS_START_WAIT_MS, maxTranscodes: e.LIVE_HLS_MAX_TRANSCODES } : null,
+    hls: e.LIVE_HLS_ENABLED ? { segmentS: e.LIVE_HLS_SEGMENT_S, mode: e.LIVE_HLS_MODE, maxWidth: e.LIVE_HLS_MAX_WIDTH, maxHeight: e.LIVE_HLS_MAX_HEIGHT, fps: e.LIVE_HLS_FPS, lingerMs: e.LIVE_HLS_LINGER_S * 1000, startWaitMs: e.LIVE_HLS_START_WAIT_MS, maxTranscodes: e.LIVE_HLS_MAX_TRANSCODES } : null,
   };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LiveTranscoder, type TouchResult, type TranscoderChild } from './live-transcoder';
-import { feedFormatOf, hlsFeedOutputArgs, hlsTranscoderArgs } from './segment-plan';
+import { FEED_FIFO_PACKETS, feedFormatOf, hlsFeedOutputArgs, hlsTranscoderArgs } from './segment-plan';
 
 class FakeChild extends EventEmitter implements TranscoderChild {
   static next = 1000;
@@ -201,5 +201,34 @@ describe('feed arguments', () => {
     const t = hlsTranscoderArgs({ format: 'mpegts', port: 20_001, segmentS: 1, dir: '/d', runId: '1-abcdef', maxWidth: 960, fps: 15 });
     expect(m).toContain('-use_wallclock_as_timestamps');
     expect(t).not.toContain('-use_wallclock_as_timestamps');
+  });
+
+  it('spawns the rendition of the feed: its width and height bounds', () => {
+    const s = setup();
+    try {
+      s.t.setFeed('a', { ...feed, maxHeight: 360 });
+      s.t.setFeed('b', feed);
+      s.t.touch('a');
+      s.t.touch('b');
+      const vf = (c: FakeChild) => c.args[c.args.indexOf('-vf') + 1];
+      expect(vf(s.children[0])).toContain("h='min(360,ih)'");
+      expect(vf(s.children[1])).toBe("fps=15,scale='min(960,iw)':-2");
+    } finally {
+      s.t.stopAll();
+      s.cleanup();
+    }
+  });
+
+  it('bounds its input queue (a late transcode drops, it does not fall further behind) and decodes on one thread', () => {
+    const a = hlsTranscoderArgs({ format: 'mpegts', port: 20_001, segmentS: 0.5, dir: '/d', runId: '1-abcdef', maxWidth: 960, maxHeight: 360, fps: 15 });
+    const input = a[a.indexOf('-i') + 1];
+    expect(input).toBe(`udp://127.0.0.1:20001?fifo_size=${FEED_FIFO_PACKETS.mpegts}&overrun_nonfatal=1&timeout=10000000`);
+    expect(FEED_FIFO_PACKETS.mpegts * 188).toBeLessThanOrEqual(1.1e6);
+    const m = hlsTranscoderArgs({ format: 'mjpeg', port: 20_001, segmentS: 0.5, dir: '/d', runId: '1-abcdef', maxWidth: 960, fps: 15 });
+    expect(m[m.indexOf('-i') + 1]).toContain(`fifo_size=${FEED_FIFO_PACKETS.mjpeg}&`);
+    expect(FEED_FIFO_PACKETS.mjpeg * 188).toBeLessThanOrEqual(140_000);
+    expect(a.slice(0, a.indexOf('-i'))).toEqual(expect.arrayContaining(['-threads', '1', 'low_delay']));
+    expect(a[a.indexOf('-vf') + 1]).toContain("h='min(360,ih)'");
+    expect(a[a.length - 1]).toBe('/d/index.m3u8');
   });
 });

@@ -8,6 +8,8 @@ export interface TranscodeFeed {
   format: 'mpegts' | 'mjpeg';
   port: number;
   maxWidth: number;
+  /** Height bound of the rendition (LIVE_HLS_MAX_HEIGHT); none: the width only. */
+  maxHeight?: number;
   fps: number;
 }
 
@@ -178,7 +180,7 @@ export class LiveTranscoder {
     const dir = this.o.liveDir(cameraId);
     mkdirSync(dir, { recursive: true });
     rmSync(`${dir}/index.m3u8`, { force: true }); // a stale playlist of an earlier session is not 'ready'
-    const args = hlsTranscoderArgs({ format: feed.format, port: feed.port, segmentS: this.o.segmentS, dir, runId: `${now}-${randomBytes(3).toString('hex')}`, maxWidth: feed.maxWidth, fps: feed.fps });
+    const args = hlsTranscoderArgs({ format: feed.format, port: feed.port, segmentS: this.o.segmentS, dir, runId: `${now}-${randomBytes(3).toString('hex')}`, maxWidth: feed.maxWidth, ...(feed.maxHeight !== undefined ? { maxHeight: feed.maxHeight } : {}), fps: feed.fps });
     this.lastStart.set(cameraId, now);
     const child = this.spawnFn(this.o.ffmpegPath, args);
     const session: Session = { child, startedAt: now, lastRequestAt: now, stopping: false };

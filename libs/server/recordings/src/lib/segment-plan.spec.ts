@@ -1,4 +1,4 @@
-import { bandwidthOf, canCopy, chooseHlsRendition, expiredSegments, placeSegment, gopOf, hlsOutputArgs, parseSegmentList, planClip, segmentOutputArgs, type Segment } from './segment-plan';
+import { bandwidthOf, canCopy, chooseHlsRendition, expiredSegments, placeSegment, gopOf, hlsOutputArgs, parseSegmentList, planClip, scaleFilter, segmentOutputArgs, type Segment } from './segment-plan';
 
 const seg = (i: number, len = 10_000, bytes = 1000): Segment => ({ cameraId: 'c', path: `/r/s-${i}.ts`, startMs: i * len, endMs: (i + 1) * len, streamStart: i * (len / 1000), streamEnd: (i + 1) * (len / 1000) - 0.04, bytes });
 
@@ -95,10 +95,28 @@ describe('live HLS rendition', () => {
     expect(copy).toContain('independent_segments');
     expect(copy).toContain('delete_segments');
     const t = hlsOutputArgs({ segmentS: 1, dir: '/l', runId: 'r', rendition: { kind: 'transcode', maxWidth: 960, fps: 15 } }).options;
-    expect(t).toEqual(expect.arrayContaining(['libx264', 'veryfast', 'zerolatency']));
+    expect(t).toEqual(expect.arrayContaining(['libx264', 'ultrafast', 'zerolatency']));
+    expect(t[t.indexOf('-threads') + 1]).toBe('1');
     expect(t[t.indexOf('-g') + 1]).toBe('15');
     expect(t[t.indexOf('-vf') + 1]).toBe("fps=15,scale='min(960,iw)':-2");
     expect(t[t.indexOf('-force_key_frames') + 1]).toBe('expr:gte(t,n_forced*1)');
+    const half = hlsOutputArgs({ segmentS: 0.5, dir: '/l', runId: 'r', rendition: { kind: 'transcode', maxWidth: 960, maxHeight: 540, fps: 15 } }).options;
+    expect(half[half.indexOf('-g') + 1]).toBe('8');
+    expect(half[half.indexOf('-hls_list_size') + 1]).toBe('6');
+    expect(half[half.indexOf('-vf') + 1]).toBe("fps=15,scale=w='min(960,iw)':h='min(540,ih)':force_original_aspect_ratio=decrease:force_divisible_by=2");
+  });
+
+  it.each([
+    [960, undefined, "scale='min(960,iw)':-2"],
+    [960, 540, "scale=w='min(960,iw)':h='min(540,ih)':force_original_aspect_ratio=decrease:force_divisible_by=2"],
+    [3840, 360, "scale=w='min(3840,iw)':h='min(360,ih)':force_original_aspect_ratio=decrease:force_divisible_by=2"],
+  ] as const)('scale filter for at most %s x %s px', (w, h, filter) => {
+    expect(scaleFilter(w, h)).toBe(filter);
+  });
+
+  it('passes the height bound of auto/transcode renditions on', () => {
+    expect(chooseHlsRendition({ ...base, maxHeight: 360, mode: 'auto', codec: 'mjpeg', gopS: undefined })).toEqual({ kind: 'transcode', maxWidth: 960, maxHeight: 360, fps: 15 });
+    expect(chooseHlsRendition({ ...base, mode: 'transcode', codec: 'h264', gopS: 1 })).toEqual({ kind: 'transcode', maxWidth: 960, fps: 15 });
   });
 });
 

@@ -145,15 +145,15 @@ export function bandwidthOf(segments: readonly Segment[]): number {
 }
 
 /** How the live HLS rendition is made: the camera's stream copied, or re-encoded with a keyframe per segment. */
-export type HlsRendition = { kind: 'copy' } | { kind: 'transcode'; maxWidth: number; fps: number };
+export type HlsRendition = { kind: 'copy' } | { kind: 'transcode'; maxWidth: number; maxHeight?: number; fps: number };
 
 /**
  * Which rendition a camera's live HLS gets: `copy` only when the codec can be copied and (auto) its keyframe
  * interval fits the segment length (latency is at least one GOP when copying); unknown GOP in auto -> transcode, so
  * a new camera is low-latency from its first run (its GOP is measured from its recording segments for the next run).
  */
-export function chooseHlsRendition(o: { mode: 'copy' | 'transcode' | 'auto'; codec: string | undefined; gopS: number | undefined; segmentS: number; maxWidth: number; fps: number }): HlsRendition | null {
-  const transcode: HlsRendition = { kind: 'transcode', maxWidth: o.maxWidth, fps: o.fps };
+export function chooseHlsRendition(o: { mode: 'copy' | 'transcode' | 'auto'; codec: string | undefined; gopS: number | undefined; segmentS: number; maxWidth: number; maxHeight?: number; fps: number }): HlsRendition | null {
+  const transcode: HlsRendition = { kind: 'transcode', maxWidth: o.maxWidth, ...(o.maxHeight !== undefined ? { maxHeight: o.maxHeight } : {}), fps: o.fps };
   if (o.mode === 'transcode') return transcode;
   if (o.mode === 'copy') return canCopy(o.codec) ? { kind: 'copy' } : null;
   if (!canCopy(o.codec)) return transcode;
@@ -173,9 +173,12 @@ export function gopOf(keyframeTimes: readonly number[], spanS: number): number |
 /**
  * The live HLS output of a camera's ffmpeg: a sliding playlist of short MPEG-TS segments (4 listed, old ones
  * deleted, independent segments), media sequence numbered from the epoch so a restarted ffmpeg continues it.
- * `copy`: the stream as it is, cut at its keyframes (latency >= the source GOP). `transcode`: libx264 veryfast /
- * zerolatency at a bounded width and frame rate, a keyframe at every segment boundary (-g = fps x segment), so
- * segments are `segmentS` long whatever the source's GOP — a few % to a tenth of a core per camera (bench).
+ * `copy`: the stream as it is, cut at its keyframes (latency >= the source GOP). `transcode`: libx264 ultrafast /
+ * zerolatency on one thread (no lookahead, no B-frames, no frame-thread delay) at a bounded size (width AND height,
+ * aspect kept, never upscaled) and frame rate, a keyframe at every segment boundary (-g = fps x segment), so
+ * segments are `segmentS` long whatever the source's GOP. ultrafast rather than veryfast: about half the CPU (10 s of
+ * 720p 15 fps MJPEG to 960 px: 0.80 vs 1.44 CPU-s),
+ * and a live transcode that cannot keep real time on a busy host is what makes live HLS late.
  */
 export function hlsOutputArgs(o: { segmentS: number; dir: string; runId: string; rendition?: HlsRendition }): { target: string; options: string[] } {
   const r = o.rendition ?? { kind: 'copy' };
@@ -183,8 +186,8 @@ export function hlsOutputArgs(o: { segmentS: number; dir: string; runId: string;
     r.kind === 'copy'
       ? ['-c:v', 'copy']
       : [
-          '-vf', [...(r.fps > 0 ? [`fps=${r.fps}`] : []), `scale='min(${r.maxWidth},iw)':-2`].join(','),
-          '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
+          '-vf', [...(r.fps > 0 ? [`fps=${r.fps}`] : []), scaleFilter(r.maxWidth, r.maxHeight)].join(','),
+          '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-threads', '1', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
           '-crf', '25', '-maxrate', '2500k', '-bufsize', '2500k',
           ...(r.fps > 0 ? ['-g', String(Math.max(1, Math.round(r.fps * o.segmentS))), '-keyint_min', String(Math.max(1, Math.round(r.fps * o.segmentS)))] : []),
           '-sc_threshold', '0',
@@ -205,6 +208,25 @@ export function hlsOutputArgs(o: { segmentS: number; dir: string; runId: string;
     ],
   };
 }
+
+/**
+ * Downscale into maxWidth x maxHeight (either may bound; aspect kept, never upscaled, even sides): `min(W,iw)` x
+ * `min(H,ih)` as the box, shrunk to the source's aspect. Without a height bound: the width only (height follows).
+ */
+export function scaleFilter(maxWidth: number, maxHeight?: number): string {
+  if (maxHeight === undefined) return `scale='min(${maxWidth},iw)':-2`;
+  return `scale=w='min(${maxWidth},iw)':h='min(${maxHeight},ih)':force_original_aspect_ratio=decrease:force_divisible_by=2`;
+}
+
+/**
+ * The transcoder's UDP input queue, in 188-byte packets (ffmpeg's fifo_size), per feed format. It only fills while
+ * the transcode is slower than its input; full, the newest packets are dropped (overrun_nonfatal: frames lost,
+ * decoding resumes at the next JPEG/keyframe) instead of queueing, so its size IS the latency a late transcoder adds,
+ * in bytes: the former 100000 (18.8 MB) let a starved transcode fall 22-40 s behind a 720p MJPEG camera, 1 MB still
+ * 7.5 s behind a camera that got only 2 fps out (bench). MJPEG: ~130 KB, a few JPEGs (0.15 s of a 720p 15 fps feed);
+ * MPEG-TS: ~1 MB, room for an H.264 keyframe burst (a lost keyframe costs a whole GOP), ~4 s of 2 Mbit/s.
+ */
+export const FEED_FIFO_PACKETS: Record<'mpegts' | 'mjpeg', number> = { mjpeg: 700, mpegts: 5600 };
 
 /** Codecs the on-demand transcoder can be fed as they are (copied by the camera's ffmpeg into a local UDP feed). */
 const FEEDABLE: Record<string, 'mpegts' | 'mjpeg'> = { h264: 'mpegts', hevc: 'mpegts', mjpeg: 'mjpeg' };
@@ -228,16 +250,18 @@ export function hlsFeedOutputArgs(o: { format: 'mpegts' | 'mjpeg'; port: number 
  * The on-demand transcoder's ffmpeg command line: reads the camera's UDP feed (`hlsFeedOutputArgs`) and writes the
  * transcoded live playlist (`hlsOutputArgs`). Exits by itself when the feed is silent for 10 s.
  */
-export function hlsTranscoderArgs(o: { format: 'mpegts' | 'mjpeg'; port: number; segmentS: number; dir: string; runId: string; maxWidth: number; fps: number }): string[] {
+export function hlsTranscoderArgs(o: { format: 'mpegts' | 'mjpeg'; port: number; segmentS: number; dir: string; runId: string; maxWidth: number; maxHeight?: number; fps: number }): string[] {
   if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) throw new Error(`port must be an integer in 1..65535 (got ${o.port})`);
-  const out = hlsOutputArgs({ segmentS: o.segmentS, dir: o.dir, runId: o.runId, rendition: { kind: 'transcode', maxWidth: o.maxWidth, fps: o.fps } });
+  const out = hlsOutputArgs({ segmentS: o.segmentS, dir: o.dir, runId: o.runId, rendition: { kind: 'transcode', maxWidth: o.maxWidth, ...(o.maxHeight !== undefined ? { maxHeight: o.maxHeight } : {}), fps: o.fps } });
   const input = [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-fflags', '+nobuffer+discardcorrupt', '-probesize', '500000', '-analyzeduration', '500000',
+    '-fflags', '+nobuffer+discardcorrupt', '-flags', 'low_delay', '-probesize', '500000', '-analyzeduration', '500000',
+    // one decoder thread: frame threading would hold a frame per thread back (latency) on a host with 2 cores
+    '-threads', '1',
     // raw MJPEG carries no timestamps: stamp frames on arrival so the rendition keeps real time
     ...(o.format === 'mjpeg' ? ['-use_wallclock_as_timestamps', '1'] : []),
     '-f', o.format,
-    '-i', `udp://127.0.0.1:${o.port}?fifo_size=100000&overrun_nonfatal=1&timeout=10000000`,
+    '-i', `udp://127.0.0.1:${o.port}?fifo_size=${FEED_FIFO_PACKETS[o.format]}&overrun_nonfatal=1&timeout=10000000`,
   ];
   return [...input, ...out.options, '-y', out.target];
 }

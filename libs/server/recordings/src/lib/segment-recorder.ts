@@ -62,12 +62,12 @@ export class SegmentRecorder extends CameraRecordingOutputs implements OnModuleI
     if (this.enabled) out.push(this.store.newRun(run.cameraId, run.codec, continuousOf(run.settings, this.config.recordings.continuous)));
     const hls = this.config.recordings.hls;
     // LIVE_HLS_MODE: copy (copyable codecs only), transcode, or auto (copy when the measured GOP fits the segment).
-    const rendition = hls ? chooseHlsRendition({ mode: hls.mode, codec: run.codec, gopS: this.gops.get(run.cameraId), segmentS: hls.segmentS, maxWidth: hls.maxWidth, fps: hls.fps }) : null;
+    const rendition = hls ? chooseHlsRendition({ mode: hls.mode, codec: run.codec, gopS: this.gops.get(run.cameraId), segmentS: hls.segmentS, maxWidth: hls.maxWidth, maxHeight: hls.maxHeight, fps: hls.fps }) : null;
     const feedFormat = rendition?.kind === 'transcode' ? feedFormatOf(run.codec) : undefined;
     if (hls && rendition?.kind === 'transcode' && feedFormat && this.transcoder) {
       // Transcoded on demand: this run only copies its video into a loopback feed; the transcode starts with a viewer.
       const port = this.transcoder.feedOf(run.cameraId)?.port ?? feedPort();
-      this.transcoder.setFeed(run.cameraId, { format: feedFormat, port, maxWidth: rendition.maxWidth, fps: rendition.fps });
+      this.transcoder.setFeed(run.cameraId, { format: feedFormat, port, maxWidth: rendition.maxWidth, ...(rendition.maxHeight !== undefined ? { maxHeight: rendition.maxHeight } : {}), fps: rendition.fps });
       mkdirSync(this.liveDir(run.cameraId), { recursive: true });
       sweepLive(this.liveDir(run.cameraId), Date.now() - 30_000);
       this.renditions.set(run.cameraId, rendition);
