@@ -10,3 +10,4 @@ export * from './lib/api/live-mjpeg.service';
 export * from './lib/api/live-ticket.service';
 export * from './lib/api/live.controller';
 export * from './lib/metrics-sink';
+export * from './lib/runtime/cluster-live-queries';

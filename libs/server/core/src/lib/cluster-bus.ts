@@ -1,4 +1,19 @@
+import type { CameraHealth } from '@crowdsafe/contracts';
 import type { AlertCommandResult } from './alert-events';
+
+/** A running camera's live state as sent between processes. */
+export interface ClusterCameraLive {
+  cameraId: string;
+  health: CameraHealth;
+  count: number | null;
+}
+
+/** A failed request routed to the process that runs the camera (the HTTP status and message to answer with). */
+export interface ClusterRefusal {
+  ok: false;
+  status: number;
+  error: string;
+}
 
 /**
  * Requests between the processes of one deployment (distributed mode: api replicas and camera owners on one Redis).
@@ -19,6 +34,20 @@ export interface ClusterTopics {
   'camera-changed': { request: { cameraId: string; restart: boolean; deleted?: boolean }; answer: { applied: true } };
   /** The current frame of a camera as a JPEG (base64), annotated or not, from the process that runs it. */
   'camera-snapshot': { request: { cameraId: string; annotated: boolean }; answer: { jpegBase64: string } };
+  /** The live state of one camera (cameraId) or of every camera (no cameraId) running in the answering process. */
+  'camera-live': { request: { cameraId?: string }; answer: { cameras: ClusterCameraLive[] } };
+  /**
+   * A camera's spatial heatmap from the process that runs it: the grid (JSON) or a PNG (base64), or why there is
+   * none (analytics off or uncalibrated). The grid's shape is LiveHeatmapGrid (libs/server/pipeline).
+   */
+  'camera-heatmap': {
+    request: { cameraId: string; layer: 'live' | 'total'; format: 'json' | 'png' };
+    answer: { kind: 'no-analytics'; state: string; reason?: string } | { kind: 'json'; grid: Record<string, unknown> } | { kind: 'png'; pngBase64: string };
+  };
+  /** Starts an on-demand recording in the process that runs the camera (its segments are there). */
+  'recording-start': { request: { cameraId: string; durationS?: number; userId: string | null }; answer: { ok: true; recordingId: string } | ClusterRefusal };
+  /** Stops a recording in progress in the process that started it. */
+  'recording-stop': { request: { recordingId: string }; answer: { ok: true } | ClusterRefusal };
 }
 export type ClusterTopic = keyof ClusterTopics;
 export type ClusterRequest<T extends ClusterTopic> = ClusterTopics[T]['request'];

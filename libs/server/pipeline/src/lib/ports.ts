@@ -62,3 +62,45 @@ export abstract class CameraLiveState {
   abstract analyticsStatus(cameraId: string): { state: 'on' | 'uncalibrated' | 'off'; reason?: string } | undefined;
 }
 
+
+/** A running camera's live state as any process of the deployment sees it (health, current count). */
+export interface CameraLiveSummary {
+  health: CameraHealth;
+  /** The latest processed frame's count (null before the first one). */
+  count: number | null;
+}
+
+/** A camera's spatial heatmap grid (the JSON form): people/m² (ground) or per cell (image); person-seconds for total. */
+export interface LiveHeatmapGrid {
+  layer: 'live' | 'total';
+  space: 'ground' | 'image';
+  originX: number;
+  originY: number;
+  cell: number;
+  cols: number;
+  rows: number;
+  halfLifeMs: number;
+  max: number;
+  values: number[];
+}
+
+/** What a process answers about a camera's heatmap: not running there, running without analytics, or the grid / PNG. */
+export type LiveHeatmapAnswer =
+  | { kind: 'not-running' }
+  | { kind: 'unavailable' }
+  | { kind: 'no-analytics'; state: string; reason?: string }
+  | { kind: 'json'; grid: LiveHeatmapGrid }
+  | { kind: 'png'; pngBase64: string };
+
+/**
+ * The live state of the cameras wherever they run: this process's runtimes first, else the process that owns the
+ * camera (distributed mode: asked over the cluster bus), so that an api replica without cameras answers camera
+ * health and the live heatmap. An abstract class so that it is also the DI token (implemented in the cameras lib).
+ */
+export abstract class CameraLiveQueries {
+  /** The camera's live summary; null when no process runs it (or the one that does did not answer). */
+  abstract summary(cameraId: string): Promise<CameraLiveSummary | null>;
+  /** Every running camera's live summary, across processes (cameras no process answered for are absent). */
+  abstract summaries(): Promise<Map<string, CameraLiveSummary>>;
+  abstract heatmap(cameraId: string, layer: 'live' | 'total', format: 'json' | 'png'): Promise<LiveHeatmapAnswer>;
+}

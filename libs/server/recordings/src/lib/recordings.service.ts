@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { RecordingState, RecordingStatusEvent } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
-import { LiveEventsPublisher, type EngineAlertEvent } from '@crowdsafe/server-core';
+import { ClusterBus, type ClusterRefusal, LiveEventsPublisher, type EngineAlertEvent } from '@crowdsafe/server-core';
 import { CameraRepository, type RecordingRecord, type RecordingTrigger } from '@crowdsafe/server-database';
 import { AlertsService } from '@crowdsafe/server-alerts';
 import { CameraLiveState } from '@crowdsafe/pipeline';
@@ -62,8 +61,9 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     private readonly recordings: RecordingRepository,
     private readonly cameras: CameraRepository,
     private readonly live: LiveEventsPublisher,
-    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(CameraLiveState) private readonly cameraState: CameraLiveState | null = null,
     @Optional() @Inject(AlertsService) private readonly alerts: AlertsService | null = null,
+    @Optional() @Inject(ClusterBus) private readonly bus: ClusterBus | null = null,
   ) {
     this.root = config.recordings.dir;
     this.hls = new RecordingHlsCache(join(this.root, 'hls-cache'), config.cameras.ffmpegPath);
@@ -77,6 +77,15 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
       }
     }
     this.unsubscribeAlerts = this.alerts?.onEvent((ev) => this.onAlert(ev));
+    // Distributed mode: an api replica without cameras asks the process that runs the camera (or the recording).
+    this.bus?.handle('recording-start', async ({ cameraId, durationS, userId }) => {
+      if (!this.cameraState?.health(cameraId)) return null;
+      return this.refusalOr(async () => ({ ok: true as const, recordingId: (await this.startHere(cameraId, durationS, userId)).id }));
+    });
+    this.bus?.handle('recording-stop', async ({ recordingId }) => {
+      if (!this.active.has(recordingId)) return null;
+      return this.refusalOr(async () => (await this.stopHere(recordingId), { ok: true as const }));
+    });
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
   }
@@ -99,7 +108,10 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     return [...this.active.keys()];
   }
 
-  /** On-demand recording from now, for `durationS` or until stopped (at most RECORDING_MAX_DURATION_S). */
+  /**
+   * On-demand recording from now, for `durationS` or until stopped (at most RECORDING_MAX_DURATION_S), in the process
+   * that runs the camera: here, or (distributed mode) the one that answers over the cluster bus.
+   */
   async start(cameraId: string, durationS: number | undefined, userId: string | null): Promise<RecordingRecord> {
     const max = this.config.recordings.maxDurationS;
     if (durationS !== undefined && !(Number.isFinite(durationS) && durationS >= MIN_ON_DEMAND_S && durationS <= max)) {
@@ -108,6 +120,21 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     if (!this.config.recordings.enabled) throw new RecordingRequestError(503, 'recording is disabled (RECORDINGS_ENABLED=false)');
     const camera = await this.cameras.findById(cameraId);
     if (!camera) throw new RecordingRequestError(404, `camera ${cameraId} not found`);
+    if (this.cameraState?.health(cameraId) || !this.bus) return this.startHere(cameraId, durationS, userId);
+    const reply = await this.bus.request('recording-start', { cameraId, ...(durationS !== undefined ? { durationS } : {}), userId });
+    const [answer] = reply.answers;
+    if (!answer) {
+      if (!reply.complete) throw new RecordingRequestError(503, `the process running camera ${cameraId} did not answer; try again`);
+      throw new RecordingRequestError(409, `camera ${cameraId} is not running (inactive, or no camera process runs it)`);
+    }
+    if (!answer.ok) throw new RecordingRequestError(statusOf(answer), answer.error);
+    const row = await this.recordings.findById(answer.recordingId);
+    if (!row) throw new RecordingRequestError(503, `recording ${answer.recordingId} was started but its row is not readable yet; try again`);
+    return row;
+  }
+
+  private async startHere(cameraId: string, durationS: number | undefined, userId: string | null): Promise<RecordingRecord> {
+    const max = this.config.recordings.maxDurationS;
     this.assertRecordable(cameraId);
     const busy = [...this.active.values()].find((a) => a.cameraId === cameraId && a.trigger === 'manual' && !a.finishing);
     if (busy) throw new RecordingRequestError(409, `camera ${cameraId} already has an on-demand recording in progress (${busy.id}); stop it first`);
@@ -115,9 +142,23 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     return this.open({ cameraId, trigger: 'manual', alertId: null, startMs: now, endMs: now + (durationS ?? max) * 1000, createdBy: userId });
   }
 
-  /** Ends a recording in progress now; its clip is assembled once the covering segment is finished. */
+  /** Ends a recording in progress now (in the process that records it); its clip is assembled once the covering segment is finished. */
   async stop(id: string): Promise<RecordingRecord> {
     const row = await this.recordings.findById(id);
+    if (!row) throw new RecordingRequestError(404, `recording ${id} not found`);
+    if (this.active.has(id) || row.status !== 'recording' || !this.bus) return this.stopHere(id, row);
+    const reply = await this.bus.request('recording-stop', { recordingId: id });
+    const [answer] = reply.answers;
+    if (!answer) {
+      if (!reply.complete) throw new RecordingRequestError(503, `the process recording ${id} did not answer; try again`);
+      throw new RecordingRequestError(409, `recording ${id} is ${row.status}, but no process is recording it`);
+    }
+    if (!answer.ok) throw new RecordingRequestError(statusOf(answer), answer.error);
+    return row;
+  }
+
+  private async stopHere(id: string, known?: RecordingRecord): Promise<RecordingRecord> {
+    const row = known ?? (await this.recordings.findById(id));
     if (!row) throw new RecordingRequestError(404, `recording ${id} not found`);
     const a = this.active.get(id);
     if (!a || a.finishing || row.status !== 'recording') throw new RecordingRequestError(409, `recording ${id} is ${row.status}, not recording`);
@@ -125,6 +166,16 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     a.stopped = true;
     a.endMs = Math.max(a.startMs + 1000, Math.min(a.endMs, Date.now()));
     return row;
+  }
+
+  /** A refused request as a cluster answer (the asking process answers its client with the same status). */
+  private async refusalOr<T>(fn: () => Promise<T>): Promise<T | ClusterRefusal> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof RecordingRequestError) return { ok: false, status: err.status, error: err.message };
+      throw err;
+    }
   }
 
   /** Deletes a finished recording: its row, clip and thumbnail. */
@@ -171,13 +222,7 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
   // ---- lifecycle -----------------------------------------------------------------------------------------------
 
   private assertRecordable(cameraId: string): void {
-    let cameras: CameraLiveState | null = null;
-    try {
-      cameras = this.moduleRef.get(CameraLiveState, { strict: false });
-    } catch {
-      cameras = null;
-    }
-    const health = cameras?.health(cameraId);
+    const health = this.cameraState?.health(cameraId);
     if (!health) throw new RecordingRequestError(409, `camera ${cameraId} is not running in this process (inactive, or CAMERAS_ENABLED=false)`);
     const status = health.status;
     if (status !== 'online') throw new RecordingRequestError(409, `camera ${cameraId} is ${status}: there is no video to record`);
@@ -293,4 +338,9 @@ export class RecordingsService implements OnModuleInit, OnModuleDestroy {
     };
     this.live.publishRecordingStatus(event);
   }
+}
+
+/** A cluster refusal's status as one RecordingRequestError may carry (anything else: 503). */
+function statusOf(r: ClusterRefusal): 400 | 404 | 409 | 503 {
+  return r.status === 400 || r.status === 404 || r.status === 409 ? r.status : 503;
 }

@@ -10,8 +10,8 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent } from '@crowdsafe/contracts';
 import { FrameStore, InferenceClient, InMemoryFrameStore, JobDispatcher } from '@crowdsafe/server-ai';
-import { CameraLiveState } from '@crowdsafe/pipeline';
-import { CameraSupervisor } from '@crowdsafe/server-cameras';
+import { CameraLiveQueries, CameraLiveState } from '@crowdsafe/pipeline';
+import { CameraSupervisor, ClusterCameraLiveQueries } from '@crowdsafe/server-cameras';
 import { AppConfigModule, loadConfig } from '@crowdsafe/server-config';
 import { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { CameraRepository, DatabaseModule } from '@crowdsafe/server-database';
@@ -73,6 +73,15 @@ class NoDetectorDispatcher extends JobDispatcher {
 })
 class PipelineEdgesModule {}
 
+/** CamerasModule's read ports, global as there: the system API injects CameraLiveQueries. */
+@Global()
+@Module({
+  imports: [MetricsModule],
+  providers: [CameraSupervisor, { provide: CameraLiveState, useExisting: CameraSupervisor }, { provide: CameraLiveQueries, useClass: ClusterCameraLiveQueries }],
+  exports: [CameraSupervisor, CameraLiveState, CameraLiveQueries],
+})
+class CameraPortsModule {}
+
 describe('risk settings reach running cameras live (sqlite, real supervisor + ffmpeg source)', () => {
   let app: INestApplication;
   let api: ReturnType<typeof http>;
@@ -83,9 +92,7 @@ describe('risk settings reach running cameras live (sqlite, real supervisor + ff
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=5', '-t', '3', '-pix_fmt', 'yuv420p', join(media, 'clip.mp4')]);
     const cfg = loadConfig({ SQLITE_PATH: join(dir, `live-${Date.now()}.sqlite`), DATA_DIR: dir, MEDIA_DIR: media, SAMPLE_CAMERA: 'false', CAMERAS_ENABLED: 'true' }, dir);
     const moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule.forRoot(cfg), DatabaseModule.forRoot(cfg), SettingsModule, MetricsModule, SystemModule, PipelineEdgesModule],
-      // CamerasModule provides the read port the system API asks (CameraLiveState) the same way.
-      providers: [CameraSupervisor, { provide: CameraLiveState, useExisting: CameraSupervisor }],
+      imports: [AppConfigModule.forRoot(cfg), DatabaseModule.forRoot(cfg), SettingsModule, MetricsModule, SystemModule, PipelineEdgesModule, CameraPortsModule],
     }).compile();
     app = moduleRef.createNestApplication({ logger: ['error'] });
     app.setGlobalPrefix('api');

@@ -1,9 +1,8 @@
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query, Res, ValidationPipe } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Controller, Get, Inject, NotFoundException, Optional, ServiceUnavailableException, Param, ParseUUIDPipe, Query, Res, ValidationPipe } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Response } from 'express';
-import { CameraLiveState } from '@crowdsafe/pipeline';
+import { CameraLiveQueries } from '@crowdsafe/pipeline';
 import { ViewerAccess } from '@crowdsafe/server-core';
 import { CameraRepository } from '@crowdsafe/server-database';
 
@@ -37,8 +36,9 @@ export class SpatialHeatmapDto {
 const strict = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 
 /**
- * The spatial occupancy heatmap a running camera's CrowdAnalyzer keeps (in memory, bounded grid). Served by the api
- * process that runs the camera; 404 when the camera is not running here or has no calibration (no analytics).
+ * The spatial occupancy heatmap a running camera's CrowdAnalyzer keeps (in memory, bounded grid). Answered by the
+ * process that runs the camera (asked over the cluster bus from an api replica without cameras); 404 when no process
+ * runs the camera or it has no calibration (no analytics).
  */
 @ApiTags('analytics')
 @ViewerAccess()
@@ -46,7 +46,7 @@ const strict = new ValidationPipe({ transform: true, whitelist: true, forbidNonW
 export class SpatialHeatmapController {
   constructor(
     private readonly cameras: CameraRepository,
-    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(CameraLiveQueries) private readonly live: CameraLiveQueries | null = null,
   ) {}
 
   @Get('heatmap/:cameraId/spatial')
@@ -55,38 +55,28 @@ export class SpatialHeatmapController {
   @ApiProduces('application/json', 'image/png')
   @ApiOkResponse({ type: SpatialHeatmapDto, description: 'JSON grid (format=json) or image/png (format=png)' })
   @ApiBadRequestResponse({ description: 'Malformed id, unknown format or layer' })
-  @ApiNotFoundResponse({ description: 'No camera with this id, camera not running in this process, or no crowd analytics (uncalibrated)' })
+  @ApiNotFoundResponse({ description: 'No camera with this id, camera not running, or no crowd analytics (uncalibrated)' })
   async spatial(
     @Param('cameraId', new ParseUUIDPipe()) cameraId: string,
     @Query(strict) q: SpatialHeatmapQueryDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SpatialHeatmapDto | Buffer> {
     if (!(await this.cameras.findById(cameraId))) throw new NotFoundException(`Camera ${cameraId} not found`);
-    let cameras: CameraLiveState | null = null;
-    try {
-      cameras = this.moduleRef.get(CameraLiveState, { strict: false });
-    } catch {
-      cameras = null;
-    }
-    const analyzer = cameras?.crowdAnalyzer(cameraId);
-    const st = cameras?.analyticsStatus(cameraId);
-    if (analyzer === undefined || !st) throw new NotFoundException(`Camera ${cameraId} is not running in this process: no live heatmap`);
-    if (!analyzer) {
-      throw new NotFoundException(`Camera ${cameraId} has no crowd analytics (${st.state}${st.reason ? `: ${st.reason}` : ''})`);
-    }
     const layer = q.layer ?? 'live';
-    if (q.format === 'png') {
-      res.setHeader('Content-Type', 'image/png');
-      res.setHeader('Cache-Control', 'no-store');
-      return Buffer.from(analyzer.heatmapPng({ layer }));
+    const a = (await this.live?.heatmap(cameraId, layer, q.format ?? 'json')) ?? { kind: 'not-running' as const };
+    switch (a.kind) {
+      case 'not-running':
+        throw new NotFoundException(`Camera ${cameraId} is not running: no live heatmap`);
+      case 'unavailable':
+        throw new ServiceUnavailableException(`The process running camera ${cameraId} did not answer; try again`);
+      case 'no-analytics':
+        throw new NotFoundException(`Camera ${cameraId} has no crowd analytics (${a.state}${a.reason ? `: ${a.reason}` : ''})`);
+      case 'png':
+        res.setHeader('Content-Type', 'image/png');
+        res.setHeader('Cache-Control', 'no-store');
+        return Buffer.from(a.pngBase64, 'base64');
+      case 'json':
+        return { cameraId, ...a.grid };
     }
-    const h = analyzer.heatmap();
-    const src = layer === 'total' ? h.totalPersonSeconds : h.live;
-    let max = 0;
-    const values = Array.from(src, (v) => {
-      if (v > max) max = v;
-      return Math.round(v * 1e4) / 1e4;
-    });
-    return { cameraId, layer, ...h.grid, halfLifeMs: h.halfLifeMs, max: Math.round(max * 1e4) / 1e4, values };
   }
 }

@@ -133,7 +133,7 @@ describe.each(dialects)('system API on $name', ({ redis, config }) => {
 
   it.each([
     ['an unknown camera', () => '/analytics/heatmap/00000000-0000-4000-8000-000000000000/spatial', 404, 'Camera 00000000-0000-4000-8000-000000000000 not found'],
-    ['a camera not running in this process', () => `/analytics/heatmap/${userless}/spatial`, 404, 'Camera <id> is not running in this process: no live heatmap'],
+    ['a camera not running in this process', () => `/analytics/heatmap/${userless}/spatial`, 404, 'Camera <id> is not running: no live heatmap'],
     ['a bad format', () => `/analytics/heatmap/${userless}/spatial?format=gif`, 400, ['format must be json or png']],
     ['a malformed id', () => '/analytics/heatmap/xyz/spatial', 400, 'Validation failed (uuid is expected)'],
   ])('GET spatial heatmap: %s', async (_name, path, status, message) => {

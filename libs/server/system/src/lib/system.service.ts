@@ -1,11 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { BullMqJobDispatcher, InferenceClient, JobDispatcher } from '@crowdsafe/server-ai';
-import { CameraLiveState } from '@crowdsafe/pipeline';
+import { CameraLiveQueries, type CameraLiveSummary } from '@crowdsafe/pipeline';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { CameraRepository, EntityName } from '@crowdsafe/server-database';
 import { cpuPercent, diskOf, type DiskInfo, type GpuInfo, loadAverage, memoryInfo, queryGpus, sampleCpu, withTimeout } from './host-stats';
@@ -77,7 +76,7 @@ export class SystemService implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly cameras: CameraRepository,
-    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(CameraLiveQueries) private readonly live: CameraLiveQueries | null = null,
     @Optional() @Inject(InferenceClient) private readonly inference: InferenceClient | null = null,
     @Optional() @Inject(JobDispatcher) private readonly dispatcher: JobDispatcher | null = null,
   ) {}
@@ -88,13 +87,9 @@ export class SystemService implements OnModuleDestroy {
     if (r) await r.quit().catch(() => r.disconnect());
   }
 
-  /** The live cameras' read port when this process runs cameras (CAMERAS_ENABLED, CamerasModule loaded). */
-  private supervisor(): CameraLiveState | null {
-    try {
-      return this.moduleRef.get(CameraLiveState, { strict: false });
-    } catch {
-      return null;
-    }
+  /** Every running camera's live state, wherever it runs (an api replica without cameras asks the pipelines). */
+  private async running(): Promise<Map<string, CameraLiveSummary>> {
+    return (await this.live?.summaries().catch(() => null)) ?? new Map();
   }
 
   async health(): Promise<SystemHealth> {
@@ -133,10 +128,9 @@ export class SystemService implements OnModuleDestroy {
   }
 
   async stats(): Promise<SystemStats> {
-    const sup = this.supervisor();
-    const list = await this.cameras.list();
+    const [list, live] = await Promise.all([this.cameras.list(), this.running()]);
     const cameras: CameraFrameStats[] = list.map((c) => {
-      const h = sup?.health(c.id);
+      const h = live.get(c.id)?.health;
       return {
         cameraId: c.id,
         name: c.name,
@@ -182,12 +176,11 @@ export class SystemService implements OnModuleDestroy {
   }
 
   private async cameraCounts(): Promise<SystemHealth['cameras']> {
-    const sup = this.supervisor();
-    const list = await this.cameras.list().catch(() => []);
+    const [list, live] = await Promise.all([this.cameras.list().catch(() => []), this.running()]);
     let running = 0;
     let online = 0;
     for (const c of list) {
-      const h = sup?.health(c.id);
+      const h = live.get(c.id)?.health;
       if (h) running++;
       if ((h?.status ?? c.status) === 'online') online++;
     }

@@ -119,8 +119,8 @@ export class CameraDto {
   @ApiProperty({ type: CalibrationDataDto, nullable: true, description: 'Calibration (docs/calibration/README.md)' }) calibrationData!: CalibrationDataDto | null;
   @ApiProperty({ type: [CameraZoneDto] }) zones!: CameraZoneDto[];
   @ApiProperty({ type: CameraSettingsDto }) settings!: CameraSettingsDto;
-  @ApiProperty({ description: 'Running (ingesting) in this process' }) running!: boolean;
-  @ApiProperty({ type: CameraHealthDto, nullable: true, description: 'Live ingestion health (null when not running in this process)' })
+  @ApiProperty({ description: 'Running (ingesting): in this process or, distributed, in the camera process that holds its lease' }) running!: boolean;
+  @ApiProperty({ type: CameraHealthDto, nullable: true, description: 'Live ingestion health (null when no process runs it)' })
   health!: CameraHealthDto | null;
   @ApiProperty({ type: Number, nullable: true, description: 'People in the last processed frame' }) currentCount!: number | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: string;

@@ -34,7 +34,7 @@ import {
 import { renderAlertSnapshot } from '../runtime/alert-snapshot';
 import { CameraSettingsError, parseCameraSettings, storedCalibrationData, storedCameraSettings, storedCameraZones } from '../runtime/camera-settings';
 import { analyticsInputOf, CameraSupervisor } from '../runtime/camera-supervisor';
-import { calibrationOf, resolveCameraAnalytics } from '@crowdsafe/pipeline';
+import { calibrationOf, CameraLiveQueries, type CameraLiveSummary, resolveCameraAnalytics } from '@crowdsafe/pipeline';
 import {
   type BulkResultDto,
   type CalibrateCameraDto,
@@ -83,14 +83,25 @@ export class CamerasService implements OnModuleInit {
     private readonly supervisor: CameraSupervisor,
     @Optional() @Inject(ClusterBus) private readonly bus: ClusterBus | null = null,
     @Optional() @Inject(SettingsService) private readonly settings: SettingsService | null = null,
+    @Optional() @Inject(CameraLiveQueries) private readonly live: CameraLiveQueries | null = null,
   ) {}
 
+  /** Every camera with its live health and count, wherever it runs (the pipelines are asked once for all). */
   async list(): Promise<CameraDto[]> {
-    return (await this.cameras.list()).map((c) => this.toDto(c));
+    const list = await this.cameras.list();
+    const remote = list.some((c) => !this.supervisor.runtime(c.id)) ? await this.remoteLive() : null;
+    return list.map((c) => this.toDto(c, remote?.get(c.id) ?? null));
   }
 
   async get(id: string): Promise<CameraDto> {
-    return this.toDto(await this.find(id));
+    const camera = await this.find(id);
+    const remote = this.supervisor.runtime(id) ? null : ((await this.live?.summary(id).catch(() => null)) ?? null);
+    return this.toDto(camera, remote);
+  }
+
+  /** The live state of the cameras running in other processes (distributed mode; empty embedded). */
+  private async remoteLive(): Promise<Map<string, CameraLiveSummary> | null> {
+    return this.bus && this.live ? this.live.summaries().catch(() => null) : null;
   }
 
   /** `role`: the caller's, when it comes from the API (settings.risk is admin-only); omitted for internal calls. */
@@ -365,9 +376,10 @@ export class CamerasService implements OnModuleInit {
     );
   }
 
-  toDto(c: CameraRecord): CameraDto {
+  /** The camera as the API shows it; `remote`: its live state in the process that runs it, when not this one. */
+  toDto(c: CameraRecord, remote: CameraLiveSummary | null = null): CameraDto {
     const runtime = this.supervisor.runtime(c.id);
-    const health = runtime?.health() ?? null;
+    const health = runtime?.health() ?? remote?.health ?? null;
     return {
       id: c.id,
       name: c.name,
@@ -390,9 +402,9 @@ export class CamerasService implements OnModuleInit {
       calibrationData: storedCalibrationData(c.calibrationData),
       zones: storedCameraZones(c.zones),
       settings: storedCameraSettings(c.settings),
-      running: runtime !== undefined,
+      running: runtime !== undefined || remote !== null,
       health,
-      currentCount: runtime?.snapshot().count ?? null,
+      currentCount: runtime ? runtime.snapshot().count : (remote?.count ?? null),
       createdAt: new Date(c.createdAt).toISOString(),
       updatedAt: new Date(c.updatedAt).toISOString(),
     };

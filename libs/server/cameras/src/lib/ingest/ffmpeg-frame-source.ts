@@ -7,7 +7,7 @@ import { computeOutputSize, decodeArgs, type FrameSize } from './ffmpeg-args';
 import { StderrRing, summarizeFfmpegLog } from './ffmpeg-log';
 import { FrameAssembler } from './frame-assembler';
 import { FrameRateWindow } from './frame-rate-window';
-import { probeSource, ProbeError } from './probe';
+import { probeSource, ProbeError, type ProbeResult } from './probe';
 import { redactSecrets, type SourceInput } from './source-input';
 import type { PreparedSource } from './source-egress';
 
@@ -66,6 +66,13 @@ export interface FfmpegFrameSourceOptions {
   backoff: { initialMs: number; maxMs: number; resetAfterMs?: number };
   /** Limit for each ffprobe run (default 10 s). */
   probeTimeoutMs?: number;
+  /**
+   * The source's probe from an earlier start (e.g. by the camera's former owner): the first connect decodes with it
+   * without running ffprobe (a fail-over starts the camera sooner); every later connect probes as usual.
+   */
+  knownProbe?: Pick<ProbeResult, 'codec' | 'width' | 'height'>;
+  /** Each successful probe (to remember it for the next start, see knownProbe). */
+  onProbed?: (probe: ProbeResult) => void;
   /** SIGTERM -> SIGKILL grace on stop() (default 2 s). */
   killGraceMs?: number;
   logger?: IngestLogger;
@@ -279,6 +286,12 @@ export class FfmpegFrameSource {
     // online; ffmpeg itself fails just as fast on a dead source). A resolution change is picked up at the next
     // restart of the camera (settings change, stop/start).
     if (this.size && input.kind === 'url') return this.decode(this.size, input);
+    const known = this.size ? undefined : this.opts.knownProbe;
+    if (known && known.width > 0 && known.height > 0) {
+      this.size = computeOutputSize(known, this.opts.maxWidth, this.opts.maxHeight);
+      this.codec = known.codec;
+      return this.decode(this.size, input);
+    }
     let probe;
     try {
       probe = await this.untilStopped(
@@ -292,6 +305,11 @@ export class FfmpegFrameSource {
     if (probe === STOPPED) return { kind: 'stopped' };
     this.size = computeOutputSize(probe, this.opts.maxWidth, this.opts.maxHeight);
     this.codec = probe.codec;
+    try {
+      this.opts.onProbed?.(probe);
+    } catch {
+      // remembering the probe is an optimisation only
+    }
     return this.decode(this.size, input);
   }
 

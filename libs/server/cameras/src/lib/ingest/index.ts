@@ -28,6 +28,7 @@ export { EgressProxy, prepareEgress, type EgressOrigin, type PreparedSource } fr
 export { computeOutputSize, type FrameSize } from './ffmpeg-args';
 export { probeSource, ProbeError, type ProbeErrorCode, type ProbeOptions, type ProbeResult } from './probe';
 export { grabJpeg, type GrabOptions } from './snapshot';
+export { warmUpFfmpeg } from './ffmpeg-warm-up';
 export {
   FfmpegFrameSource,
   type FfmpegFrameSourceOptions,

@@ -143,6 +143,35 @@ describe('CameraRuntime', () => {
     await h.runtime.stop();
   });
 
+  it.each([
+    { name: 'nothing of it in detection: closed at its end', inFlight: false, closedAfterMs: [1005] },
+    { name: 'a frame of it still in detection: closed its lateness (1.5 s) after its end', inFlight: true, closedAfterMs: [2505] },
+  ])('the first second is published as soon as it can close ($name)', async ({ inFlight, closedAfterMs }) => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    const h = harness({ manualDetect: true });
+    await h.runtime.start(); // now = 1_000_000: the first second ends 1000 ms later
+    h.push();
+    await h.flush();
+    const first = h.pending.shift();
+    first?.resolve(h.result(first.frame)); // the first frame detected at once
+    await h.flush();
+    if (inFlight) {
+      h.advance(500);
+      h.push(); // the second frame of that second stays in detection
+      await h.flush();
+      h.advance(-500);
+    }
+    const closedAt: number[] = [];
+    for (let t = 0; t < 3000 && !closedAt.length; t += 5) {
+      h.advance(5);
+      jest.advanceTimersByTime(5);
+      if (h.live.metrics.length) closedAt.push(t + 5);
+    }
+    expect(closedAt).toEqual(closedAfterMs);
+    expect(h.live.metrics[0].frames).toBe(1);
+    await h.runtime.stop();
+  });
+
   it('aggregates the pipeline counts into one row per second and publishes metrics_update with its method', async () => {
     // 2 people always there, 2 more flicker in every other frame (never confirmed by the tracker)
     const h = harness({ people: (seq) => (seq % 2 ? 4 : 2) });

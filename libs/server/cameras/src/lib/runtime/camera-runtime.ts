@@ -32,6 +32,7 @@ import type { CameraRuntimeOptions, CameraSnapshot } from './camera-runtime-opti
 
 export type { CameraRuntimeOptions, CameraSnapshot } from './camera-runtime-options';
 import { RateMeter } from './rate-meter';
+import { StartTrace } from './start-trace';
 
 /** What a runtime needs from the outside world: its ports (see libs/server/pipeline/src/lib/ports.ts). */
 export interface CameraRuntimeDeps {
@@ -55,6 +56,8 @@ export interface CameraRuntimeDeps {
   countDensity?: DensityPort;
   /** Logs a warning (density-model failures, at most once a minute). Default: none. */
   warn?(message: string): void;
+  /** Logs an info line (the start's breakdown once its first second is out). Default: none. */
+  log?(message: string): void;
   now?: () => number;
 }
 
@@ -92,6 +95,12 @@ export class CameraRuntime {
   private inferenceErrorsSeen = 0;
   private framesProcessed = 0;
   private latestRaw: RawFrame | null = null;
+  /** Where this start's time goes, until its first second is published (then logged and dropped). */
+  private trace: StartTrace | null = null;
+  /** One tick at the moment the first second can close (the regular ticker may be up to 1 s later). */
+  private firstClose?: NodeJS.Timeout;
+  /** capturedAt of the frame in detection now (null: none). */
+  private inFlightAt: number | null = null;
   /** The last processed frame (one buffer), for alert snapshots. */
   private lastFrame: RawFrame | null = null;
   private lastError?: string;
@@ -129,20 +138,25 @@ export class CameraRuntime {
     return this.options.cameraId;
   }
 
-  async start(): Promise<void> {
+  /** Starts the source and the once-a-second close; `before` = steps of this start measured by the caller (ms). */
+  async start(before: ReadonlyArray<{ name: string; ms?: number }> = []): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
+    this.trace = new StartTrace(this.now(), before);
     this.setStatus('connecting');
     this.source = this.deps.createSource({ onFrame: (f) => this.onFrame(f), onStatus: (s, reason) => this.setStatus(s, reason) });
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
     await this.source.start();
+    this.trace?.mark('spawned', this.now());
   }
 
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
+    clearTimeout(this.firstClose);
+    this.trace = null;
     this.buffer.clear();
     await this.source?.stop();
     this.tick(Number.POSITIVE_INFINITY);
@@ -279,6 +293,7 @@ export class CameraRuntime {
   private onFrame(frame: RawFrame): void {
     if (this.stopped) return;
     this.latestRaw = frame;
+    this.trace?.mark('firstFrame', this.now());
     this.inRate.mark(this.now());
     this.liveView.frame(frame, this.now(), this.last.count ?? 0, () => this.annotationOverlay()); // before detection: the live view never waits for inference
     this.buffer.push(frame); // when full the oldest frame is dropped and counted by the buffer
@@ -310,7 +325,8 @@ export class CameraRuntime {
         }
         try {
           const plan = this.pipeline.plan(frame);
-          const result = await this.deps.detect(frame, plan.detect);
+          this.inFlightAt = frame.capturedAt;
+          const result = await this.deps.detect(frame, plan.detect).finally(() => (this.inFlightAt = null));
           if (!result.missing) {
             // Scheduled detection asks the detector below the camera's confidence (BYTE): accept() keeps those for the tracker only.
             const accepted = this.pipeline.accept(plan, result.detections);
@@ -329,6 +345,7 @@ export class CameraRuntime {
   private onDetections(frame: RawFrame, detections: Detection[], plan: { examined?: Parameters<CameraPipeline['frame']>[2] }): void {
     const now = this.now();
     this.lateness.observe(now - frame.capturedAt);
+    if (this.trace?.mark('firstDetection', now)) this.closeFirstSecondOnTime(frame.capturedAt);
     this.framesProcessed++;
     this.outRate.mark(now);
     const r = this.pipeline.frame(frame, detections, plan.examined);
@@ -362,8 +379,7 @@ export class CameraRuntime {
 
   // ---- seconds out ----
   /** Once a second: close finished seconds, write their rows, feed the alerts and publish `metrics_update`. */
-  private tick(nowMs = this.now()): void {
-    const lateness = this.lateness.current();
+  private tick(nowMs = this.now(), lateness = this.lateness.current()): void {
     const seconds = this.pipeline.close(nowMs, Number.isFinite(nowMs) ? lateness : 0);
     if (!seconds.length) {
       // No closed second (offline, connecting, stalled, inference failing): status still feeds camera_offline etc.
@@ -377,6 +393,34 @@ export class CameraRuntime {
       this.deps.metrics.write(metricsRowOf(s, health));
     }
     this.deps.live.publishMetrics(metricsUpdateEventOf(seconds[seconds.length - 1] as SecondResult, health));
+    if (this.trace?.mark('firstSecond', this.now())) {
+      this.deps.log?.(`camera ${this.cameraId} started: ${this.trace.summary()}`);
+      this.trace = null;
+    }
+  }
+
+  /**
+   * The first processed frame's second, closed as soon as it can be, not at the regular ticker's beat with the full
+   * lateness (up to 1 s + lateness later), so that a camera (re)started on a fail-over publishes its first
+   * metrics_update without delay: at the second's end when none of its frames is queued or in detection (frames are
+   * stamped on arrival, so none can come later), else `lateness` after its end as usual.
+   */
+  private closeFirstSecondOnTime(capturedAt: number): void {
+    const end = (Math.floor(capturedAt / 1000) + 1) * 1000;
+    const later = (at: number, fn: () => void) => {
+      clearTimeout(this.firstClose);
+      this.firstClose = setTimeout(() => !this.stopped && fn(), Math.max(0, at - this.now()) + 5);
+      this.firstClose.unref();
+    };
+    const closeAt = end + this.lateness.current();
+    later(Math.min(end, closeAt), () => {
+      const queued = this.buffer.peek();
+      const pending = (this.inFlightAt !== null && this.inFlightAt < end) || (queued !== undefined && queued.capturedAt < end);
+      // Lateness = the time since its end: closes this second only, never a later one still in detection.
+      const nowMs = this.now();
+      if (!pending) this.tick(nowMs, Math.max(0, nowMs - end));
+      else later(closeAt, () => this.tick());
+    });
   }
 
   private alertContext() {

@@ -13,7 +13,7 @@ import { DEFAULT_ALERT_ROUTING, DEFAULT_ALERT_THRESHOLDS, routingTableOf, Settin
 import Redis from 'ioredis';
 import type { Subscription } from 'rxjs';
 import { DetectionSettingsError, parseDetectionSettings, PassBudgetAllocator, resolveDetectOptions, type CameraDetectionSettings } from '@crowdsafe/vision';
-import { cameraSourceInput, FfmpegFrameSource, NetworkGuard, parseSourceOptions, prepareEgress, type PreparedSource, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
+import { cameraSourceInput, FfmpegFrameSource, warmUpFfmpeg, NetworkGuard, parseSourceOptions, prepareEgress, type PreparedSource, resolveMediaFile, SourceInputError, type SourceInput } from '../ingest';
 import { type CameraAnalyticsInput, CameraLiveState } from '@crowdsafe/pipeline';
 import type { CrowdAnalyzer } from '@crowdsafe/analytics';
 import { CameraRuntime, type CameraRuntimeOptions } from './camera-runtime';
@@ -22,7 +22,7 @@ import { annotationSettingsOf } from './annotation';
 import { storedCameraSettings } from './camera-settings';
 import { LiveFrameEncoder, LiveFrameSink } from './live-frame-encoder';
 import { followMeasuredCapacity } from './pass-capacity-feed';
-import { alertOfRecord, CameraLeases, CameraOwnership } from '../ownership';
+import { alertOfRecord, CameraLeases, CameraOwnership, type ProbeMemo, ProbeMemos, sourceFingerprint } from '../ownership';
 import { alertSinkFor, metricsSinkFor } from '../metrics-sink';
 import { type SampleCameraLayout, sampleCameraLayout } from './sample-camera';
 
@@ -91,7 +91,11 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
   /** Distributed mode (REDIS_URL): which cameras this process runs, by lease (null: all active cameras). */
   private ownership: CameraOwnership | null = null;
   private leaseRedis?: Redis;
+  /** Distributed mode: each camera's last probe, shared by the camera processes (a take-over skips ffprobe). */
+  private probeMemos: ProbeMemos | null = null;
   private alertPolicySubscription?: Subscription;
+  /** Cameras whose lease was just taken: when (the start's breakdown counts from there). Cleared at their start. */
+  private readonly leaseTakenAt = new Map<string, number>();
 
   /** Model passes per second shared by this process's cameras, max-min fair: the measured capacity, or DETECT_PASS_BUDGET. */
   private readonly passBudget: PassBudgetAllocator;
@@ -130,6 +134,11 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
       this.logger.log('camera ingestion disabled in this process (CAMERAS_ENABLED=false)');
       return;
     }
+    // fluent-ffmpeg's capability checks run once per process before its first spawn: now, not in the first camera start.
+    void warmUpFfmpeg(this.config.cameras.ffmpegPath).then(
+      (ms) => this.logger.log(`ffmpeg capabilities cached in ${ms} ms`),
+      (e: unknown) => this.logger.warn(`ffmpeg warm-up failed (the camera starts will report it): ${e instanceof Error ? e.message : String(e)}`),
+    );
     await this.seedSampleCamera();
     // Camera changes made through a process that runs no cameras (an api replica) are applied here.
     this.bus?.handle('camera-changed', async ({ cameraId, restart, deleted }) => {
@@ -175,11 +184,17 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     this.leaseRedis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     this.leaseRedis.on('error', () => undefined); // reported by the ownership loop, once per failed tick
     const leases = new CameraLeases(this.leaseRedis, this.config.queue.prefix, nodeId, this.config.cameras.leaseTtlMs);
+    this.probeMemos = new ProbeMemos(this.leaseRedis, this.config.queue.prefix);
     this.ownership = new CameraOwnership(leases, {
       activeCameraIds: async () => (await this.cameras.findActive()).map((c) => c.id),
       startOwned: async (cameraId) => {
-        const record = await this.cameras.findById(cameraId);
-        if (record) await this.applyLocal(record, false);
+        this.leaseTakenAt.set(cameraId, Date.now());
+        try {
+          const record = await this.cameras.findById(cameraId);
+          if (record) await this.applyLocal(record, false);
+        } finally {
+          this.leaseTakenAt.delete(cameraId);
+        }
         await this.adoptAlerts(cameraId);
       },
       stopOwned: (cameraId) => this.serialise(cameraId, () => this.stopCamera(cameraId)),
@@ -264,6 +279,9 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
     const ownership = this.ownership;
     const fenceOf = ownership ? (id: string) => ownership.fenceOf(id) : null;
     const metricsSink = metricsSinkFor(this.metrics, camera.id, fenceOf, (m) => this.logger.warn(m));
+    const memos = this.probeMemos;
+    const fingerprint = sourceFingerprint(camera);
+    const knownProbe: ProbeMemo | null = memos ? await memos.get(camera.id, fingerprint) : null;
     const runtime = new CameraRuntime(
       {
         cameraId: camera.id,
@@ -303,6 +321,8 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
             ffprobePath: cfg.ffprobePath,
             stallTimeoutMs: cfg.stallTimeoutMs,
             probeTimeoutMs: cfg.probeTimeoutMs,
+            ...(knownProbe ? { knownProbe } : {}),
+            ...(memos ? { onProbed: (p: ProbeMemo) => memos.remember(camera.id, fingerprint, { codec: p.codec, width: p.width, height: p.height }) } : {}),
             backoff: cfg.backoff,
             beforeConnect: () => this.beforeConnect(input),
             logger: { warn: (m) => this.logger.warn(m) },
@@ -326,11 +346,15 @@ export class CameraSupervisor implements OnApplicationBootstrap, OnApplicationSh
         ...(this.crossings ? { crossings: this.crossings } : {}),
         ...(this.density ? { countDensity: densityCensusOf(this.density, refOf, detection.counting?.roi) } : {}),
         warn: (message) => this.logger.warn(message),
+        log: (message) => this.logger.log(message),
       },
     );
     this.runtimes.set(camera.id, runtime);
     this.logger.log(`starting camera "${camera.name}" (${camera.sourceType})`);
-    await runtime.start();
+    const leaseAt = this.leaseTakenAt.get(camera.id);
+    this.leaseTakenAt.delete(camera.id);
+    const before = leaseAt === undefined ? [] : [{ name: 'lease taken to runtime start (record, settings, probe memo)', ms: Date.now() - leaseAt }];
+    await runtime.start([...before, { name: knownProbe ? 'probe remembered (no ffprobe)' : 'ffprobe run' }]);
     return runtime;
   }
 

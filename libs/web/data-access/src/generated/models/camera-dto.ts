@@ -33,7 +33,7 @@ export interface CameraDto {
   hasCredentials: boolean;
 
   /**
-   * Live ingestion health (null when not running in this process)
+   * Live ingestion health (null when no process runs it)
    */
   health: (CameraHealthDto & {
 }) | null;
@@ -63,7 +63,7 @@ export interface CameraDto {
   resolutionWidth: number | null;
 
   /**
-   * Running (ingesting) in this process
+   * Running (ingesting): in this process or, distributed, in the camera process that holds its lease
    */
   running: boolean;
   settings: CameraSettingsDto;
