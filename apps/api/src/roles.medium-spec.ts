@@ -279,6 +279,21 @@ describe('roles: api (stateless) + 2 pipelines + worker', () => {
     expect(liveMs).toBeLessThan(budgetMs);
     for (const id of cameraIds) expect((await holder(id))?.nodeId).toBe(survivor.nodeId);
 
+    // After the kill the api (no cameras) still answers every camera's live health: the survivor answers the routed
+    // query (a dead peer that has not answered must not blank the survivor's answer).
+    const healthOf = async (id: string) =>
+      ((await (await fetch(`${apiBase}/api/cameras/${id}`, { headers: authHeaders(token) })).json()) as { health: { status: string } | null }).health?.status;
+    let lastHealth: (string | undefined)[] = [];
+    try {
+      await waitUntil(async () => {
+        lastHealth = await Promise.all(cameraIds.map(healthOf));
+        return lastHealth.every((h) => h === 'online') ? true : undefined;
+      }, 30_000, 'live health of every camera through the api after the fail-over');
+    } catch (err) {
+      console.log(`health after the kill: ${JSON.stringify(lastHealth)}\napi: ${api.output().split('\n').filter((l) => /WARN|ERROR|cluster/.test(l)).slice(-20).join('\n')}`);
+      throw err;
+    }
+
     // Rows: every camera has seconds stored after the kill, and no (camera, second) twice.
     const pg = new Client({ ...PG, database: db });
     await pg.connect();

@@ -71,14 +71,20 @@ export class LiveCluster extends ClusterBus {
 
   async request<T extends ClusterTopic>(topic: T, request: ClusterRequest<T>): Promise<ClusterReply<T>> {
     if (!this.namespace || this.pub.status !== 'ready') return { answers: [], complete: false };
-    try {
-      const answers = (await (this.namespace as unknown as { serverSideEmitWithAck(ev: string, arg: unknown): Promise<unknown[]> }).serverSideEmitWithAck(topic, request));
-      return { answers: answers.filter((a): a is ClusterAnswer<T> => a !== null && a !== undefined), complete: true };
-    } catch (err) {
-      // Some process did not answer in time (or Redis failed): the answers that came are lost with it.
-      this.logger.warn(`cluster request ${topic} got no complete answer: ${err instanceof Error ? err.message : String(err)}`);
-      return { answers: [], complete: false };
-    }
+    // The callback form keeps the answers that did come when some process does not answer in time (a process that
+    // just died, a stalled one): the promise form (serverSideEmitWithAck) drops them with its rejection, so one dead
+    // peer would blank every routed answer until Redis forgets its subscription.
+    const ns = this.namespace as unknown as { serverSideEmit(ev: string, arg: unknown, ack: (err: Error | null, responses?: unknown[]) => void): void };
+    const { err, responses } = await new Promise<{ err: Error | null; responses: unknown[] }>((resolve) => {
+      try {
+        ns.serverSideEmit(topic, request, (e, r) => resolve({ err: e ?? null, responses: Array.isArray(r) ? r : [] }));
+      } catch (e) {
+        resolve({ err: e instanceof Error ? e : new Error(String(e)), responses: [] });
+      }
+    });
+    const answers = responses.filter((a): a is ClusterAnswer<T> => a !== null && a !== undefined);
+    if (err) this.logger.warn(`cluster request ${topic} got no complete answer (${answers.length} answer(s) kept): ${err.message}`);
+    return { answers, complete: !err };
   }
 
   handle<T extends ClusterTopic>(topic: T, handler: ClusterHandler<T>): void {
