@@ -102,7 +102,8 @@ async function live(detector: OnnxYoloDetector, clip: Clip, scheduled: boolean, 
     const accepted = plan && scheduling ? scheduling.split(plan, r.detections[0]) : { detections: r.detections[0], examined: plan?.examined };
     const dets: Detection[] = accepted.detections;
     scheduling?.observe(dets);
-    const res = counter.process(dets, i + 1, f, null, undefined, accepted.examined);
+    // The frame's pixels, as the camera runtime gives them (TrackingStage): carried people are moved by measured motion.
+    const res = counter.process(dets, i + 1, f, null, { width: f.width, height: f.height, rgb: f.data }, accepted.examined);
     out.counts.push(res.count.count);
     out.boxes.push(res.tracks.map((t) => t.box));
     out.detBoxes.push(dets.map((d) => d.box));

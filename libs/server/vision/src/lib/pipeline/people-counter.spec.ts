@@ -211,3 +211,32 @@ describe('PeopleCounter with slice scheduling: low-score detections and coasting
     expect(got).toEqual(counts);
   });
 });
+
+describe('PeopleCounter with slice scheduling: carried people follow the pixels (carryMotion)', () => {
+  const W = 320;
+  const H = 240;
+  const slice = { x: 0, y: 0, width: 320, height: 240, kind: 'tile' as const };
+  /** RGB frame: grey 100 background with a 16 x 40 checkered "person" at (x, 100). */
+  const pixels = (x: number) => {
+    const rgb = new Uint8Array(W * H * 3).fill(100);
+    for (let y = 100; y < 140; y++) for (let c = x; c < x + 16; c++) rgb.fill((c - x) >> 2 === ((y - 100) >> 2) % 4 ? 30 : 230, (y * W + c) * 3, (y * W + c) * 3 + 3);
+    return { width: W, height: H, rgb };
+  };
+  const seen = (x: number): Detection => ({ box: { x1: x, y1: 100, x2: x + 16, y2: 140 }, score: 0.9, classId: 0 });
+
+  it.each([
+    // name, options, pixels given, expected carried box x1 after two unexamined frames (the person walks 6 px/frame)
+    ['carryMotion (default): the carried box follows the person', {}, true, 112],
+    ['carryMotion off: the carried box stays where it was seen (no velocity after one sighting)', { carryMotion: false }, true, 100],
+    ['no pixels given: as off', {}, false, 100],
+  ] as const)('%s', (_n, opts, withPixels, x1) => {
+    const counter = new PeopleCounter({ frameRate: 5, trackBufferS: 1, ...opts });
+    const frame = { width: W, height: H };
+    counter.process([seen(100)], 1, frame, null, withPixels ? pixels(100) : undefined, { slices: [slice], holdFrames: 4, planned: [slice] });
+    counter.process([], 2, frame, null, withPixels ? pixels(106) : undefined, { slices: [], holdFrames: 4, planned: [slice] });
+    const r = counter.process([], 3, frame, null, withPixels ? pixels(112) : undefined, { slices: [], holdFrames: 4, planned: [slice] });
+    expect(r.count.count).toBe(1);
+    expect(r.carried).toBe(1);
+    expect(r.tracks[0].box.x1).toBeCloseTo(x1, 0);
+  });
+});

@@ -5,9 +5,11 @@ import { rgbToGray } from '../gmc/gray-frame';
 import { SparseOptFlowGmc } from '../gmc/sparse-opt-flow';
 import type { GmcMode } from './detection-settings';
 import { footInRoi, type FrameSize, type RoiPolygon } from './roi';
-import { SliceCarry, type ExaminedSlices } from './slice-carry';
+import { SliceCarry, type CarryMotion, type ExaminedSlices } from './slice-carry';
 import { coastingTracks } from './coast-unexamined';
 import { asSecondStage } from './low-score';
+import { greenHalf, patchShift } from './patch-shift';
+import type { GrayFrame } from '../gmc/gray-frame';
 
 export interface PeopleCounterOptions {
   /**
@@ -58,6 +60,12 @@ export interface PeopleCounterOptions {
    * box (timeSinceUpdate > 0) and counted (see coastingTracks). Default true; false = only matched tracks.
    */
   coastUnexamined?: boolean;
+  /**
+   * With slice scheduling and the frame's pixels given to process(): a carried person (SliceCarry) is moved by the
+   * measured motion of their box's content from the previous processed frame (block matching on the 2x-downscaled green
+   * channel, greenHalf + patchShift) instead of the velocity of their last two sightings. Default true.
+   */
+  carryMotion?: boolean;
 }
 
 /** Default `sliceConfirmScore`. */
@@ -133,6 +141,9 @@ export class PeopleCounter {
   private readonly carry = new SliceCarry();
   private readonly sliceConfirmScore: number;
   private readonly coastUnexamined: boolean;
+  private readonly carryMotion: boolean;
+  /** Grey frames (2x downscaled) of the previous and this processed frame, for carryMotion (two buffers, reused). */
+  private carryGray: { prev: GrayFrame | null; cur: GrayFrame | null; frame: number } = { prev: null, cur: null, frame: -1 };
 
   constructor(opts: PeopleCounterOptions) {
     if (!(opts.frameRate > 0) || !Number.isFinite(opts.frameRate)) throw new RangeError(`frameRate must be a positive number, got ${opts.frameRate}`);
@@ -148,6 +159,7 @@ export class PeopleCounter {
     if (!(sc >= 0 && sc <= 1)) throw new RangeError(`sliceConfirmScore must be in [0, 1], got ${opts.sliceConfirmScore}`);
     this.sliceConfirmScore = sc;
     this.coastUnexamined = opts.coastUnexamined ?? true;
+    this.carryMotion = opts.carryMotion ?? true;
     this.detectionMethod = opts.detectionMethod ?? 'detection';
     // The GMC sees a 2x-downscaled grey frame; the warp it returns is in source pixels (GrayFrame.scale).
     this.gmc = opts.gmc === 'sparseOptFlow' ? new SparseOptFlowGmc({ downscale: 1 }) : null;
@@ -163,6 +175,7 @@ export class PeopleCounter {
     this.tracker.reset();
     this.gmc?.reset();
     this.carry.reset();
+    this.carryGray = { prev: null, cur: null, frame: -1 };
     this.framesSinceReset = 0;
   }
 
@@ -173,6 +186,27 @@ export class PeopleCounter {
     const h = Math.floor(pixels.height / 2);
     if (!this.gray || this.gray.length !== w * h) this.gray = new Uint8Array(w * h);
     return this.gmc.estimate(rgbToGray(pixels.rgb, pixels.width, pixels.height, 2, this.gray), detections);
+  }
+
+  /**
+   * carryMotion: keeps this and the previous processed frame's grey images and measures a box's motion between them;
+   * undefined when off, without pixels, without slices (nothing is carried), or on the first frame.
+   */
+  private motionFor(fi: number, examined: ExaminedSlices, pixels: FramePixels | undefined): CarryMotion | undefined {
+    if (!this.carryMotion || !pixels || examined.holdFrames <= 0) {
+      this.carryGray = { prev: null, cur: null, frame: -1 };
+      return undefined;
+    }
+    const w = pixels.width >> 1;
+    const h = pixels.height >> 1;
+    const old = this.carryGray;
+    const consecutive = old.cur !== null && old.frame === fi - 1 && old.cur.width === w && old.cur.height === h;
+    // Reuse the older buffer for this frame's grey image.
+    const reuse = consecutive && old.prev && old.prev.data.length === w * h ? old.prev.data : new Uint8Array(w * h);
+    const cur = greenHalf(pixels.rgb, pixels.width, pixels.height, reuse);
+    this.carryGray = { prev: consecutive ? old.cur : null, cur, frame: fi };
+    const prev = this.carryGray.prev;
+    return prev ? (box, guess) => patchShift(prev, cur, box, guess) : undefined;
   }
 
   /** Indices of this frame's confident detections found inside a slice examined on this frame (see sliceConfirmScore). */
@@ -213,7 +247,7 @@ export class PeopleCounter {
     // frame's own: the tracker's second association only; SliceCarry takes them as sightings of the people it holds.
     const low = examined?.lowScore?.length ? asSecondStage(examined.lowScore, this.tracker.options.trackHighThresh, this.tracker.options.trackLowThresh) : [];
     const input = low.length ? [...frameDetections, ...low] : frameDetections;
-    const carried = examined ? this.carry.apply(input, fi, examined, frame) : null;
+    const carried = examined ? this.carry.apply(input, fi, examined, frame, this.motionFor(fi, examined, pixels)) : null;
     const detections = carried ? carried.detections : input;
     const isLow = (i: number) => i >= frameDetections.length && i < input.length;
     const out = this.tracker.update(detections, fi, this.cameraMotion(frameDetections, pixels), examined ? this.sliceFinds(frameDetections, examined) : undefined);

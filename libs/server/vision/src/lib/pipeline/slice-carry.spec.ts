@@ -43,6 +43,36 @@ describe('SliceCarry', () => {
     expect(r.detections[0].box).toEqual({ x1: 120, y1: 54, x2: 132, y2: 84 });
   });
 
+  it.each([
+    // name, motion measured on frames 2 and 3 -> carried box x1 on frames 2 and 3
+    ['no motion measured (null): the velocity (none after one sighting) keeps the box', [null, null], [100, 100]],
+    ['motion measured each frame: the box follows it', [{ dx: 6, dy: 0 }, { dx: 5, dy: 0 }], [106, 111]],
+    ['measured once, then not: the next frame goes on at the smoothed velocity (half the measured 6 px)', [{ dx: 6, dy: 0 }, null], [106, 109]],
+  ] as const)('carried with measured motion: %s', (_name, measured, expectedX) => {
+    const c = new SliceCarry();
+    const guesses: number[] = [];
+    c.apply([det(100, 50)], 1, { slices: [LEFT], holdFrames: 5 }, FRAME, () => ({ dx: 99, dy: 99 })); // nothing held yet
+    measured.forEach((m, k) => {
+      const r = c.apply([], 2 + k, { slices: [], holdFrames: 5 }, FRAME, (_b, guess) => {
+        guesses.push(guess.dx);
+        return m;
+      });
+      expect(r.carried).toBe(1);
+      expect(r.detections[0].box.x1).toBe(expectedX[k]);
+    });
+    expect(guesses[0]).toBe(0); // one sighting: no velocity to guess with
+  });
+
+  it('the motion guess is the velocity times the frames since the previous processed frame', () => {
+    const c = new SliceCarry();
+    c.apply([det(100, 50)], 1, { slices: [LEFT], holdFrames: 8 }, FRAME);
+    c.apply([det(110, 50)], 2, { slices: [LEFT], holdFrames: 8 }, FRAME); // 10 px per frame
+    let guess = 0;
+    const r = c.apply([], 4, { slices: [], holdFrames: 8 }, FRAME, (_b, g) => ((guess = g.dx), null));
+    expect(guess).toBe(20);
+    expect(r.detections[0].box.x1).toBe(130);
+  });
+
   it('a person predicted out of the picture is not carried (they walked out)', () => {
     const c = new SliceCarry();
     c.apply([det(1230, 50, 40, 100)], 1, { slices: [RIGHT], holdFrames: 8 }, FRAME);

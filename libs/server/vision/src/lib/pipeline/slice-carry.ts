@@ -28,7 +28,16 @@ interface Held {
   vy: number;
   /** Examinations of its place since the last sighting that did not find it. */
   misses: number;
+  /** Where the person is held on frame `atFrame` (the last sighting, or the last carried place). */
+  box: BBox;
+  atFrame: number;
 }
+
+/**
+ * Measured motion of a box's content from the previous processed frame to this one (source pixels; `guess` = the
+ * velocity's prediction), null when it cannot be measured (see patchShift).
+ */
+export type CarryMotion = (box: BBox, guess: { dx: number; dy: number }) => { dx: number; dy: number } | null;
 
 /** People carried at once (bounds memory whatever the scene). */
 const MAX_HELD = 2000;
@@ -54,6 +63,8 @@ const SAME_PERSON_DIST = 0.6;
 export class SliceCarry {
   private held: Held[] = [];
   private lastFrame: number | null = null;
+  /** Velocity updates of held entries whose motion was measured on this frame (by index in `held`). */
+  private measured: ({ vx: number; vy: number } | undefined)[] = [];
 
   /** @param maxMisses examinations of a carried person's place that find nobody before they are dropped (default 2). */
   constructor(private readonly maxMisses = 2) {
@@ -64,7 +75,27 @@ export class SliceCarry {
     return this.held.length;
   }
 
+  /**
+   * A held person's place on `frameIndex`: with `motion` and a place on the previous processed frame, that place
+   * moved by the measured motion of its content (the velocity's prediction when it cannot be measured); otherwise the
+   * last sighting moved at the velocity.
+   */
+  private predict(h: Held, i: number, frameIndex: number, prevFrame: number | null, motion: CarryMotion | undefined): BBox {
+    if (motion && prevFrame !== null && h.atFrame === prevFrame) {
+      const dt = frameIndex - prevFrame;
+      const guess = { dx: h.vx * dt, dy: h.vy * dt };
+      const m = motion(h.box, guess);
+      if (m) {
+        this.measured[i] = { vx: (1 - MEASURED_WEIGHT) * h.vx + (MEASURED_WEIGHT * m.dx) / dt, vy: (1 - MEASURED_WEIGHT) * h.vy + (MEASURED_WEIGHT * m.dy) / dt };
+        return moved(h.box, m.dx, m.dy);
+      }
+      return moved(h.box, guess.dx, guess.dy);
+    }
+    return moved(h.det.box, h.vx * (frameIndex - h.frame), h.vy * (frameIndex - h.frame));
+  }
+
   reset(): void {
+    this.measured = [];
     this.held = [];
     this.lastFrame = null;
   }
@@ -73,11 +104,19 @@ export class SliceCarry {
    * This frame's detections plus the carried ones. `carried` = how many were added (their indices are
    * detections.length .. detections.length + carried - 1 of the returned list).
    */
-  apply(detections: readonly Detection[], frameIndex: number, examined: ExaminedSlices, frame?: { width: number; height: number }): { detections: Detection[]; carried: number } {
+  apply(
+    detections: readonly Detection[],
+    frameIndex: number,
+    examined: ExaminedSlices,
+    frame?: { width: number; height: number },
+    motion?: CarryMotion,
+  ): { detections: Detection[]; carried: number } {
     if (this.lastFrame !== null && frameIndex <= this.lastFrame) this.held = [];
+    const prevFrame = this.lastFrame;
     this.lastFrame = frameIndex;
     const hold = Math.max(0, Math.floor(examined.holdFrames));
-    const predicted = this.held.map((h) => moved(h.det.box, h.vx * (frameIndex - h.frame), h.vy * (frameIndex - h.frame)));
+    this.measured = [];
+    const predicted = this.held.map((h, i) => this.predict(h, i, frameIndex, prevFrame, motion));
 
     // Fresh sightings of remembered people (greedy, closest first).
     const pairs: [number, number, number][] = [];
@@ -98,7 +137,7 @@ export class SliceCarry {
       const h = this.held[i];
       const dt = frameIndex - h.frame;
       const b = detections[j].box;
-      next.push({ det: detections[j], frame: frameIndex, vx: (cx(b) - cx(h.det.box)) / dt, vy: (cy(b) - cy(h.det.box)) / dt, misses: 0 });
+      next.push({ det: detections[j], frame: frameIndex, vx: (cx(b) - cx(h.det.box)) / dt, vy: (cy(b) - cy(h.det.box)) / dt, misses: 0, box: b, atFrame: frameIndex });
     }
     // The others are carried unless their place was examined now (not found: gone) or they are too old.
     const carried: Detection[] = [];
@@ -112,20 +151,24 @@ export class SliceCarry {
       if (missed >= this.maxMisses) return;
       if (detections.some((d) => iou(d.box, predicted[i]) > SAME_PERSON_IOU)) return;
       if (carried.some((d) => iou(d.box, predicted[i]) > SAME_PERSON_IOU)) return;
-      next.push(missed === h.misses ? h : { ...h, misses: missed });
+      next.push({ ...h, misses: missed, box: predicted[i], atFrame: frameIndex, ...this.measured[i] });
       carried.push({ ...h.det, box: predicted[i] });
     });
     // New people found by this frame's slices.
     if (hold > 0) {
       detections.forEach((d, j) => {
         if (freshUsed.has(j) || next.length >= MAX_HELD) return;
-        if (examined.slices.some((s) => centreIn(d.box, s))) next.push({ det: d, frame: frameIndex, vx: 0, vy: 0, misses: 0 });
+        if (examined.slices.some((s) => centreIn(d.box, s))) next.push({ det: d, frame: frameIndex, vx: 0, vy: 0, misses: 0, box: d.box, atFrame: frameIndex });
       });
     }
     this.held = next;
+    this.measured = [];
     return { detections: carried.length ? [...detections, ...carried] : [...detections], carried: carried.length };
   }
 }
+
+/** Weight of a measured per-frame motion in a carried person's velocity (exponential smoothing). */
+const MEASURED_WEIGHT = 0.5;
 
 const cx = (b: BBox) => (b.x1 + b.x2) / 2;
 const cy = (b: BBox) => (b.y1 + b.y2) / 2;

@@ -110,7 +110,7 @@ describe('planSlices', () => {
   });
 });
 
-describe('planSlices defaults: 1:1 slices, no row for a thin strip at the frame edge', () => {
+describe('planSlices defaults: 1:1 slices, no row for a thin strip at the frame edge, the fewest columns', () => {
   const learntMap = (W: number, H: number, hTop: number, hBottom: number) => {
     const m = new PersonSizeMap({ frameWidth: W, frameHeight: H, minCellSamples: 1e9 });
     m.add(perspective(W, H, hTop, hBottom, 300));
@@ -118,14 +118,18 @@ describe('planSlices defaults: 1:1 slices, no row for a thin strip at the frame 
   };
 
   it.each([
-    // name, W, H, person height top -> bottom, expected slice rows (y), slices
-    ['nobody small', 1280, 720, 150, 300, [], 0],
-    ['720p, small everywhere: the 2nd row would add 80 rows (< 20 % of 640): one row', 1280, 720, 25, 60, [0], 3],
-    ['1080p, small everywhere: the 2nd row adds 440 rows: two rows', 1920, 1080, 20, 90, [0, 440], 8],
-  ] as const)('%s', (_n, W, H, hTop, hBottom, rows, n) => {
-    const p = planSlices(learntMap(W, H, hTop, hBottom), { inputSize: 640 });
-    expect(p.slices).toHaveLength(n);
+    // name, W, H, person height top -> bottom, planner options, expected slice rows (y), columns (x)
+    ['nobody small', 1280, 720, 150, 300, {}, [], []],
+    ['720p, small everywhere: the 2nd row would add 80 rows (< 20 % of 640): one row of two', 1280, 720, 25, 60, {}, [0], [0, 640]],
+    ['1080p, small everywhere: the 2nd row adds 440 rows: two rows of three', 1920, 1080, 20, 90, {}, [0, 440], [0, 640, 1280]],
+    ['1000 px wide: two columns, overlapping by what the width leaves', 1000, 720, 25, 60, {}, [0], [0, 360]],
+    ['columnOverlap 0.2 (as SAHI): three columns on 1280', 1280, 720, 25, 60, { columnOverlap: 0.2 }, [0], [0, 320, 640]],
+    ['columnOverlap 0.2 on 1920: four columns a row', 1920, 1080, 20, 90, { columnOverlap: 0.2 }, [0, 440], [0, 427, 853, 1280]],
+  ] as const)('%s', (_n, W, H, hTop, hBottom, opts, rows, cols) => {
+    const p = planSlices(learntMap(W, H, hTop, hBottom), { inputSize: 640, ...opts });
+    expect(p.slices).toHaveLength(rows.length * cols.length);
     expect([...new Set(p.slices.map((s) => s.y))]).toEqual(rows);
+    expect([...new Set(p.slices.map((s) => s.x))]).toEqual(cols);
     expect(p.slices.every((s) => s.width === 640 && s.height === 640)).toBe(true);
   });
 });
