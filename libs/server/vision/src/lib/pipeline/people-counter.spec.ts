@@ -229,12 +229,14 @@ describe('PeopleCounter with slice scheduling: carried people follow the pixels 
     ['carryMotion (default): the carried box follows the person', {}, true, 112],
     ['carryMotion off: the carried box stays where it was seen (no velocity after one sighting)', { carryMotion: false }, true, 100],
     ['no pixels given: as off', {}, false, 100],
+    ['pixels that are not a whole RGB frame (an empty buffer): as none, no throw', {}, 'empty', 100],
   ] as const)('%s', (_n, opts, withPixels, x1) => {
     const counter = new PeopleCounter({ frameRate: 5, trackBufferS: 1, ...opts });
     const frame = { width: W, height: H };
-    counter.process([seen(100)], 1, frame, null, withPixels ? pixels(100) : undefined, { slices: [slice], holdFrames: 4, planned: [slice] });
-    counter.process([], 2, frame, null, withPixels ? pixels(106) : undefined, { slices: [], holdFrames: 4, planned: [slice] });
-    const r = counter.process([], 3, frame, null, withPixels ? pixels(112) : undefined, { slices: [], holdFrames: 4, planned: [slice] });
+    const px = (x: number) => (withPixels === 'empty' ? { width: W, height: H, rgb: new Uint8Array(0) } : withPixels ? pixels(x) : undefined);
+    counter.process([seen(100)], 1, frame, null, px(100), { slices: [slice], holdFrames: 4, planned: [slice] });
+    counter.process([], 2, frame, null, px(106), { slices: [], holdFrames: 4, planned: [slice] });
+    const r = counter.process([], 3, frame, null, px(112), { slices: [], holdFrames: 4, planned: [slice] });
     expect(r.count.count).toBe(1);
     expect(r.carried).toBe(1);
     expect(r.tracks[0].box.x1).toBeCloseTo(x1, 0);

@@ -181,7 +181,7 @@ export class PeopleCounter {
 
   /** The camera motion since the previous processed frame (identity when GMC is off or pixels are missing). */
   private cameraMotion(detections: readonly Detection[], pixels: FramePixels | undefined): readonly number[] | undefined {
-    if (!this.gmc || !pixels) return undefined;
+    if (!this.gmc || !pixels || !wholeRgb(pixels)) return undefined;
     const w = Math.floor(pixels.width / 2);
     const h = Math.floor(pixels.height / 2);
     if (!this.gray || this.gray.length !== w * h) this.gray = new Uint8Array(w * h);
@@ -193,7 +193,8 @@ export class PeopleCounter {
    * undefined when off, without pixels, without slices (nothing is carried), or on the first frame.
    */
   private motionFor(fi: number, examined: ExaminedSlices, pixels: FramePixels | undefined): CarryMotion | undefined {
-    if (!this.carryMotion || !pixels || examined.holdFrames <= 0) {
+    // Pixels that are not a whole RGB24 frame (a source that hands no pixels on, a short buffer) count as none.
+    if (!this.carryMotion || !pixels || !wholeRgb(pixels) || examined.holdFrames <= 0) {
       this.carryGray = { prev: null, cur: null, frame: -1 };
       return undefined;
     }
@@ -314,4 +315,9 @@ function inFrame(t: Track, frame: FrameSize): boolean {
 
 function toTrackedPerson(t: Track): TrackedPerson {
   return { id: t.id, box: { ...t.box }, score: t.score, timeSinceUpdate: t.timeSinceUpdate, velocity: { ...t.velocity } };
+}
+
+/** True when the pixels hold a whole RGB24 frame of their size. */
+function wholeRgb(pixels: FramePixels): boolean {
+  return pixels.width > 0 && pixels.height > 0 && pixels.rgb.length >= pixels.width * pixels.height * 3;
 }
