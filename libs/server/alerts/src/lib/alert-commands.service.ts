@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import { CameraSupervisor } from '@crowdsafe/server-cameras';
-import { AlertCommands, type AlertCommandResult, type AuthUser, ClusterBus, type ClusterRequest } from '@crowdsafe/server-core';
+import { AlertCommands, AlertCommandsSlot, type AlertCommandResult, type AuthUser, ClusterBus, type ClusterRequest } from '@crowdsafe/server-core';
 import { AlertRepository, type AlertRecord } from '@crowdsafe/server-database';
 import { appendNote, isUuidLike, viewOfRecord } from './alert-view';
 import { AlertsService } from './alerts.service';
@@ -26,12 +26,14 @@ export class AlertCommandsService extends AlertCommands implements OnModuleInit 
     private readonly service: AlertsService,
     @Optional() @Inject(CameraSupervisor) private readonly supervisor: CameraSupervisor | null = null,
     @Optional() @Inject(ClusterBus) private readonly bus: ClusterBus | null = null,
+    @Optional() @Inject(AlertCommandsSlot) private readonly slot: AlertCommandsSlot | null = null,
   ) {
     super();
   }
 
-  /** Answers other processes' commands for the cameras whose engines run here. */
+  /** Answers other processes' commands for the cameras whose engines run here; the WebSocket gateway's commands too. */
   onModuleInit(): void {
+    this.slot?.fill(this);
     this.bus?.handle('alert-command', async (req) => this.onEngine(req));
   }
 

@@ -35,3 +35,22 @@ export abstract class AlertCommands {
   abstract acknowledge(alertId: string, user: AuthUser | undefined, notes?: string): Promise<AlertCommandResult>;
   abstract resolve(alertId: string, user: AuthUser | undefined, notes?: string): Promise<AlertCommandResult>;
 }
+
+/**
+ * Where the WebSocket gateway finds the alert commands. The commands depend (through the cameras and the ClusterBus)
+ * on the gateway itself, so neither can take the other in its constructor: the realtime module provides this empty
+ * slot (no dependencies), the alerts module fills it when it initialises, and the gateway reads it per command. A
+ * process without the alerts module leaves it empty (the gateway answers "not available").
+ */
+export class AlertCommandsSlot {
+  private commands: AlertCommands | null = null;
+
+  /** Called once by the module that provides the commands. */
+  fill(commands: AlertCommands): void {
+    this.commands = commands;
+  }
+
+  get(): AlertCommands | null {
+    return this.commands;
+  }
+}

@@ -1,4 +1,4 @@
-import type { AlertLiveEvent, CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent, RecordingStatusEvent, RecordingStorageEvent, SystemNotificationEvent } from '@crowdsafe/contracts';
+import type { AlertLiveEvent, CameraStatusEvent, LiveFrameEvent, MetricsUpdateEvent, RecordingStatusEvent, RecordingStorageEvent, ReportProgressEvent, SystemNotificationEvent } from '@crowdsafe/contracts';
 
 /**
  * Where the pipeline publishes live events. Implemented by the WebSocket gateway; the pipeline only
@@ -21,6 +21,14 @@ export abstract class LiveEventsPublisher {
   /** `recording_status` (libs/server/recordings), broadcast to every connected client. Default: dropped (test fakes). */
   publishRecordingStatus(_event: RecordingStatusEvent): void {
     // implemented by the gateway
+  }
+  /** `report_progress` (libs/server/reports), broadcast to every connected client. Default: dropped (test fakes). */
+  publishReportProgress(_event: ReportProgressEvent): void {
+    // implemented by the gateway
+  }
+  /** Socket.io clients connected to this process (the /metrics gauge). Default: none. */
+  connectedClients(): number {
+    return 0;
   }
   /** `recording_storage`: the recordings disk warning, broadcast to every connected client. Default: dropped. */
   publishRecordingStorage(_event: RecordingStorageEvent): void {

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { RiskLevel } from '@crowdsafe/contracts';
 import { BullMqJobDispatcher, InferenceClient, JobDispatcher } from '@crowdsafe/server-ai';
 import { EntityName, type MetricRecord } from '@crowdsafe/server-database';
-import { LiveGateway } from '@crowdsafe/server-realtime';
+import { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { SystemService } from '@crowdsafe/server-system';
 import { mergePrometheusTexts, PrometheusMetrics, RISK_LEVEL_VALUE, setCounter } from './prometheus-metrics';
 
@@ -29,9 +28,9 @@ export class MetricsCollector implements OnModuleInit, OnModuleDestroy {
     readonly metrics: PrometheusMetrics,
     private readonly system: SystemService,
     private readonly dataSource: DataSource,
-    private readonly moduleRef: ModuleRef,
     @Optional() @Inject(InferenceClient) private readonly inference: InferenceClient | null = null,
     @Optional() @Inject(JobDispatcher) private readonly dispatcher: JobDispatcher | null = null,
+    @Optional() @Inject(LiveEventsPublisher) private readonly live: LiveEventsPublisher | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -134,11 +133,6 @@ export class MetricsCollector implements OnModuleInit, OnModuleDestroy {
   }
 
   private socketClients(): number {
-    try {
-      const gw = this.moduleRef.get(LiveGateway, { strict: false });
-      return gw.server?.sockets?.size ?? 0;
-    } catch {
-      return 0;
-    }
+    return this.live?.connectedClients() ?? 0;
   }
 }

@@ -1,5 +1,4 @@
 import { Inject, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import {
   ConnectedSocket,
   MessageBody,
@@ -19,6 +18,8 @@ import {
   type LiveFrameEvent,
   type MetricsUpdateEvent,
   RecordingWsEvent,
+  REPORT_PROGRESS_EVENT,
+  type ReportProgressEvent,
   type RecordingStatusEvent,
   type RecordingStorageEvent,
   type SubscribeAck,
@@ -27,7 +28,7 @@ import {
   WsEvent,
 } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
-import { AlertCommands, type AuthUser, ClusterBus, CurrentUser, LiveEventsPublisher, LocalClusterBus, OperatorAccess, ViewerAccess } from '@crowdsafe/server-core';
+import { AlertCommandsSlot, type AuthUser, ClusterBus, CurrentUser, LiveEventsPublisher, LocalClusterBus, OperatorAccess, ViewerAccess } from '@crowdsafe/server-core';
 import { LiveCluster } from './live-cluster';
 import { notificationOfAlert } from './system-notifications';
 
@@ -69,7 +70,7 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayInit, O
   server!: Namespace;
 
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly alertCommands: AlertCommandsSlot,
     @Optional() @Inject(APP_CONFIG) config?: AppConfig,
   ) {
     super();
@@ -165,13 +166,9 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayInit, O
     const b = (body && typeof body === 'object' ? body : {}) as { alertId?: unknown; notes?: unknown };
     if (typeof b.alertId !== 'string') return { ok: false, error: 'expected { alertId: string, notes?: string }' };
     if (b.notes !== undefined && typeof b.notes !== 'string') return { ok: false, error: 'notes must be a string' };
-    // Resolved lazily: the alert commands depend on the cameras, which publish through this gateway.
-    let commands: AlertCommands;
-    try {
-      commands = this.moduleRef.get(AlertCommands, { strict: false });
-    } catch {
-      return { ok: false, error: 'alerts are not available in this process' };
-    }
+    // Late-bound: the alert commands depend on the cameras, which publish through this gateway (AlertCommandsSlot).
+    const commands = this.alertCommands.get();
+    if (!commands) return { ok: false, error: 'alerts are not available in this process' };
     try {
       const r = await commands.acknowledge(b.alertId, user, b.notes);
       return r.ok ? { ok: true } : { ok: false, error: r.error };
@@ -199,6 +196,15 @@ export class LiveGateway extends LiveEventsPublisher implements OnGatewayInit, O
 
   override publishRecordingStorage(event: RecordingStorageEvent): void {
     this.server?.emit(RecordingWsEvent.RecordingStorage, event);
+  }
+
+  /** Report generation progress: every connected client (the Reports page of whoever asked follows it). */
+  override publishReportProgress(event: ReportProgressEvent): void {
+    this.server?.emit(REPORT_PROGRESS_EVENT, event);
+  }
+
+  override connectedClients(): number {
+    return this.server?.sockets?.size ?? 0;
   }
 
   /** Latest metrics_update per camera (for get_metrics), bounded by MAX_LATEST_METRICS. */

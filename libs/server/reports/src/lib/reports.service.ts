@@ -1,12 +1,11 @@
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, Optional, ServiceUnavailableException, BadRequestException, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { REPORT_PROGRESS_EVENT, type ReportProgressEvent } from '@crowdsafe/contracts';
+import type { ReportProgressEvent } from '@crowdsafe/contracts';
 import { APP_CONFIG, type AppConfig } from '@crowdsafe/server-config';
 import { ReportRepository, type ReportRecord } from '@crowdsafe/server-database';
-import { LiveGateway } from '@crowdsafe/server-realtime';
+import { LiveEventsPublisher } from '@crowdsafe/server-core';
 import { SettingsService } from '@crowdsafe/server-settings';
 import { renderPdf } from './pdf-report';
 import { ReportDataLoader, ReportInputError, reportTitle } from './report-data';
@@ -32,9 +31,9 @@ export class ReportsService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly reports: ReportRepository,
     private readonly queue: ReportQueue,
-    private readonly moduleRef: ModuleRef,
     dataSource: DataSource,
     @Optional() @Inject(SettingsService) private readonly settings: SettingsService | null = null,
+    @Optional() @Inject(LiveEventsPublisher) private readonly live: LiveEventsPublisher | null = null,
   ) {
     this.loader = new ReportDataLoader(dataSource);
   }
@@ -186,10 +185,7 @@ export class ReportsService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private publish(e: ReportProgressEvent): void {
-    try {
-      this.moduleRef.get(LiveGateway, { strict: false }).server?.emit(REPORT_PROGRESS_EVENT, e);
-    } catch {
-      /* no gateway in this process (tests, tools) */
-    }
+    // No publisher in this process (tests, tools): progress is only stored.
+    this.live?.publishReportProgress(e);
   }
 }
