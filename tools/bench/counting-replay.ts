@@ -20,7 +20,8 @@ import type { BBox, Detection, RawFrame } from '@crowdsafe/contracts';
 import { OnnxYoloDetector } from '@crowdsafe/server-ai';
 import { CameraScheduling } from '@crowdsafe/pipeline';
 import { loadConfig } from '@crowdsafe/server-config';
-import { DetectionScheduler, PassBudgetAllocator, PeopleCounter, SliceCarry, mergeTileDetections, planTiles, type TileRegion } from '@crowdsafe/vision';
+import { DetectionScheduler, iou, PassBudgetAllocator, PeopleCounter, SliceCarry, mergeTileDetections, planTiles, type TileRegion } from '@crowdsafe/vision';
+import { matchedSet } from './counting';
 
 const root = resolve(__dirname, '../..');
 const argv = process.argv;
@@ -42,31 +43,6 @@ function crop(f: RawFrame, r: TileRegion): RawFrame {
   const src = Buffer.from(f.data.buffer, f.data.byteOffset, f.data.length);
   for (let y = 0; y < r.height; y++) src.copy(out, y * r.width * 3, ((r.y + y) * f.width + r.x) * 3, ((r.y + y) * f.width + r.x + r.width) * 3);
   return { ...f, width: r.width, height: r.height, data: out };
-}
-
-function iou(a: BBox, b: BBox): number {
-  const iw = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const ih = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
-}
-
-function matchedSet(ref: readonly BBox[], live: readonly BBox[], thr = 0.5): Set<number> {
-  const pairs: [number, number, number][] = [];
-  for (let i = 0; i < ref.length; i++) for (let j = 0; j < live.length; j++) {
-    const v = iou(ref[i], live[j]);
-    if (v >= thr) pairs.push([v, i, j]);
-  }
-  pairs.sort((a, b) => b[0] - a[0]);
-  const ri = new Set<number>();
-  const lj = new Set<number>();
-  for (const [, i, j] of pairs) {
-    if (ri.has(i) || lj.has(j)) continue;
-    ri.add(i);
-    lj.add(j);
-  }
-  return ri;
 }
 
 async function main(): Promise<void> {

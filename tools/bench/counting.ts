@@ -24,7 +24,7 @@ import type { BBox, DetectOptions, Detection, RawFrame } from '@crowdsafe/contra
 import { OnnxYoloDetector } from '@crowdsafe/server-ai';
 import { CameraScheduling } from '@crowdsafe/pipeline';
 import { loadConfig } from '@crowdsafe/server-config';
-import { PeopleCounter, PassBudgetAllocator } from '@crowdsafe/vision';
+import { iou, PeopleCounter, PassBudgetAllocator } from '@crowdsafe/vision';
 
 const root = resolve(__dirname, '../..');
 const arg = (name: string, dflt: number) => {
@@ -49,16 +49,9 @@ function decode(path: string, fps: number, seconds: number, width: number, heigh
   return Array.from({ length: Math.floor(raw.length / size) }, (_, i) => ({ cameraId: 'bench', seq: i + 1, capturedAt: 1_700_000_000_000 + Math.round((i * 1000) / fps), width, height, data: raw.subarray(i * size, (i + 1) * size) }));
 }
 
-function iou(a: BBox, b: BBox): number {
-  const iw = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const ih = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  return inter / ((a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter);
-}
 
-/** One-to-one greedy matching by IoU (>= thr): matched reference boxes. */
-function matched(ref: readonly BBox[], live: readonly BBox[], thr = 0.5): number {
+/** One-to-one greedy matching by IoU (>= thr): the indices of the matched reference boxes (also counting-replay.ts). */
+export function matchedSet(ref: readonly BBox[], live: readonly BBox[], thr = 0.5): Set<number> {
   const pairs: [number, number, number][] = [];
   for (let i = 0; i < ref.length; i++) for (let j = 0; j < live.length; j++) {
     const v = iou(ref[i], live[j]);
@@ -72,7 +65,12 @@ function matched(ref: readonly BBox[], live: readonly BBox[], thr = 0.5): number
     ri.add(i);
     lj.add(j);
   }
-  return ri.size;
+  return ri;
+}
+
+/** Matched reference boxes (count). */
+function matched(ref: readonly BBox[], live: readonly BBox[], thr = 0.5): number {
+  return matchedSet(ref, live, thr).size;
 }
 
 interface LiveRun {
