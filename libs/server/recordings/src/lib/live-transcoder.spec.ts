@@ -79,6 +79,29 @@ describe('LiveTranscoder lifecycle', () => {
     }
   });
 
+  it('a request waiting for the first segment keeps the transcode alive past the linger', async () => {
+    const s = setup({ lingerMs: 3_000 });
+    try {
+      s.t.setFeed('a', feed);
+      s.t.touch('a');
+      const waiting = s.t.waitReady('a', 10_000);
+      for (let i = 0; i < 5; i++) {
+        s.advance(1_000); // the first segment takes 5 s here (slower than the 3 s linger)
+        await new Promise((r) => setTimeout(r, 110)); // one poll of waitReady
+        expect(s.t.sweep()).toEqual([]);
+      }
+      expect(s.t.state('a')).toBe('running');
+      writeFileSync(join(s.dir, 'a', 'index.m3u8'), '#EXTM3U\n#EXTINF:0.5,\nseg-1.ts\n');
+      await expect(waiting).resolves.toBe(true);
+      expect(s.children[0].signals).toEqual([]);
+      // Nobody asks any more: the linger runs from the last wait.
+      s.advance(3_000);
+      expect(s.t.sweep()).toEqual(['a']);
+    } finally {
+      s.cleanup();
+    }
+  });
+
   it('stops after the linger without requests, not before; a later request starts again', async () => {
     const s = setup({ lingerMs: 30_000 });
     try {

@@ -156,10 +156,16 @@ export class LiveTranscoder {
     }
   }
 
-  /** Waits (polling every 100 ms, at most `ms`) until the camera's playlist is ready; false when it is not. */
+  /**
+   * Waits (polling every 100 ms, at most `ms`) until the camera's playlist is ready; false when it is not. A viewer
+   * waiting here is a viewer: the wait keeps the transcode alive (else a first segment slower than the linger had the
+   * sweep stop the very transcode the request waits for).
+   */
   async waitReady(cameraId: string, ms: number): Promise<boolean> {
     const until = this.now() + ms;
     for (;;) {
+      const s = this.sessions.get(cameraId);
+      if (s && !s.stopping) s.lastRequestAt = this.now();
       if (this.playlistReady(cameraId)) return true;
       if (this.now() >= until || !this.sessions.has(cameraId)) return this.playlistReady(cameraId);
       await new Promise((r) => setTimeout(r, 100));
