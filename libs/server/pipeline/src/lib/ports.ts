@@ -3,7 +3,7 @@
 // implement them.
 import type { AlertEvent } from '@crowdsafe/alerting';
 import type { CameraHealth, CameraStatus, CameraStatusEvent, DetectOptions, FrameDetections, LiveFrameEvent, MetricsUpdateEvent, RawFrame } from '@crowdsafe/contracts';
-import type { CrowdAnalyzer } from '@crowdsafe/analytics';
+import type { CrowdAnalyzer, GridGeometry } from '@crowdsafe/analytics';
 import type { PersonSizeSample } from '@crowdsafe/vision';
 import type { CameraMetricsRow } from './second-result';
 import type { DensityResult } from './density-stage';
@@ -71,14 +71,8 @@ export interface CameraLiveSummary {
 }
 
 /** A camera's spatial heatmap grid (the JSON form): people/m² (ground) or per cell (image); person-seconds for total. */
-export interface LiveHeatmapGrid {
+export interface LiveHeatmapGrid extends GridGeometry {
   layer: 'live' | 'total';
-  space: 'ground' | 'image';
-  originX: number;
-  originY: number;
-  cell: number;
-  cols: number;
-  rows: number;
   halfLifeMs: number;
   max: number;
   values: number[];
